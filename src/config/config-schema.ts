@@ -1,0 +1,58 @@
+/**
+ * The appliance's configuration: one schema gives both the validation and the TypeScript type.
+ * Every error is reported at once as `path: message`; a config that does not validate stops the
+ * service at start-up (exit code 2, see src/cli/exit-codes.ts).
+ */
+import { z } from 'zod';
+
+/** P7: contact-history identification data are kept at most 3 months. */
+export const MAX_RETENTION_MONTHS = 3;
+
+const extension = z.string().regex(/^[0-9]{1,12}$/, 'an extension is 1-12 digits');
+
+export const agentSchema = z.object({
+  extension,
+  name: z.string().trim().min(1).max(200),
+  phone: z.string().min(3).max(32),
+});
+
+export const configSchema = z
+  .object({
+    mode: z.enum(['production', 'demo']).default('production'),
+    dataDir: z.string().min(1).default('/var/lib/tallennin'),
+    bridge: z
+      .object({
+        /** A stable device path: /dev/tallennin-bridge (udev rule) or /dev/serial/by-id/... */
+        path: z.string().min(1).default('/dev/tallennin-bridge'),
+        baudRate: z.number().int().positive().default(921600),
+      })
+      .prefault({}),
+    phone: z
+      .object({
+        /** Region used to read national numbers (0201234567) into E.164. */
+        defaultRegion: z.string().length(2).default('FI'),
+      })
+      .prefault({}),
+    recording: z
+      .object({
+        /** P4: calls to these service numbers are recorded; every call gets a contact record. */
+        recordedServiceNumbers: z.array(z.string().min(3).max(32)).default([]),
+      })
+      .prefault({}),
+    /** P3: the agent directory, extension -> the answering agent's name and phone number. */
+    agents: z.array(agentSchema).default([]),
+    retention: z
+      .object({
+        /** Contact history and recordings older than this are destroyed (P7: at most 3). */
+        months: z.number().int().min(1).max(MAX_RETENTION_MONTHS).default(MAX_RETENTION_MONTHS),
+        /** Local time of the daily purge, HH:MM in Europe/Helsinki. */
+        dailyAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/).default('03:30'),
+      })
+      .prefault({}),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type AgentEntry = z.infer<typeof agentSchema>;

@@ -1,0 +1,170 @@
+/**
+ * The contact history: one encrypted document per UTC day (`history/2026-11-28`), so a write
+ * rewrites one small document and the 3-month purge (P7) drops whole days.
+ */
+import type { Low } from 'lowdb';
+import { AppError } from '../errors.js';
+import { dayKeyOf, type ContactRecord } from './contact-record.js';
+
+/** What the contact history needs of the document store (src/storage/document-store.ts). */
+export interface HistoryDocuments {
+  open<T>(name: string, defaultData: T): Promise<Low<T>>;
+  list(prefix: string): Promise<string[]>;
+  remove(name: string): Promise<void>;
+}
+
+export interface HistoryDay {
+  version: 1;
+  day: string;
+  records: ContactRecord[];
+}
+
+const DOCUMENT_PREFIX = 'history/';
+/** Recent days stay open in memory: calls in progress write to today (and yesterday near midnight). */
+const OPEN_DAYS_KEPT = 3;
+
+export interface HistorySearch {
+  /** Inclusive lower bound on startedAt, ms UTC. */
+  readonly fromMs?: number;
+  /** Exclusive upper bound on startedAt, ms UTC. */
+  readonly toMs?: number;
+  readonly predicate?: (record: ContactRecord) => boolean;
+}
+
+export class ContactHistory {
+  private readonly openDays = new Map<string, Promise<Low<HistoryDay>>>();
+
+  constructor(private readonly documents: HistoryDocuments) {}
+
+  /** Adds the record of a call that has just started (endedAt still null). */
+  async add(record: ContactRecord): Promise<void> {
+    const doc = await this.dayDocument(dayKeyOf(record.startedAt));
+    if (doc.data.records.some((existing) => existing.callId === record.callId)) {
+      throw new AppError('CALL_EXISTS', `call ${record.callId} is already in the contact history`);
+    }
+    doc.data.records.push(record);
+    await doc.write();
+  }
+
+  /** Changes a record in place; the day is found from startedAt, which never changes. */
+  async update(callId: string, startedAt: string, patch: Partial<Omit<ContactRecord, 'callId' | 'startedAt'>>): Promise<ContactRecord> {
+    const doc = await this.dayDocument(dayKeyOf(startedAt));
+    const index = doc.data.records.findIndex((record) => record.callId === callId);
+    const current = doc.data.records[index];
+    if (current === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
+    const updated: ContactRecord = { ...current, ...patch };
+    doc.data.records[index] = updated;
+    await doc.write();
+    return updated;
+  }
+
+  /** The days that have a document, oldest first (YYYY-MM-DD). */
+  async days(): Promise<string[]> {
+    const names = await this.documents.list(DOCUMENT_PREFIX);
+    return names.map((name) => name.slice(DOCUMENT_PREFIX.length)).sort();
+  }
+
+  async day(day: string): Promise<readonly ContactRecord[]> {
+    const days = await this.days();
+    if (!days.includes(day)) return [];
+    return (await this.readDay(day)).records;
+  }
+
+  /** Records by start time, oldest first. Reads only the days the range touches. */
+  async search(query: HistorySearch = {}): Promise<ContactRecord[]> {
+    const fromDay = query.fromMs === undefined ? undefined : dayKeyOf(new Date(query.fromMs).toISOString());
+    const toDay = query.toMs === undefined ? undefined : dayKeyOf(new Date(query.toMs).toISOString());
+    const found: ContactRecord[] = [];
+    for (const day of await this.days()) {
+      if ((fromDay !== undefined && day < fromDay) || (toDay !== undefined && day > toDay)) continue;
+      for (const record of (await this.readDay(day)).records) {
+        const startedMs = Date.parse(record.startedAt);
+        if (query.fromMs !== undefined && startedMs < query.fromMs) continue;
+        if (query.toMs !== undefined && startedMs >= query.toMs) continue;
+        if (query.predicate !== undefined && !query.predicate(record)) continue;
+        found.push(record);
+      }
+    }
+    return found.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  }
+
+  async find(callId: string): Promise<ContactRecord | undefined> {
+    const [record] = await this.search({ predicate: (candidate) => candidate.callId === callId });
+    return record;
+  }
+
+  /** Calls without an end: after a crash these are the calls that were in progress. */
+  async unfinished(): Promise<ContactRecord[]> {
+    return this.search({ predicate: (record) => record.endedAt === null });
+  }
+
+  /**
+   * Removes every record that started before `cutoffMs`: whole days by deleting their document,
+   * the day the cutoff falls in by rewriting it. Returns what was (or, with dryRun, would be)
+   * removed so the caller can destroy the matching recordings.
+   */
+  async purgeBefore(cutoffMs: number, dryRun: boolean): Promise<{ records: ContactRecord[]; daysRemoved: string[] }> {
+    const cutoffDay = dayKeyOf(new Date(cutoffMs).toISOString());
+    const removed: ContactRecord[] = [];
+    const daysRemoved: string[] = [];
+    for (const day of await this.days()) {
+      if (day > cutoffDay) break;
+      // Old days are not cached: purging 90 days must not close the documents of today's calls.
+      const doc = await (this.openDays.get(day) ?? this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day)));
+      const [old, kept] = partition(doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs);
+      if (old.length === 0) continue;
+      removed.push(...old);
+      if (dryRun) continue;
+      if (kept.length === 0) {
+        this.openDays.delete(day);
+        await this.documents.remove(DOCUMENT_PREFIX + day);
+        daysRemoved.push(day);
+      } else {
+        doc.data.records = kept;
+        await doc.write();
+      }
+    }
+    return { records: removed, daysRemoved };
+  }
+
+  /**
+   * Reads go through the open document when the day is open (it may hold a write in flight),
+   * otherwise straight from disk without caching, so a search over 90 days never evicts the
+   * documents that calls in progress write to.
+   */
+  private async readDay(day: string): Promise<HistoryDay> {
+    const open = this.openDays.get(day);
+    if (open !== undefined) return (await open).data;
+    return (await this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day))).data;
+  }
+
+  /** The open (cached) document of a day, for writes; the least recently used day is closed. */
+  private dayDocument(day: string): Promise<Low<HistoryDay>> {
+    let doc = this.openDays.get(day);
+    if (doc !== undefined) {
+      this.openDays.delete(day);
+      this.openDays.set(day, doc);
+      return doc;
+    }
+    doc = this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day));
+    // Forget a failed open, so that the next call tries again rather than failing forever.
+    doc.catch(() => this.openDays.delete(day));
+    this.openDays.set(day, doc);
+    if (this.openDays.size > OPEN_DAYS_KEPT) {
+      const leastRecent = this.openDays.keys().next().value;
+      if (leastRecent !== undefined) this.openDays.delete(leastRecent);
+    }
+    return doc;
+  }
+}
+
+function emptyDay(day: string): HistoryDay {
+  return { version: 1, day, records: [] };
+}
+
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const yes: T[] = [];
+  const no: T[] = [];
+  for (const item of items) (test(item) ? yes : no).push(item);
+  return [yes, no];
+}
