@@ -78,6 +78,8 @@ export class CallTracker {
   private readonly inFlight = new Set<Promise<void>>();
   /** The latest (tick, wall clock) pair seen: maps the bridge's ticks to UTC. */
   private anchor: { tick: number; wallMs: number } | null = null;
+  /** After stop(), events still on their way from the bridge are ignored. */
+  private stopped = false;
   private readonly counters: CallTrackerStats = {
     callsStarted: 0,
     callsEnded: 0,
@@ -100,6 +102,7 @@ export class CallTracker {
 
   /** Hot path: 50 frames a second with up to 48 channels each. */
   onAudio(event: AudioEvent): void {
+    if (this.stopped) return;
     this.anchor = { tick: event.tick, wallMs: this.options.clock.now() };
     for (const { channel, samples } of event.channels) {
       const call = this.calls.get(channel);
@@ -135,6 +138,7 @@ export class CallTracker {
 
   /** Ends every call in progress as interrupted by the service stopping, and waits for the writes. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const channel of [...this.states.keys()]) this.apply(channel, { kind: 'shutdown' });
     await this.drain();
   }
@@ -153,6 +157,7 @@ export class CallTracker {
   }
 
   private apply(channel: number, input: ChannelInput, start?: CallStartEvent): void {
+    if (this.stopped && input.kind !== 'shutdown') return;
     const before = this.states.get(channel) ?? IDLE;
     const { state, effects } = transition(before, input);
     if (state.kind === 'idle') this.states.delete(channel);

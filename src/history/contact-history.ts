@@ -8,9 +8,10 @@ import { dayKeyOf, type ContactRecord } from './contact-record.js';
 
 /** What the contact history needs of the document store (src/storage/document-store.ts). */
 export interface HistoryDocuments {
-  open<T>(name: string, defaultData: T): Promise<Low<T>>;
+  /** One shared Low instance per name, with serialised writes (src/storage/document-store.ts). */
+  openDocument<T>(name: string, defaultData: T): Promise<Low<T>>;
   list(prefix: string): Promise<string[]>;
-  remove(name: string): Promise<void>;
+  remove(name: string): Promise<unknown>;
 }
 
 export interface HistoryDay {
@@ -20,8 +21,6 @@ export interface HistoryDay {
 }
 
 const DOCUMENT_PREFIX = 'history/';
-/** Recent days stay open in memory: calls in progress write to today (and yesterday near midnight). */
-const OPEN_DAYS_KEPT = 3;
 
 export interface HistorySearch {
   /** Inclusive lower bound on startedAt, ms UTC. */
@@ -32,8 +31,6 @@ export interface HistorySearch {
 }
 
 export class ContactHistory {
-  private readonly openDays = new Map<string, Promise<Low<HistoryDay>>>();
-
   constructor(private readonly documents: HistoryDocuments) {}
 
   /** Adds the record of a call that has just started (endedAt still null). */
@@ -109,14 +106,12 @@ export class ContactHistory {
     const daysRemoved: string[] = [];
     for (const day of await this.days()) {
       if (day > cutoffDay) break;
-      // Old days are not cached: purging 90 days must not close the documents of today's calls.
-      const doc = await (this.openDays.get(day) ?? this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day)));
+      const doc = await this.dayDocument(day);
       const [old, kept] = partition(doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs);
       if (old.length === 0) continue;
       removed.push(...old);
       if (dryRun) continue;
       if (kept.length === 0) {
-        this.openDays.delete(day);
         await this.documents.remove(DOCUMENT_PREFIX + day);
         daysRemoved.push(day);
       } else {
@@ -127,34 +122,12 @@ export class ContactHistory {
     return { records: removed, daysRemoved };
   }
 
-  /**
-   * Reads go through the open document when the day is open (it may hold a write in flight),
-   * otherwise straight from disk without caching, so a search over 90 days never evicts the
-   * documents that calls in progress write to.
-   */
   private async readDay(day: string): Promise<HistoryDay> {
-    const open = this.openDays.get(day);
-    if (open !== undefined) return (await open).data;
-    return (await this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day))).data;
+    return (await this.dayDocument(day)).data;
   }
 
-  /** The open (cached) document of a day, for writes; the least recently used day is closed. */
   private dayDocument(day: string): Promise<Low<HistoryDay>> {
-    let doc = this.openDays.get(day);
-    if (doc !== undefined) {
-      this.openDays.delete(day);
-      this.openDays.set(day, doc);
-      return doc;
-    }
-    doc = this.documents.open<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day));
-    // Forget a failed open, so that the next call tries again rather than failing forever.
-    doc.catch(() => this.openDays.delete(day));
-    this.openDays.set(day, doc);
-    if (this.openDays.size > OPEN_DAYS_KEPT) {
-      const leastRecent = this.openDays.keys().next().value;
-      if (leastRecent !== undefined) this.openDays.delete(leastRecent);
-    }
-    return doc;
+    return this.documents.openDocument<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day));
   }
 }
 

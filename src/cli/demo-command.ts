@@ -1,0 +1,84 @@
+/**
+ * `tallennin demo`: the whole appliance on one machine. The firmware's host build plays the
+ * telephony card on a pseudo-terminal (a built-in scenario of calls with Finnish speech, repeated
+ * while the demo runs), and the service records into a local data directory with a generated
+ * demo key. What a new user needs next is printed at start.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAppliance } from '../main.js';
+import { createLogger } from '../log.js';
+import { demoConfig } from './demo-config.js';
+import { untilStopSignal } from './start-command.js';
+import { EXIT_OK } from './exit-codes.js';
+import { UsageError, type CliOptions } from './tallennin.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
+export const BRIDGE_SIM = resolve(FIRMWARE_DIR, 'build/host/tallennin-bridge-sim');
+export const DEMO_SCENARIO = resolve(FIRMWARE_DIR, 'scenarios/demo/demo.scenario');
+/** Pause between two runs of the demo scenario. */
+const SCENARIO_PAUSE_MS = 5_000;
+
+export async function runDemo(options: CliOptions, _none: void): Promise<number> {
+  const dataDir = resolve(options['data-dir'] ?? 'demo-data');
+  const speed = options.speed === undefined ? 1 : Number(options.speed);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 100) throw new UsageError('--speed must be a number between 0 and 100');
+  ensureBridgeBuilt();
+
+  const config = demoConfig(dataDir);
+  const logger = createLogger({ level: config.log.level });
+  const appliance = await startAppliance(config, { logger });
+  printBanner(dataDir, appliance.storage.masterKey.generated);
+
+  let sim: ChildProcess | undefined;
+  let stopped = false;
+  const runScenario = (): void => {
+    if (stopped) return;
+    sim = spawn(BRIDGE_SIM, ['--scenario', DEMO_SCENARIO, '--link', config.bridge.path, '--wait-hello', '--speed', String(speed), '--quiet'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    sim.on('exit', () => {
+      if (!stopped) setTimeout(runScenario, SCENARIO_PAUSE_MS).unref();
+    });
+  };
+  runScenario();
+
+  await untilStopSignal(appliance, async () => {
+    stopped = true;
+    if (sim !== undefined && sim.exitCode === null) {
+      const exited = new Promise((resolveExit) => sim?.once('exit', resolveExit));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+  });
+  return EXIT_OK;
+}
+
+function ensureBridgeBuilt(): void {
+  if (existsSync(BRIDGE_SIM)) return;
+  const build = spawnSync('make', ['-s', '-C', FIRMWARE_DIR, 'host'], { stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(BRIDGE_SIM)) throw new UsageError('could not build the firmware host build: run make -C firmware-bridge host');
+}
+
+function printBanner(dataDir: string, keyGenerated: boolean): void {
+  const self = 'node bin/tallennin.js';
+  process.stdout.write(`
+Tallennin demo is recording.
+  WARNING: demo mode. The master key is a plain file (${dataDir}/demo-master.key)${keyGenerated ? ', generated just now' : ''}.
+  A real box reads it from an encrypted systemd credential. Never use demo mode for real calls.
+
+  The simulated card plays a scenario of calls with Finnish speech every ~20 s.
+  Data directory: ${dataDir}
+
+Next, in another terminal:
+  ${self} recordings list --data-dir ${dataDir}
+  ${self} recordings verify --all --data-dir ${dataDir}
+  ${self} recordings export-wav <ID> --out call.wav --data-dir ${dataDir}   (then: play call.wav)
+  ${self} purge --dry-run --data-dir ${dataDir}
+
+Stop with Ctrl-C: calls in progress are sealed as interrupted.
+`);
+}

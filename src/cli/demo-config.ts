@@ -1,0 +1,22 @@
+/**
+ * The demo's configuration: a local data directory, the firmware's host build as the card, and
+ * a small fictional service desk. Everything else is the production default.
+ */
+import { join } from 'node:path';
+import { parseConfig } from '../config/load-config.js';
+import type { Config } from '../config/config-schema.js';
+
+export function demoConfig(dataDir: string): Config {
+  return parseConfig({
+    mode: 'demo',
+    dataDir,
+    bridge: { path: join(dataDir, 'bridge-link') },
+    recording: { recordedServiceNumbers: ['020 123 4567', '020 765 4321'] },
+    agents: [
+      { extension: '2001', name: 'Aino Asiakaspalvelija', phone: '050 100 2001' },
+      { extension: '2002', name: 'Eero Esimerkki', phone: '050 100 2002' },
+      { extension: '2003', name: 'Liisa Laaksonen', phone: '050 100 2003' },
+      { extension: '2004', name: 'Matti Meikäläinen', phone: '050 100 2004' },
+    ],
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * The `tallennin` command. It parses arguments, runs one command, maps errors to exit codes
+ * (src/cli/exit-codes.ts) and is the only place that exits the process.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError, errnoCode } from '../errors.js';
+import { EXIT_FAILURE, EXIT_NO_KEY, EXIT_USAGE } from './exit-codes.js';
+import { runDemo } from './demo-command.js';
+import { runStart } from './start-command.js';
+import { runRecordingsExportWav, runRecordingsList, runRecordingsVerify } from './recordings-commands.js';
+import { runPurge } from './purge-command.js';
+
+const USAGE = `Usage: tallennin <command> [options]
+
+Commands:
+  demo [--data-dir DIR] [--speed F]       run the appliance with the firmware's simulated card
+  start --config FILE                      run the appliance (systemd runs this)
+  recordings list                          list recordings (ids, times, outcome; no personal data)
+  recordings verify [ID | --all]           check seals and chunks; exit 1 naming any failure
+  recordings export-wav ID --out FILE      write a recording as 16-bit PCM WAV
+  purge [--dry-run]                        destroy contact history and recordings past retention
+
+Every command takes --config FILE (default /etc/tallennin/config.json) and --data-dir DIR
+(overrides the config's data directory; a demo data directory is recognised by its demo key).`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  'data-dir': { type: 'string' },
+  out: { type: 'string' },
+  all: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  speed: { type: 'string' },
+  port: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type CliOptions = {
+  config?: string;
+  'data-dir'?: string;
+  out?: string;
+  all?: boolean;
+  'dry-run'?: boolean;
+  json?: boolean;
+  speed?: string;
+  port?: string;
+  help?: boolean;
+};
+
+export class UsageError extends AppError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return fail(new UsageError((err as Error).message));
+  }
+  const options = parsed.values as CliOptions;
+  const [command, sub, ...rest] = parsed.positionals;
+  if (options.help === true || command === undefined || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined && options.help !== true ? EXIT_USAGE : 0;
+  }
+  try {
+    switch (command) {
+      case 'demo':
+        return await runDemo(options, positionalsNone(sub, rest));
+      case 'start':
+        return await runStart(options, positionalsNone(sub, rest));
+      case 'purge':
+        return await runPurge(options, positionalsNone(sub, rest));
+      case 'recordings':
+        switch (sub) {
+          case 'list':
+            return await runRecordingsList(options, positionalsNone(undefined, rest));
+          case 'verify':
+            return await runRecordingsVerify(options, rest);
+          case 'export-wav':
+            return await runRecordingsExportWav(options, rest);
+          default:
+            throw new UsageError(`unknown recordings command ${sub === undefined ? '(none)' : `"${sub}"`}: list, verify or export-wav`);
+        }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    return fail(err);
+  }
+}
+
+function positionalsNone(first: string | undefined, rest: string[]): void {
+  const extra = [first, ...rest].filter((value): value is string => value !== undefined);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+}
+
+function fail(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`tallennin: ${err.message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof AppError) {
+    process.stderr.write(`tallennin: ${err.message} [${err.code}]\n`);
+    if (err.code.startsWith('CONFIG_')) return EXIT_USAGE;
+    if (err.code.startsWith('MASTER_KEY_') || err.code === 'KEY_INVALID') return EXIT_NO_KEY;
+    return EXIT_FAILURE;
+  }
+  const code = errnoCode(err);
+  process.stderr.write(`tallennin: unexpected failure${code === undefined ? '' : ` (${code})`}: ${(err as Error)?.message ?? String(err)}\n`);
+  return EXIT_FAILURE;
+}
+
+// Long-running commands (demo, start) resolve only after a signal has stopped the service.
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = fail(err);
+  },
+);

@@ -1,0 +1,135 @@
+/**
+ * Wires the appliance together, in the order the data flows: storage (key, documents,
+ * recordings) -> start-up recovery -> calls -> capture (the bridge link) -> retention. This is the
+ * only module that knows every stage; each stage gets what it needs passed in.
+ */
+import type { BindingInterface } from '@serialport/bindings-interface';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from './log.js';
+import type { Config } from './config/config-schema.js';
+import { openStorage, type Storage } from './storage/open-storage.js';
+import { ContactHistory } from './history/contact-history.js';
+import { AgentDirectory } from './calls/agent-directory.js';
+import { RecordingRules } from './calls/recording-rules.js';
+import { CallTracker } from './calls/call-tracker.js';
+import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
+import { BridgeClient } from './capture/bridge-client.js';
+import { AlarmLog } from './health/alarms.js';
+import { SystemdNotifier } from './health/systemd-notify.js';
+import { RetentionScheduler } from './retention/retention-scheduler.js';
+
+export interface ApplianceOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** The serial binding; the real one by default. Unit tests pass a mock binding. */
+  readonly serialBinding?: BindingInterface;
+  /** Overrides $CREDENTIALS_DIRECTORY (tests). */
+  readonly credentialsDirectory?: string;
+}
+
+export interface Appliance {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly history: ContactHistory;
+  readonly tracker: CallTracker;
+  readonly bridge: BridgeClient;
+  readonly alarms: AlarmLog;
+  readonly retention: RetentionScheduler;
+  /** Ends calls in progress as interrupted, seals their recordings and closes the link. */
+  stop(): Promise<void>;
+}
+
+export async function startAppliance(config: Config, options: ApplianceOptions = {}): Promise<Appliance> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  const notifier = new SystemdNotifier(logger.child('systemd'));
+  const alarms = new AlarmLog(clock, logger.child('alarms'));
+
+  const storage = await openStorage({
+    dataDir: config.dataDir,
+    mode: config.mode,
+    clock,
+    logger: logger.child('storage'),
+    ...(options.credentialsDirectory === undefined ? {} : { credentialsDirectory: options.credentialsDirectory }),
+  });
+  const history = new ContactHistory(storage.documents);
+
+  // Recovery before anything new is written: recordings left open by a crash are cut at their
+  // last valid chunk and sealed as interrupted; then their contact records are closed.
+  const recovered = await storage.recordings.recoverOpen();
+  for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
+  const closed = await closeUnfinishedCalls({
+    history,
+    logger: logger.child('recovery'),
+    recordingOutcome: async (recordingId) => {
+      const summary = await storage.recordings.describe(recordingId);
+      return summary === undefined ? undefined : { outcome: summary.outcome, durationMs: summary.durationMs };
+    },
+  });
+  if (recovered.recovered.length > 0 || closed > 0) {
+    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed });
+  }
+
+  const tracker = new CallTracker({
+    history,
+    recordings: storage.recordings,
+    rules: new RecordingRules(config.recording.recordedServiceNumbers, config.phone.defaultRegion),
+    agents: new AgentDirectory(config.agents, config.phone.defaultRegion),
+    clock,
+    logger: logger.child('calls'),
+    alarms,
+    defaultRegion: config.phone.defaultRegion,
+  });
+
+  const bridge = new BridgeClient({
+    path: config.bridge.path,
+    baudRate: config.bridge.baudRate,
+    clock,
+    logger: logger.child('capture'),
+    ...(options.serialBinding === undefined ? {} : { binding: options.serialBinding }),
+  });
+  bridge.on('callStart', (event) => tracker.onCallStart(event));
+  bridge.on('callEnd', (event) => tracker.onCallEnd(event));
+  bridge.on('audio', (event) => tracker.onAudio(event));
+  bridge.on('heartbeat', (event) => tracker.onHeartbeat(event));
+  bridge.on('linkDown', (event) => {
+    tracker.onLinkDown();
+    alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
+  });
+  bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
+  bridge.on('linkUp', (info) => {
+    logger.info('bridge link up', { bootId: info.bootId, channels: info.channelCount, firmware: info.firmwareVersion });
+    notifier.status('bridge link up');
+  });
+
+  const retention = new RetentionScheduler({
+    history,
+    recordings: storage.recordings,
+    clock,
+    months: config.retention.months,
+    dailyAt: config.retention.dailyAt,
+    logger: logger.child('retention'),
+    alarms,
+  });
+  bridge.start();
+  retention.start();
+
+  notifier.ready('recording');
+  notifier.startWatchdog(() => true);
+  logger.info('service started', { mode: config.mode, keySource: storage.masterKey.source });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      notifier.stopping();
+      retention.stop();
+      await bridge.stop();
+      await tracker.stop();
+      await retention.idle();
+      logger.info('service stopped');
+    })();
+    return stopping;
+  };
+
+  return { config, storage, history, tracker, bridge, alarms, retention, stop };
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs the retention purge once at start (catching up after downtime) and then daily at the
+ * configured local time in Europe/Helsinki. A failed purge raises an alarm and is retried at the
+ * next check; it never stops the service.
+ */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { ContactHistory } from '../history/contact-history.js';
+import type { AlarmSink } from '../calls/call-tracker.js';
+import { purgeExpired, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
+import { AppError } from '../errors.js';
+
+const CHECK_INTERVAL_MS = 60_000;
+const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
+const LOCAL_TIME_ZONE = 'Europe/Helsinki';
+
+const localParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: LOCAL_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "YYYY-MM-DD" and "HH:MM" of an instant, in Helsinki time. */
+export function helsinkiDateTime(ms: number): { date: string; time: string } {
+  const parts = Object.fromEntries(localParts.formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+export interface RetentionSchedulerOptions {
+  readonly history: ContactHistory;
+  readonly recordings: PurgeableRecordings;
+  readonly clock: Clock;
+  readonly months: number;
+  /** HH:MM, Helsinki time. */
+  readonly dailyAt: string;
+  readonly logger: Logger;
+  readonly alarms: AlarmSink;
+}
+
+export class RetentionScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private lastRunDate: string | undefined;
+  private lastFailureMs: number | undefined;
+  private running: Promise<PurgeReport | undefined> = Promise.resolve(undefined);
+  private lastReport: PurgeReport | undefined;
+
+  constructor(private readonly options: RetentionSchedulerOptions) {}
+
+  start(): void {
+    void this.runNow();
+    this.timer = setInterval(() => this.check(), CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Resolves when a purge in progress has finished. */
+  async idle(): Promise<void> {
+    await this.running;
+  }
+
+  get last(): PurgeReport | undefined {
+    return this.lastReport;
+  }
+
+  /** Runs a purge now (after any running one); failures become alarms, not exceptions. */
+  runNow(): Promise<PurgeReport | undefined> {
+    this.running = this.running.then(async () => {
+      const { history, recordings, clock, months, logger, alarms } = this.options;
+      try {
+        const report = await purgeExpired({ history, recordings, clock, months, dryRun: false, logger });
+        this.lastRunDate = helsinkiDateTime(clock.now()).date;
+        this.lastFailureMs = undefined;
+        this.lastReport = report;
+        if (report.failures > 0) alarms.raise('PURGE_INCOMPLETE', 'the retention purge could not destroy every expired recording', { failures: report.failures });
+        return report;
+      } catch (err) {
+        this.lastFailureMs = clock.now();
+        alarms.raise('PURGE_FAILED', 'the retention purge failed', { error: err instanceof AppError ? err.code : 'unknown' });
+        return undefined;
+      }
+    });
+    return this.running;
+  }
+
+  private check(): void {
+    const now = this.options.clock.now();
+    const { date, time } = helsinkiDateTime(now);
+    const due = this.lastRunDate !== date && time >= this.options.dailyAt;
+    const retryDue = this.lastFailureMs !== undefined && now - this.lastFailureMs >= RETRY_AFTER_FAILURE_MS;
+    if (due || retryDue) void this.runNow();
+  }
+}

@@ -1,0 +1,92 @@
+import t from 'tap';
+import { mkdtemp, rm, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DocumentStore } from '../../../src/storage/document-store.js';
+import { ContactHistory } from '../../../src/history/contact-history.js';
+import type { ContactRecord } from '../../../src/history/contact-record.js';
+import { silentLogger } from '../../../src/log.js';
+
+async function openHistory(t: Tap.Test) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-history-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const key = randomBytes(32);
+  const documents = await DocumentStore.open({ dataDir, key, logger: silentLogger });
+  return { dataDir, key, documents, history: new ContactHistory(documents) };
+}
+
+function record(startedAt: string, extra: Partial<ContactRecord> = {}): ContactRecord {
+  return {
+    callId: randomUUID(),
+    startedAt,
+    endedAt: null,
+    callerNumber: '+358401234567',
+    serviceNumber: '+358201234567',
+    agentExtension: '2001',
+    agentName: 'Aino Agentti',
+    agentPhone: '+358501234567',
+    channel: 0,
+    recordingId: null,
+    recordingState: 'not-recorded',
+    endReason: null,
+    resumed: false,
+    ...extra,
+  };
+}
+
+t.test('when calls are added and ended, then each day is one document and the records read back from a fresh store', async (t) => {
+  const { dataDir, key, history } = await openHistory(t);
+  const a = record('2026-11-27T23:59:00.000Z');
+  const b = record('2026-11-28T08:00:00.000Z');
+  await history.add(a);
+  await history.add(b);
+  await history.update(b.callId, b.startedAt, { endedAt: '2026-11-28T08:05:00.000Z', endReason: 'completed' });
+  t.same(await history.days(), ['2026-11-27', '2026-11-28']);
+  t.same((await readdir(join(dataDir, 'documents', 'history'))).sort(), ['2026-11-27.tdoc', '2026-11-28.tdoc']);
+
+  const reopened = new ContactHistory(await DocumentStore.open({ dataDir, key, logger: silentLogger }));
+  const found = await reopened.find(b.callId);
+  t.equal(found?.endedAt, '2026-11-28T08:05:00.000Z');
+  t.equal(found?.endReason, 'completed');
+  t.same((await reopened.unfinished()).map((r) => r.callId), [a.callId]);
+});
+
+t.test('when a call id is added twice or an unknown call is updated, then a clear error is raised and nothing changes', async (t) => {
+  const { history } = await openHistory(t);
+  const a = record('2026-11-28T08:00:00.000Z');
+  await history.add(a);
+  await t.rejects(history.add(a), { code: 'CALL_EXISTS' });
+  await t.rejects(history.update(randomUUID(), a.startedAt, { endedAt: a.startedAt }), { code: 'CALL_NOT_FOUND' });
+  t.equal((await history.day('2026-11-28')).length, 1);
+  t.same(await history.day('2026-01-01'), []);
+});
+
+t.test('when searching a time range, then only records that started in it come back, oldest first', async (t) => {
+  const { history } = await openHistory(t);
+  const times = ['2026-11-26T10:00:00.000Z', '2026-11-27T10:00:00.000Z', '2026-11-27T12:00:00.000Z', '2026-11-28T10:00:00.000Z'];
+  for (const time of [...times].reverse()) await history.add(record(time));
+  const found = await history.search({ fromMs: Date.parse('2026-11-27T00:00:00Z'), toMs: Date.parse('2026-11-28T10:00:00Z') });
+  t.same(found.map((r) => r.startedAt), [times[1], times[2]]);
+  const withPredicate = await history.search({ predicate: (r) => r.startedAt.endsWith('12:00:00.000Z') });
+  t.equal(withPredicate.length, 1);
+});
+
+t.test('when purging before a cutoff, then older days go whole, the cutoff day is trimmed, and a dry run changes nothing', async (t) => {
+  const { dataDir, history } = await openHistory(t);
+  const old = record('2026-08-01T10:00:00.000Z');
+  const boundaryOld = record('2026-08-28T09:00:00.000Z');
+  const boundaryNew = record('2026-08-28T11:00:00.000Z');
+  const recent = record('2026-11-28T10:00:00.000Z');
+  for (const r of [old, boundaryOld, boundaryNew, recent]) await history.add(r);
+  const cutoff = Date.parse('2026-08-28T10:00:00.000Z');
+
+  const dry = await history.purgeBefore(cutoff, true);
+  t.same(dry.records.map((r) => r.callId).sort(), [old.callId, boundaryOld.callId].sort());
+  t.equal((await history.search()).length, 4);
+
+  const done = await history.purgeBefore(cutoff, false);
+  t.same(done.daysRemoved, ['2026-08-01']);
+  t.same((await history.search()).map((r) => r.callId), [boundaryNew.callId, recent.callId]);
+  t.same((await readdir(join(dataDir, 'documents', 'history'))).sort(), ['2026-08-28.tdoc', '2026-11-28.tdoc']);
+});
