@@ -220,6 +220,7 @@ static void handle_hello(struct bridge *self, const struct bridge_frame *frame) 
     for (unsigned i = 0; i < BRIDGE_MAX_UNACKED; i++) {
         self->unacked[i].last_sent_ms = now - BRIDGE_RESEND_INTERVAL_MS;
     }
+    send_queued_events(self);
 }
 
 static void handle_ping(struct bridge *self, const struct bridge_frame *frame) {
@@ -287,6 +288,28 @@ static void handle_frame(void *context, const struct bridge_frame *frame) {
     }
 }
 
+/* ---- Link state ---- */
+
+/* Follow hal_link_is_open(): a new link session gets a BOOT and a clean receiver. Returns
+ * whether the link is open. */
+static bool update_link_state(struct bridge *self) {
+    bool open = hal_link_is_open(self->port);
+    if (open != self->link_open) {
+        self->link_open = open;
+        /* A new link session starts clean: a partial command from the old one is garbage. */
+        bridge_rx_reset(&self->rx);
+        if (open) {
+            self->stats.link_opens++;
+            self->boot_pending = true;
+            self->last_heartbeat_ms = hal_millis(self->port);
+        }
+    }
+    if (open && self->boot_pending && send_boot(self)) {
+        self->boot_pending = false;
+    }
+    return open;
+}
+
 /* ---- Public API ---- */
 
 bool bridge_init(struct bridge *self, void *port, const struct bridge_config *config) {
@@ -305,6 +328,9 @@ bool bridge_init(struct bridge *self, void *port, const struct bridge_config *co
 }
 
 void bridge_rx_bytes(struct bridge *self, const uint8_t *data, size_t len) {
+    /* Bytes from the host prove the link is open: notice it (and send BOOT) before replying,
+     * whatever order the port calls us in. */
+    update_link_state(self);
     bridge_rx_feed(&self->rx, data, len, handle_frame, self);
 }
 
@@ -397,22 +423,8 @@ void bridge_audio_tick(struct bridge *self, const uint8_t samples[][BRIDGE_SAMPL
 }
 
 void bridge_poll(struct bridge *self) {
-    bool open = hal_link_is_open(self->port);
-    if (open != self->link_open) {
-        self->link_open = open;
-        /* A new link session starts clean: a partial command from the old one is garbage. */
-        bridge_rx_reset(&self->rx);
-        if (open) {
-            self->stats.link_opens++;
-            self->boot_pending = true;
-            self->last_heartbeat_ms = hal_millis(self->port);
-        }
-    }
-    if (!open) {
+    if (!update_link_state(self)) {
         return;
-    }
-    if (self->boot_pending && send_boot(self)) {
-        self->boot_pending = false;
     }
     resend_due_frames(self);
     send_queued_events(self);

@@ -19,7 +19,8 @@ uint16_t bridge_crc16(const uint8_t *data, size_t len) {
     for (size_t i = 0; i < len; i++) {
         crc ^= (uint16_t)(data[i] << 8);
         for (int bit = 0; bit < 8; bit++) {
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+            uint16_t shifted = (uint16_t)(crc << 1);
+            crc = (crc & 0x8000u) != 0 ? (uint16_t)(shifted ^ 0x1021u) : shifted;
         }
     }
     return crc;

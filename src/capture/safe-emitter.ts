@@ -14,14 +14,14 @@ export class SafeEmitter<E extends EventMap> {
   on<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
     const list = this.listeners.get(event) ?? [];
     // A new array, so a listener added during an emit does not run in that emit.
-    this.listeners.set(event, [...list, listener as Listener<never[]>]);
+    this.listeners.set(event, [...list, listener as unknown as Listener<never[]>]);
     return this;
   }
 
   off<K extends keyof E>(event: K, listener: Listener<E[K]>): this {
     const list = this.listeners.get(event);
     if (list === undefined) return this;
-    const index = list.indexOf(listener as Listener<never[]>);
+    const index = list.indexOf(listener as unknown as Listener<never[]>);
     if (index >= 0) this.listeners.set(event, [...list.slice(0, index), ...list.slice(index + 1)]);
     return this;
   }
@@ -43,7 +43,7 @@ export class SafeEmitter<E extends EventMap> {
     if (list === undefined) return;
     for (const listener of list) {
       try {
-        (listener as Listener<E[K]>)(...args);
+        (listener as unknown as Listener<E[K]>)(...args);
       } catch (err) {
         this.onListenerError(String(event), err);
       }

@@ -11,7 +11,8 @@
  * exactly one 'close' before the next 'open'.
  */
 import { SerialPortStream } from '@serialport/stream';
-import type { BindingInterface } from '@serialport/bindings-interface';
+// The package's ESM entry has no types; its CommonJS one does.
+import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 import { SerialPort } from 'serialport';
 import { AppError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -258,7 +259,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
   private portGone(port: SerialPortStream, reason: LinkCloseReason, detail?: string): void {
     if (this.port !== port) return;
     const wasUp = this.portIsUp;
-    this.releasePort(port);
+    void this.releasePort(port); // closing in the background; its events are ignored
     if (!wasUp) {
       // Failed before the open completed: there was no 'open', so there is no 'close' either.
       this.counters.openFailures++;
@@ -292,6 +293,8 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
     port.removeAllListeners('close');
     port.removeAllListeners('end');
     if (!port.isOpen) return Promise.resolve();
-    return new Promise((resolve) => port.close(() => resolve()));
+    return new Promise((resolve) => {
+      port.close(() => resolve());
+    });
   }
 }

@@ -117,7 +117,8 @@ export class EncryptedJsonAdapter<T> implements Adapter<T> {
 
   private async quarantine(reason: string): Promise<AppError> {
     const { file, name, quarantineDir, logger } = this.options;
-    const quarantinePath = join(quarantineDir, `${name}.${fileStamp(this.clock.now())}.corrupt`);
+    // The random part keeps two corrupt copies of one document apart.
+    const quarantinePath = join(quarantineDir, `${name}.${fileStamp(this.clock.now())}.${randomBytes(3).toString('hex')}.corrupt`);
     try {
       await moveDurable(file, quarantinePath, this.fileOps);
     } catch (err) {

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtemp, rm, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { ContactHistory } from '../../../src/history/contact-history.js';
 import type { ContactRecord } from '../../../src/history/contact-record.js';
 import { silentLogger } from '../../../src/log.js';
 
-async function openHistory(t: Tap.Test) {
+async function openHistory(t: Test) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-history-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const key = randomBytes(32);

@@ -1,0 +1,393 @@
+/**
+ * Writes one call's audio into its recording file while the call runs (format in
+ * recording-format.ts). Created by RecordingStore.create(), which has already written the wrapped
+ * data key and the header durably.
+ *
+ * writeTick() is called from the capture path every 20 ms and never waits: it copies the 160
+ * A-law bytes into the chunk being filled; when a chunk is full (50 ticks, one second) it is
+ * encrypted and queued. One queue per recording appends the chunks in order and fdatasyncs after
+ * each, so a kill -9 loses at most the chunk being filled (about one second).
+ *
+ * Time stays true: a tick after a jump is preceded by A-law silence for the missing ticks and the
+ * gap is recorded; a tick already written (duplicate or late) and audio before the start tick are
+ * ignored and counted.
+ *
+ * Failures are never silent. A write error (disk full...) or an absurd tick jump puts the writer
+ * in state 'error': `onError` is called once, `error` holds the AppError, later ticks return
+ * 'failed', and close() seals what reached the disk with outcome 'interrupted' (or rejects with
+ * the error if even that is impossible; the part file then waits for recoverOpen()).
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Clock } from '../clock.js';
+import { AppError, isAppError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { fsyncDirectory, storageError, writeAllAt } from '../storage/durable-file.js';
+import type { SigningKeyPair } from '../storage/key-hierarchy.js';
+import { ALAW_SILENCE } from './alaw.js';
+import {
+  buildTrailer,
+  samplesToMs,
+  SAMPLES_PER_CHUNK,
+  SAMPLES_PER_TICK,
+  sealChunk,
+  toGap,
+  type Gap,
+  type RecordingOutcome,
+  type StoredGap,
+} from './recording-format.js';
+import { sealPartFile } from './recording-recovery.js';
+
+export interface RecordingMeta {
+  /** Lower-case UUID; names the files. */
+  recordingId: string;
+  /** Pseudonymous call id (never a phone number). */
+  callId: string;
+  channel: number;
+  /** First tick that belongs to the recording; earlier audio is ignored. */
+  startTick: number;
+  /** UTC ms of startTick. */
+  startedAtMs: number;
+}
+
+export type RecordingWriterState = 'open' | 'closing' | 'closed' | 'error';
+export type TickResult = 'written' | 'duplicate' | 'before-start' | 'invalid-frame' | 'failed';
+
+export interface RecordingWriterCounters {
+  ticksWritten: number;
+  duplicateTicks: number;
+  beforeStartTicks: number;
+  invalidFrames: number;
+  gapTicks: number;
+  /** Ticks handed in after the writer failed or closed (their audio is lost; `error` says why). */
+  ticksAfterFailure: number;
+  chunksFlushed: number;
+}
+
+export interface RecordingSummary {
+  recordingId: string;
+  callId: string;
+  channel: number;
+  startedAtMs: number;
+  startTick: number;
+  outcome: RecordingOutcome;
+  sampleCount: number;
+  durationMs: number;
+  chunkCount: number;
+  gaps: Gap[];
+  sealedAtMs: number;
+  /** True when a write error happened and the file was sealed from what reached the disk. */
+  salvaged: boolean;
+  counters: RecordingWriterCounters;
+}
+
+export interface RecordingWriterOptions {
+  meta: RecordingMeta;
+  handle: FileHandle;
+  partFile: string;
+  finalFile: string;
+  /** Bytes of the header already written at the start of the file. */
+  header: Buffer;
+  dataKey: Buffer;
+  sealKey: SigningKeyPair;
+  clock: Clock;
+  logger: Logger;
+  onError?: (err: AppError) => void;
+  /** Called once the writer is finished (sealed or failed for good). */
+  onFinished?: () => void;
+  /** A forward jump larger than this is refused as an error (default 10 minutes). */
+  maxGapTicks?: number;
+  /** More chunks than this waiting for the disk is an error (default 120, two minutes). */
+  maxPendingChunks?: number;
+}
+
+export const DEFAULT_MAX_GAP_TICKS = 30_000;
+export const DEFAULT_MAX_PENDING_CHUNKS = 120;
+const SILENCE_TICK = Buffer.alloc(SAMPLES_PER_TICK, ALAW_SILENCE);
+
+export class RecordingWriter {
+  readonly recordingId: string;
+  readonly meta: Readonly<RecordingMeta>;
+  private stateValue: RecordingWriterState = 'open';
+  private errorValue: AppError | undefined;
+  private readonly counters: RecordingWriterCounters = {
+    ticksWritten: 0,
+    duplicateTicks: 0,
+    beforeStartTicks: 0,
+    invalidFrames: 0,
+    gapTicks: 0,
+    ticksAfterFailure: 0,
+    chunksFlushed: 0,
+  };
+  private nextTick: number;
+  private readonly chunk = Buffer.alloc(SAMPLES_PER_CHUNK);
+  private fill = 0;
+  private chunkIndex = 0;
+  private samplesSealed = 0;
+  private pendingGaps: StoredGap[] = [];
+  private readonly allGaps: Gap[] = [];
+  private readonly hash: Hash;
+  private readonly headerHash: Buffer;
+  private fileOffset: number;
+  private pendingChunks = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private closing: Promise<RecordingSummary> | undefined;
+  /** A write to the part file failed: nothing more may be appended (the file would have a hole). */
+  private writeFailed = false;
+  private readonly maxGapTicks: number;
+  private readonly maxPendingChunks: number;
+
+  constructor(private readonly options: RecordingWriterOptions) {
+    this.meta = Object.freeze({ ...options.meta });
+    this.recordingId = options.meta.recordingId;
+    this.nextTick = options.meta.startTick;
+    this.hash = createHash('sha256').update(options.header);
+    this.headerHash = createHash('sha256').update(options.header).digest();
+    this.fileOffset = options.header.length;
+    this.maxGapTicks = options.maxGapTicks ?? DEFAULT_MAX_GAP_TICKS;
+    this.maxPendingChunks = options.maxPendingChunks ?? DEFAULT_MAX_PENDING_CHUNKS;
+  }
+
+  get state(): RecordingWriterState {
+    return this.stateValue;
+  }
+
+  /** Why the writer failed (state 'error', or 'closed' after a salvage). */
+  get error(): AppError | undefined {
+    return this.errorValue;
+  }
+
+  get stats(): Readonly<RecordingWriterCounters> & { samples: number; durationMs: number; pendingChunks: number } {
+    const samples = this.samplesSealed + this.fill;
+    return { ...this.counters, samples, durationMs: samplesToMs(samples), pendingChunks: this.pendingChunks };
+  }
+
+  /** Takes one 20 ms frame (160 A-law bytes) for `tick`. Synchronous; the disk write follows. */
+  writeTick(tick: number, alaw160: Uint8Array): TickResult {
+    if (this.stateValue !== 'open') {
+      this.counters.ticksAfterFailure += 1;
+      return 'failed';
+    }
+    if (!Number.isSafeInteger(tick)) {
+      this.counters.invalidFrames += 1;
+      return 'invalid-frame';
+    }
+    if (tick < this.meta.startTick) {
+      this.counters.beforeStartTicks += 1;
+      return 'before-start';
+    }
+    if (tick < this.nextTick) {
+      this.counters.duplicateTicks += 1;
+      return 'duplicate';
+    }
+    if (alaw160.length !== SAMPLES_PER_TICK) {
+      // Counted; the tick becomes part of a recorded gap when the next good tick arrives.
+      this.counters.invalidFrames += 1;
+      return 'invalid-frame';
+    }
+    const missing = tick - this.nextTick;
+    if (missing > this.maxGapTicks) {
+      this.fail(
+        new AppError('RECORDING_TICK_JUMP', `recording ${this.recordingId}: tick jumped ${missing} ticks ahead (limit ${this.maxGapTicks})`, {
+          details: { recordingId: this.recordingId, missingTicks: missing },
+        }),
+      );
+      this.counters.ticksAfterFailure += 1;
+      return 'failed';
+    }
+    if (missing > 0) {
+      const stored = { fromOffset: this.nextTick - this.meta.startTick, toOffset: tick - this.meta.startTick };
+      this.pendingGaps.push(stored);
+      this.allGaps.push(toGap(stored, this.meta.startTick));
+      this.counters.gapTicks += missing;
+      for (let i = 0; i < missing && this.stateValue === 'open'; i += 1) this.append(SILENCE_TICK);
+      if (this.stateValue !== 'open') {
+        // Failed while filling the gap: the frame would land at the wrong time, so it is refused.
+        this.counters.ticksAfterFailure += 1;
+        return 'failed';
+      }
+    }
+    // The frame is taken even if queuing it revealed a stall (the failure is reported by onError).
+    this.append(alaw160);
+    this.nextTick = tick + 1;
+    this.counters.ticksWritten += 1;
+    return 'written';
+  }
+
+  /** Resolves when every chunk queued so far is on disk (or has failed). */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
+
+  /**
+   * Writes the last chunk and the sealed trailer, fsyncs and renames `<id>.tlr.part` to `<id>.tlr`.
+   * After a failure the outcome is 'interrupted' and `salvaged` is true. Calling it again returns
+   * the same promise.
+   */
+  close(outcome: RecordingOutcome): Promise<RecordingSummary> {
+    this.closing ??= this.doClose(outcome);
+    return this.closing;
+  }
+
+  private async doClose(requested: RecordingOutcome): Promise<RecordingSummary> {
+    try {
+      if (!this.writeFailed) {
+        // A refused tick (jump, stall) stops the recording but every sample taken is still good:
+        // seal normally, as interrupted.
+        const outcome: RecordingOutcome = this.stateValue === 'error' ? 'interrupted' : requested;
+        if (this.stateValue === 'open') this.stateValue = 'closing';
+        this.sealCurrentChunk(true);
+        const sealedAtMs = this.options.clock.now();
+        const trailer = buildTrailer(
+          this.recordingId,
+          { outcome, chunkCount: this.chunkIndex, sampleCount: this.samplesSealed, sealedAtMs, contentHash: this.hash.digest() },
+          this.options.sealKey.privateKey,
+        );
+        this.enqueue(trailer, false);
+        await this.tail;
+        if (!this.writeFailed) {
+          try {
+            await this.options.handle.sync();
+            await this.options.handle.close();
+            await rename(this.options.partFile, this.options.finalFile);
+            await fsyncDirectory(dirname(this.options.finalFile));
+          } catch (err) {
+            this.writeFailed = true;
+            this.fail(storageError(err, 'seal', this.options.partFile));
+          }
+        }
+        if (!this.writeFailed) {
+          this.stateValue = 'closed';
+          this.options.logger.info('recording sealed', {
+            recordingId: this.recordingId,
+            outcome,
+            durationMs: samplesToMs(this.samplesSealed),
+            gaps: this.allGaps.length,
+          });
+          return this.summary(outcome, this.samplesSealed, this.chunkIndex, this.allGaps, sealedAtMs, false);
+        }
+      }
+      return await this.salvage();
+    } finally {
+      this.options.onFinished?.();
+    }
+  }
+
+  /** After a failure: seal what is on disk (cut at the last good chunk, outcome interrupted). */
+  private async salvage(): Promise<RecordingSummary> {
+    await this.tail;
+    await this.options.handle.close().catch(() => undefined);
+    const cause = this.errorValue ?? new AppError('RECORDING_INTERNAL', `recording ${this.recordingId} failed without an error`);
+    try {
+      const sealed = await sealPartFile({
+        recordingId: this.recordingId,
+        partFile: this.options.partFile,
+        finalFile: this.options.finalFile,
+        dataKey: this.options.dataKey,
+        sealPrivateKey: this.options.sealKey.privateKey,
+        sealPublicKey: this.options.sealKey.publicKey,
+        clock: this.options.clock,
+      });
+      this.stateValue = 'closed';
+      this.options.logger.warn('recording sealed after a failure; audio after the failure is lost', {
+        recordingId: this.recordingId,
+        code: cause.code,
+        durationMs: sealed.durationMs,
+      });
+      return this.summary(sealed.outcome, sealed.sampleCount, sealed.chunkCount, sealed.gaps, sealed.sealedAtMs, true);
+    } catch (err) {
+      this.options.logger.error('recording could not be sealed; left for recovery at the next start', {
+        recordingId: this.recordingId,
+        code: cause.code,
+        sealCode: isAppError(err) ? err.code : String(err),
+      });
+      throw cause;
+    }
+  }
+
+  private summary(outcome: RecordingOutcome, sampleCount: number, chunkCount: number, gaps: Gap[], sealedAtMs: number, salvaged: boolean): RecordingSummary {
+    return {
+      recordingId: this.recordingId,
+      callId: this.meta.callId,
+      channel: this.meta.channel,
+      startedAtMs: this.meta.startedAtMs,
+      startTick: this.meta.startTick,
+      outcome,
+      sampleCount,
+      durationMs: samplesToMs(sampleCount),
+      chunkCount,
+      gaps: gaps.map((gap) => ({ ...gap })),
+      sealedAtMs,
+      salvaged,
+      counters: { ...this.counters },
+    };
+  }
+
+  private append(samples: Uint8Array): void {
+    let done = 0;
+    while (done < samples.length) {
+      const take = Math.min(samples.length - done, SAMPLES_PER_CHUNK - this.fill);
+      this.chunk.set(samples.subarray(done, done + take), this.fill);
+      this.fill += take;
+      done += take;
+      if (this.fill === SAMPLES_PER_CHUNK) this.sealCurrentChunk(false);
+    }
+  }
+
+  private sealCurrentChunk(last: boolean): void {
+    const record = sealChunk({
+      dataKey: this.options.dataKey,
+      headerHash: this.headerHash,
+      index: this.chunkIndex,
+      last,
+      samples: this.chunk.subarray(0, this.fill),
+      gaps: this.pendingGaps,
+    });
+    this.hash.update(record);
+    this.chunkIndex += 1;
+    this.samplesSealed += this.fill;
+    this.fill = 0;
+    this.pendingGaps = [];
+    this.enqueue(record, true);
+  }
+
+  private enqueue(bytes: Buffer, isChunk: boolean): void {
+    this.pendingChunks += 1;
+    if (this.pendingChunks > this.maxPendingChunks) {
+      this.fail(
+        new AppError('RECORDING_WRITE_STALLED', `recording ${this.recordingId}: ${this.pendingChunks} chunks waiting for the disk`, {
+          details: { recordingId: this.recordingId, pendingChunks: this.pendingChunks },
+        }),
+      );
+    }
+    const position = this.fileOffset;
+    this.fileOffset += bytes.length;
+    this.tail = this.tail.then(async () => {
+      try {
+        if (this.writeFailed) return;
+        await writeAllAt(this.options.handle, bytes, position);
+        await this.options.handle.datasync();
+        if (isChunk) this.counters.chunksFlushed += 1;
+      } catch (err) {
+        this.writeFailed = true;
+        this.fail(storageError(err, 'append to', this.options.partFile));
+      } finally {
+        this.pendingChunks -= 1;
+      }
+    });
+  }
+
+  private fail(err: AppError): void {
+    if (this.errorValue !== undefined || this.stateValue === 'closed') return;
+    this.stateValue = 'error';
+    this.errorValue = err;
+    this.options.logger.error('recording failed', { recordingId: this.recordingId, code: err.code });
+    try {
+      this.options.onError?.(err);
+    } catch (listenerErr) {
+      this.options.logger.error('recording onError listener threw', { recordingId: this.recordingId, error: String(listenerErr) });
+    }
+  }
+}
