@@ -3,7 +3,7 @@
  * recordings) -> start-up recovery -> calls -> capture (the bridge link) -> retention. This is the
  * only module that knows every stage; each stage gets what it needs passed in.
  */
-import type { BindingInterface } from '@serialport/bindings-interface';
+import type { SerialLinkOptions } from './capture/serial-link.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
 import type { Config } from './config/config-schema.js';
@@ -14,6 +14,7 @@ import { RecordingRules } from './calls/recording-rules.js';
 import { CallTracker } from './calls/call-tracker.js';
 import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
 import { BridgeClient } from './capture/bridge-client.js';
+import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
@@ -22,7 +23,7 @@ export interface ApplianceOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** The serial binding; the real one by default. Unit tests pass a mock binding. */
-  readonly serialBinding?: BindingInterface;
+  readonly serialBinding?: SerialLinkOptions['binding'];
   /** Overrides $CREDENTIALS_DIRECTORY (tests). */
   readonly credentialsDirectory?: string;
 }
@@ -58,12 +59,20 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // last valid chunk and sealed as interrupted; then their contact records are closed.
   const recovered = await storage.recordings.recoverOpen();
   for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
+  for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
   const closed = await closeUnfinishedCalls({
     history,
     logger: logger.child('recovery'),
+    // Opening a reader checks the seal, so the outcome written into the history is a verified one.
     recordingOutcome: async (recordingId) => {
-      const summary = await storage.recordings.describe(recordingId);
-      return summary === undefined ? undefined : { outcome: summary.outcome, durationMs: summary.durationMs };
+      try {
+        const reader = await storage.recordings.openReader(recordingId);
+        const outcome = { outcome: reader.outcome, durationMs: reader.durationMs };
+        await reader.close();
+        return outcome;
+      } catch {
+        return undefined;
+      }
     },
   });
   if (recovered.recovered.length > 0 || closed > 0) {
@@ -82,11 +91,14 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
 
   const bridge = new BridgeClient({
-    path: config.bridge.path,
-    baudRate: config.bridge.baudRate,
+    link: new SerialLink({
+      path: config.bridge.path,
+      baudRate: config.bridge.baudRate,
+      logger: logger.child('link'),
+      ...(options.serialBinding === undefined ? {} : { binding: options.serialBinding }),
+    }),
     clock,
     logger: logger.child('capture'),
-    ...(options.serialBinding === undefined ? {} : { binding: options.serialBinding }),
   });
   bridge.on('callStart', (event) => tracker.onCallStart(event));
   bridge.on('callEnd', (event) => tracker.onCallEnd(event));

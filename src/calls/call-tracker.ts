@@ -22,12 +22,16 @@ const MAX_PENDING_TICKS = 250;
 
 /** What the tracker needs of the recording store (src/recording/recording-store.ts). */
 export interface RecordingSink {
-  create(meta: { recordingId: string; callId: string; channel: number; startTick: number; startedAtMs: number }): Promise<RecordingWriterPort>;
+  create(
+    meta: { recordingId: string; callId: string; channel: number; startTick: number; startedAtMs: number },
+    options: { onError: (err: Error) => void },
+  ): Promise<RecordingWriterPort>;
 }
 
 export interface RecordingWriterPort {
-  writeTick(tick: number, alaw: Buffer): void;
-  close(outcome: 'completed' | 'interrupted'): Promise<unknown>;
+  writeTick(tick: number, alaw: Buffer): unknown;
+  /** Seals what reached the disk; `salvaged` when a write error cut the recording short. */
+  close(outcome: 'completed' | 'interrupted'): Promise<{ salvaged: boolean }>;
 }
 
 /** Problems an operator must see (health and alarms): never a silent loss. */
@@ -217,7 +221,17 @@ export class CallTracker {
       }
       if (call.recordingId === null) return;
       try {
-        const writer = await recordings.create({ recordingId: call.recordingId, callId: call.callId, channel: call.channel, startTick: event.tick, startedAtMs });
+        const writer = await recordings.create(
+          { recordingId: call.recordingId, callId: call.callId, channel: call.channel, startTick: event.tick, startedAtMs },
+          {
+            // A failure while the call runs (disk full): the operator hears of it at once; what
+            // reached the disk is sealed when the call ends.
+            onError: (err) => {
+              this.counters.recordingFailures++;
+              alarms.raise('RECORDING_FAILED', 'a recording stopped while the call was in progress', { callId: call.callId, error: describe(err) });
+            },
+          },
+        );
         for (const { tick, samples } of call.pending ?? []) writer.writeTick(tick, samples);
         call.pending = null;
         call.writer = writer;
@@ -250,7 +264,8 @@ export class CallTracker {
           recordingState = 'failed';
         } else {
           try {
-            await call.writer.close(interrupted ? 'interrupted' : 'completed');
+            const sealed = await call.writer.close(interrupted ? 'interrupted' : 'completed');
+            if (sealed.salvaged) recordingState = 'interrupted';
           } catch (err) {
             recordingState = 'failed';
             this.counters.recordingFailures++;

@@ -503,6 +503,12 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
       this.logger.warn('frame of unknown type dropped', { type: frame.type, seq: frame.seq });
       return;
     }
+    if ('unknownCommandReply' in message) {
+      // The host sends no command the bridge could call unknown except by a bug: nothing waits for it.
+      this.counters.unmatchedReplies++;
+      this.logger.warn('reply to an unknown command type dropped', { type: frame.type, seq: frame.seq, status: message.unknownCommandReply.status });
+      return;
+    }
 
     switch (message.type) {
       case FrameType.HelloReply:

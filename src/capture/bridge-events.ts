@@ -80,7 +80,6 @@ export interface BridgeRestartedEvent {
 
 /** Event name -> listener arguments, for the typed emitter of BridgeClient. */
 export interface BridgeEvents {
-  [event: string]: unknown[];
   callStart: [event: CallStartEvent];
   callEnd: [event: CallEndEvent];
   audio: [event: AudioEvent];

@@ -667,14 +667,44 @@ export function decodeGetStatusReply(payload: Buffer): Reply<GetStatusReplyBody>
   });
 }
 
+/**
+ * A reply to a host command type that this codec does not know (0xC0-0xFF beyond the known
+ * ones): PROTOCOL.md answers any unknown command in 0x40-0x7F with status UNKNOWN_COMMAND, so
+ * only a status other than OK can be read from it.
+ */
+export interface UnknownCommandReplyMessage {
+  type: number;
+  unknownCommandReply: { requestSeq: number; status: Exclude<ReplyStatus, ReplyStatus.Ok> };
+}
+
+/** Whatever decodePayload can return for a frame. */
+export type DecodedMessage = BridgeMessage | UnknownCommandReplyMessage;
+
+/** Reply types: a command type (0x40-0x7F) with REPLY_BIT set. */
+export function isReplyType(type: number): boolean {
+  return type >= (FrameType.Hello | REPLY_BIT) && type <= 0xff;
+}
+
+export function decodeUnknownCommandReply(type: number, payload: Buffer): UnknownCommandReplyMessage {
+  const reply = decodeReply(type, payload, (r) => r.fail('an OK reply to a command this host does not know'));
+  if (reply.status === ReplyStatus.Ok) throw new MalformedPayloadError(type, 'an OK reply to a command this host does not know');
+  return { type, unknownCommandReply: { requestSeq: reply.requestSeq, status: reply.status } };
+}
+
+export function encodeUnknownCommandReply(message: UnknownCommandReplyMessage): Buffer {
+  if (!isReplyType(message.type)) throw new RangeError(`0x${message.type.toString(16)} is not a reply type`);
+  return new PayloadWriter().u16(message.unknownCommandReply.requestSeq).u8(message.unknownCommandReply.status).done();
+}
+
 // ---------------------------------------------------------------------------------------------
 // By type
 
 /**
- * Decodes the payload of any known frame type. Returns null for an unknown type (the caller
- * counts `unknownType`); throws MalformedPayloadError for a payload that does not parse.
+ * Decodes the payload of any known frame type, and the status of a reply to an unknown command.
+ * Returns null for an unknown type (the caller counts `unknownType`); throws
+ * MalformedPayloadError for a payload that does not parse.
  */
-export function decodePayload(type: number, payload: Buffer): BridgeMessage | null {
+export function decodePayload(type: number, payload: Buffer): DecodedMessage | null {
   switch (type) {
     case FrameType.Boot:
       return { type, payload: decodeBoot(payload) };
@@ -701,12 +731,13 @@ export function decodePayload(type: number, payload: Buffer): BridgeMessage | nu
     case FrameType.GetStatusReply:
       return { type, payload: decodeGetStatusReply(payload) };
     default:
-      return null;
+      return isReplyType(type) ? decodeUnknownCommandReply(type, payload) : null;
   }
 }
 
 /** Encodes any message; the inverse of decodePayload. */
-export function encodePayload(message: BridgeMessage): Buffer {
+export function encodePayload(message: DecodedMessage): Buffer {
+  if ('unknownCommandReply' in message) return encodeUnknownCommandReply(message);
   switch (message.type) {
     case FrameType.Boot:
       return encodeBoot(message.payload);

@@ -3,10 +3,11 @@
  * listener is caught, handed to `onListenerError` (which logs and counts) and the remaining
  * listeners still run. The capture layer must keep reading the link whatever a consumer does.
  */
-export type EventMap = { [event: string]: unknown[] };
+/** Event name -> listener arguments. */
+export type EventMap<E> = { [K in keyof E]: unknown[] };
 export type Listener<A extends unknown[]> = (...args: A) => void;
 
-export class SafeEmitter<E extends EventMap> {
+export class SafeEmitter<E extends EventMap<E>> {
   private readonly listeners = new Map<keyof E, Array<Listener<never[]>>>();
 
   constructor(private readonly onListenerError: (event: string, err: unknown) => void) {}

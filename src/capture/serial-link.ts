@@ -53,7 +53,6 @@ export interface LinkCloseInfo {
 }
 
 export interface SerialLinkEvents {
-  [event: string]: unknown[];
   open: [];
   data: [chunk: Buffer];
   close: [info: LinkCloseInfo];

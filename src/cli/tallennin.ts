@@ -105,7 +105,7 @@ function fail(err: unknown): number {
   }
   if (err instanceof AppError) {
     process.stderr.write(`tallennin: ${err.message} [${err.code}]\n`);
-    if (err.code.startsWith('CONFIG_')) return EXIT_USAGE;
+    if (err.code.startsWith('CONFIG_') || err.code === 'RECORDING_ID_INVALID') return EXIT_USAGE;
     if (err.code.startsWith('MASTER_KEY_') || err.code === 'KEY_INVALID') return EXIT_NO_KEY;
     return EXIT_FAILURE;
   }

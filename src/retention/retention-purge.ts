@@ -11,8 +11,9 @@ import { AppError } from '../errors.js';
 
 /** What the purge needs of the recording store (src/recording/recording-store.ts). */
 export interface PurgeableRecordings {
-  list(): Promise<ReadonlyArray<{ readonly recordingId: string; readonly startedAtMs: number }>>;
-  destroy(recordingId: string): Promise<void>;
+  /** `header` is absent when a file's header is unreadable (such files are quarantine's matter). */
+  list(): Promise<ReadonlyArray<{ readonly recordingId: string; readonly header?: { readonly startedAtMs: number } }>>;
+  destroy(recordingId: string): Promise<unknown>;
 }
 
 export interface PurgeReport {
@@ -48,7 +49,9 @@ export async function purgeExpired(options: {
   // Recordings first: a record without its recording is harmless, a recording kept beyond the
   // limit because its record went first (and the purge then died) would not be found again.
   const expiredIds = new Set<string>();
-  for (const recording of await recordings.list()) if (recording.startedAtMs < cutoffMs) expiredIds.add(recording.recordingId);
+  for (const recording of await recordings.list()) {
+    if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs) expiredIds.add(recording.recordingId);
+  }
   const { records } = await history.purgeBefore(cutoffMs, true);
   for (const record of records) if (record.recordingId !== null) expiredIds.add(record.recordingId);
 

@@ -4,6 +4,7 @@
  * says, with the real codec.
  */
 import {
+  type BridgeMessage,
   type DecodedFrame,
   decodePayload,
   encodeFrame,
@@ -17,7 +18,8 @@ import type { MockPortBinding, RecordingBinding } from './mock-port.js';
 import { until } from './mock-port.js';
 
 export interface HostFrame extends DecodedFrame {
-  decoded: ReturnType<typeof decodePayload>;
+  /** The host only ever sends the commands of PROTOCOL.md. */
+  decoded: BridgeMessage | null;
 }
 
 export class BridgeSim {
@@ -32,6 +34,7 @@ export class BridgeSim {
 
   /** Frames the host wrote since the port was (re)opened; follows a reopen automatically. */
   private poll(): void {
+    if (this.mock.opened.length === 0) return;
     const port = this.mock.current();
     if (port !== this.port) {
       this.port = port;
@@ -42,7 +45,7 @@ export class BridgeSim {
     const fresh = port.recording.subarray(this.readOffset);
     this.readOffset = port.recording.length;
     for (const f of this.decoder.push(Buffer.from(fresh))) {
-      this.received.push({ ...f, payload: Buffer.from(f.payload), decoded: decodePayload(f.type, f.payload) });
+      this.received.push({ ...f, payload: Buffer.from(f.payload), decoded: decodePayload(f.type, f.payload) as BridgeMessage | null });
     }
   }
 
@@ -57,7 +60,7 @@ export class BridgeSim {
   }
 
   /** Sends a frame with the next sequence number (or the one given, for retransmissions). */
-  send(type: FrameType, payload: Buffer, seq?: number): number {
+  send(type: FrameType | number, payload: Buffer, seq?: number): number {
     const s = seq ?? this.seq;
     if (seq === undefined) this.seq = nextSeq(this.seq);
     this.mock.current().emitData(encodeFrame(type, s, payload));

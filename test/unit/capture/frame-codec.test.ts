@@ -3,6 +3,7 @@ import { crc16CcittFalse, crc32 } from '../../../src/capture/crc.js';
 import {
   AUDIO_SAMPLES_PER_TICK,
   type BridgeMessage,
+  type DecodedMessage,
   CallEndCause,
   decodeAudio,
   decodeCallStart,
@@ -62,7 +63,7 @@ const everyMessage: BridgeMessage[] = [
   { type: FrameType.GetStatusReply, payload: { requestSeq: 11, status: ReplyStatus.UnknownCommand, body: null } },
 ];
 
-t.test('when a frame is encoded, then header, CRCs and payload sit where PROTOCOL.md puts them', async (t) => {
+void t.test('when a frame is encoded, then header, CRCs and payload sit where PROTOCOL.md puts them', async (t) => {
   const payload = Buffer.from([1, 2, 3]);
   const frame = encodeFrame(FrameType.Ping, 0x1234, payload);
   t.equal(frame.length, 14 + 3);
@@ -74,33 +75,33 @@ t.test('when a frame is encoded, then header, CRCs and payload sit where PROTOCO
   t.equal(encodeFrame(FrameType.Audio, 0, Buffer.alloc(MAX_PAYLOAD)).length, MAX_FRAME);
 });
 
-t.test('when a frame cannot be encoded, then encodeFrame throws', async (t) => {
+void t.test('when a frame cannot be encoded, then encodeFrame throws', async (t) => {
   t.throws(() => encodeFrame(FrameType.Audio, 0, Buffer.alloc(MAX_PAYLOAD + 1)), RangeError);
   t.throws(() => encodeFrame(FrameType.Audio, 65536, Buffer.alloc(0)), RangeError);
   t.throws(() => encodeFrame(256, 0, Buffer.alloc(0)), RangeError);
 });
 
-t.test('when the sequence number passes 65535, then it wraps to 0', async (t) => {
+void t.test('when the sequence number passes 65535, then it wraps to 0', async (t) => {
   t.equal(nextSeq(65535), 0);
   t.equal(nextSeq(7), 8);
 });
 
-t.test('when every payload type is encoded and decoded, then the decoded value equals the original', async (t) => {
+void t.test('when every payload type is encoded and decoded, then the decoded value equals the original', async (t) => {
   for (const message of everyMessage) {
     const bytes = encodePayload(message);
     const decoded = decodePayload(message.type, bytes);
     t.same(decoded, message, `${FrameType[message.type]} round-trips`);
-    t.same(encodePayload(decoded as BridgeMessage), bytes, `${FrameType[message.type]} re-encodes to the same bytes`);
+    t.same(encodePayload(decoded as DecodedMessage), bytes, `${FrameType[message.type]} re-encodes to the same bytes`);
   }
 });
 
-t.test('when the payload types are listed, then each known type is recognised and others are not', async (t) => {
+void t.test('when the payload types are listed, then each known type is recognised and others are not', async (t) => {
   t.ok(isKnownFrameType(0x20));
   t.notOk(isKnownFrameType(0x21));
   t.equal(decodePayload(0x03, Buffer.alloc(0)), null, 'an unknown type decodes to null');
 });
 
-t.test('when audio is decoded, then samples are views into the payload and not copies', async (t) => {
+void t.test('when audio is decoded, then samples are views into the payload and not copies', async (t) => {
   const payload = encodeAudio({ tick: 1, channels: [{ channel: 0, samples: samples(7) }, { channel: 1, samples: samples(8) }] });
   const audio = decodeAudio(payload);
   t.equal(audio.channels.length, 2);
@@ -112,18 +113,18 @@ t.test('when audio is decoded, then samples are views into the payload and not c
   t.equal(second[0], 0x99, 'a write to the payload shows through the view');
 });
 
-t.test('when an audio frame holds the maximum of 48 channels, then it fits one frame', async (t) => {
+void t.test('when an audio frame holds the maximum of 48 channels, then it fits one frame', async (t) => {
   const channels = Array.from({ length: MAX_CHANNELS_PER_AUDIO_FRAME }, (_, channel) => ({ channel, samples: samples(channel) }));
   const payload = encodeAudio({ tick: 3, channels });
   t.equal(payload.length, 7733);
   t.equal(decodeAudio(payload).channels.length, 48);
 });
 
-function malformed(t: Test, type: FrameType, payload: Buffer, reason: RegExp): void {
+function malformed(t: Test, type: number, payload: Buffer, reason: RegExp): void {
   t.throws(() => decodePayload(type, payload), { name: 'MalformedPayloadError', code: MALFORMED_PAYLOAD, reason }, reason.source);
 }
 
-t.test('when an audio payload is malformed, then decoding throws a MalformedPayloadError with the reason', async (t) => {
+void t.test('when an audio payload is malformed, then decoding throws a MalformedPayloadError with the reason', async (t) => {
   const good = encodeAudio({ tick: 1, channels: [{ channel: 0, samples: samples(1) }, { channel: 1, samples: samples(2) }] });
   malformed(t, FrameType.Audio, good.subarray(0, 4), /audio header/);
   malformed(t, FrameType.Audio, good.subarray(0, good.length - 1), /expected 327/);
@@ -159,7 +160,7 @@ t.test('when an audio payload is malformed, then decoding throws a MalformedPayl
   t.notMatch((err as Error).message, /\d{6,}/, 'the message quotes no payload bytes');
 });
 
-t.test('when a CALL_START payload is malformed, then decoding throws with the reason', async (t) => {
+void t.test('when a CALL_START payload is malformed, then decoding throws with the reason', async (t) => {
   const base = { channel: 1, callRef: 5, tick: 10, resumed: false, caller: '0401234567', called: '0201234567', agentExtension: '2101' };
   const good = encodeCallStart(base);
   t.same(decodeCallStart(good), base);
@@ -188,7 +189,7 @@ t.test('when a CALL_START payload is malformed, then decoding throws with the re
   t.same(decodeCallStart(encodeCallStart({ ...base, caller: '' })).caller, '', 'a withheld caller is allowed');
 });
 
-t.test('when a CALL_END, BOOT, HEARTBEAT or reply payload is malformed, then decoding throws with the reason', async (t) => {
+void t.test('when a CALL_END, BOOT, HEARTBEAT or reply payload is malformed, then decoding throws with the reason', async (t) => {
   const end = encodeCallEnd({ channel: 1, callRef: 2, tick: 3, cause: 1 });
   const badCause = Buffer.from(end);
   badCause[9] = 2;
@@ -224,7 +225,7 @@ t.test('when a CALL_END, BOOT, HEARTBEAT or reply payload is malformed, then dec
   malformed(t, FrameType.Ping, Buffer.from([1, 2, 3, 4, 5]), /1 bytes after/);
 });
 
-t.test('when a payload to encode breaks the protocol, then the encoder throws instead of writing it', async (t) => {
+void t.test('when a payload to encode breaks the protocol, then the encoder throws instead of writing it', async (t) => {
   const start = { channel: 1, callRef: 5, tick: 10, resumed: false, caller: '', called: '1', agentExtension: '2' };
   t.throws(() => encodeCallStart({ ...start, callRef: 0 }), RangeError);
   t.throws(() => encodeCallStart({ ...start, channel: 128 }), RangeError);
@@ -240,4 +241,13 @@ t.test('when a payload to encode breaks the protocol, then the encoder throws in
   t.throws(() => encodeAudio({ tick: 1, channels: [{ channel: 1, samples: Buffer.alloc(159) }] }), RangeError);
   t.throws(() => encodeAudio({ tick: 1, channels: [{ channel: 128, samples: samples(0) }] }), RangeError);
   t.throws(() => encodeAudio({ tick: 2 ** 32, channels: [{ channel: 1, samples: samples(0) }] }), RangeError);
+});
+
+void t.test('when a reply to a command type the host does not know arrives, then its status is readable and an OK is malformed', async (t) => {
+  t.same(decodePayload(0xd0, Buffer.from([4, 0, 1])), { type: 0xd0, unknownCommandReply: { requestSeq: 4, status: ReplyStatus.UnknownCommand } });
+  t.same(encodePayload({ type: 0xd0, unknownCommandReply: { requestSeq: 4, status: ReplyStatus.UnknownCommand } }), Buffer.from([4, 0, 1]));
+  malformed(t, 0xd0, Buffer.from([4, 0, 0, 9]), /OK reply to a command this host does not know/);
+  malformed(t, 0xd0, Buffer.from([4, 0, 1, 9]), /1 bytes after/);
+  t.equal(decodePayload(0x90, Buffer.from([4, 0, 1])), null, '0x80-0xBF are no reply types');
+  t.throws(() => encodePayload({ type: 0x90, unknownCommandReply: { requestSeq: 1, status: ReplyStatus.UnknownCommand } }), RangeError);
 });

@@ -58,7 +58,7 @@ function sameFrame(decoded: DecodedFrame, frame: Buffer): boolean {
   return decoded.type === frame[3] && decoded.seq === frame.readUInt16LE(4) && decoded.payload.equals(frame.subarray(10, frame.length - 4));
 }
 
-t.test('when 100,000 random and mutated inputs are decoded, then nothing crashes, every untouched frame arrives and the buffer stays within MAX_FRAME', async (t) => {
+void t.test('when 100,000 random and mutated inputs are decoded, then nothing crashes, every untouched frame arrives and the buffer stays within MAX_FRAME', async (t) => {
   const rand = prng(SEED);
   const pool = framePool(rand);
   // One decoder sees every byte of the run: its buffer and the heap must stay bounded.

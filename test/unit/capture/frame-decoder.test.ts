@@ -21,7 +21,7 @@ function fixHeaderCrc(frame: Buffer): Buffer {
 
 const good = sampleFrames(100);
 
-t.test('when whole frames arrive in one chunk, then all are decoded and no byte is skipped', async (t) => {
+void t.test('when whole frames arrive in one chunk, then all are decoded and no byte is skipped', async (t) => {
   const d = new FrameDecoder();
   const frames = d.push(Buffer.concat(good));
   t.same(summary(frames), expected(good));
@@ -29,7 +29,7 @@ t.test('when whole frames arrive in one chunk, then all are decoded and no byte 
   t.equal(d.bufferedBytes, 0);
 });
 
-t.test('when frames are split across two chunks at every byte position, then every frame is decoded once', async (t) => {
+void t.test('when frames are split across two chunks at every byte position, then every frame is decoded once', async (t) => {
   const stream = Buffer.concat(good);
   for (let cut = 0; cut <= stream.length; cut++) {
     const d = new FrameDecoder();
@@ -42,7 +42,7 @@ t.test('when frames are split across two chunks at every byte position, then eve
   }
 });
 
-t.test('when bytes arrive one at a time, then every frame is decoded and at most one frame is buffered', async (t) => {
+void t.test('when bytes arrive one at a time, then every frame is decoded and at most one frame is buffered', async (t) => {
   const stream = Buffer.concat(good);
   const d = new FrameDecoder();
   const frames: DecodedFrame[] = [];
@@ -55,7 +55,7 @@ t.test('when bytes arrive one at a time, then every frame is decoded and at most
   t.ok(maxBuffered < Math.max(...good.map((f) => f.length)), 'only the unfinished frame is carried');
 });
 
-t.test('when garbage surrounds frames, then it is counted in bytesSkipped and the frames survive', async (t) => {
+void t.test('when garbage surrounds frames, then it is counted in bytesSkipped and the frames survive', async (t) => {
   const d = new FrameDecoder();
   const garbage = Buffer.from([0x00, 0xa5, 0x00, 0x5a, 0xff, 0xa5]);
   const frames = d.push(Buffer.concat([garbage, good[0]!, garbage, good[1]!]));
@@ -63,7 +63,7 @@ t.test('when garbage surrounds frames, then it is counted in bytesSkipped and th
   t.equal(d.stats().bytesSkipped, 12);
 });
 
-t.test('when a header CRC is wrong, then headerCrcErrors counts it and the frames before and after arrive', async (t) => {
+void t.test('when a header CRC is wrong, then headerCrcErrors counts it and the frames before and after arrive', async (t) => {
   const broken = Buffer.from(good[2]!);
   broken[4] = (broken[4] as number) ^ 0x01; // SEQ changes, header CRC no longer matches
   const d = new FrameDecoder();
@@ -73,7 +73,7 @@ t.test('when a header CRC is wrong, then headerCrcErrors counts it and the frame
   t.equal(d.stats().bytesSkipped, broken.length);
 });
 
-t.test('when a header claims more than MAX_PAYLOAD with a good header CRC, then tooLong counts it and nothing waits for the length', async (t) => {
+void t.test('when a header claims more than MAX_PAYLOAD with a good header CRC, then tooLong counts it and nothing waits for the length', async (t) => {
   const long = Buffer.from(good[2]!);
   long.writeUInt16LE(MAX_PAYLOAD + 1, 6);
   fixHeaderCrc(long);
@@ -84,7 +84,7 @@ t.test('when a header claims more than MAX_PAYLOAD with a good header CRC, then 
   t.equal(d.bufferedBytes, 0);
 });
 
-t.test('when a frame CRC is wrong, then frameCrcErrors counts it and only that frame is lost', async (t) => {
+void t.test('when a frame CRC is wrong, then frameCrcErrors counts it and only that frame is lost', async (t) => {
   const broken = Buffer.from(good[3]!);
   broken[50] = (broken[50] as number) ^ 0x10;
   const d = new FrameDecoder();
@@ -94,7 +94,7 @@ t.test('when a frame CRC is wrong, then frameCrcErrors counts it and only that f
   t.equal(d.stats().framesDecoded, 5);
 });
 
-t.test('when a corrupt length byte still passes the header CRC, then the frames inside the claimed length are not swallowed', async (t) => {
+void t.test('when a corrupt length byte still passes the header CRC, then the frames inside the claimed length are not swallowed', async (t) => {
   // A short frame whose LENGTH was changed to cover the next frames (with a matching header CRC,
   // the worst case): the claimed bytes end in the middle of later frames.
   const liar = Buffer.from(good[4]!);
@@ -107,7 +107,7 @@ t.test('when a corrupt length byte still passes the header CRC, then the frames 
   t.equal(d.stats().frameCrcErrors, 1);
 });
 
-t.test('when a corrupt length byte fails the header CRC, then the following good frames are decoded', async (t) => {
+void t.test('when a corrupt length byte fails the header CRC, then the following good frames are decoded', async (t) => {
   const liar = Buffer.from(good[4]!);
   liar[6] = 0xff;
   const d = new FrameDecoder();
@@ -116,7 +116,7 @@ t.test('when a corrupt length byte fails the header CRC, then the following good
   t.equal(d.stats().headerCrcErrors, 1);
 });
 
-t.test('when a frame has a good CRC but another VERSION, then unsupportedVersion counts it and it is skipped whole', async (t) => {
+void t.test('when a frame has a good CRC but another VERSION, then unsupportedVersion counts it and it is skipped whole', async (t) => {
   const v2 = Buffer.from(encodeFrame(FrameType.Heartbeat, 1, Buffer.concat(good).subarray(0, 300)));
   v2[2] = 2;
   fixHeaderCrc(v2);
@@ -129,7 +129,7 @@ t.test('when a frame has a good CRC but another VERSION, then unsupportedVersion
   t.equal(d.stats().bytesSkipped, 0);
 });
 
-t.test('when corruption hits a frame carried across chunks, then resync uses the carried bytes and the next chunk', async (t) => {
+void t.test('when corruption hits a frame carried across chunks, then resync uses the carried bytes and the next chunk', async (t) => {
   for (const kind of ['header', 'frame'] as const) {
     const broken = Buffer.from(good[3]!);
     if (kind === 'header') broken[5] = (broken[5] as number) ^ 0x80;
@@ -145,7 +145,7 @@ t.test('when corruption hits a frame carried across chunks, then resync uses the
   }
 });
 
-t.test('when a corrupt candidate hides the start of a good frame, then the good frame is found in the carried bytes', async (t) => {
+void t.test('when a corrupt candidate hides the start of a good frame, then the good frame is found in the carried bytes', async (t) => {
   // A false sync 0xA5 0x5A directly followed by a real frame, delivered in pieces.
   const stream = Buffer.concat([Buffer.from([0xa5, 0x5a, 0x01]), good[1]!, good[2]!]);
   for (let cut = 1; cut < 30; cut++) {
@@ -156,7 +156,7 @@ t.test('when a corrupt candidate hides the start of a good frame, then the good 
   }
 });
 
-t.test('when a lone 0xA5 ends a chunk and the next chunk does not continue the sync, then the byte is skipped', async (t) => {
+void t.test('when a lone 0xA5 ends a chunk and the next chunk does not continue the sync, then the byte is skipped', async (t) => {
   const d = new FrameDecoder();
   t.same(d.push(Buffer.from([0x01, 0xa5])), []);
   t.equal(d.bufferedBytes, 1);
@@ -165,7 +165,7 @@ t.test('when a lone 0xA5 ends a chunk and the next chunk does not continue the s
   t.equal(d.stats().bytesSkipped, 3);
 });
 
-t.test('when the decoder is reset with a partial frame carried, then the partial bytes are dropped and counted', async (t) => {
+void t.test('when the decoder is reset with a partial frame carried, then the partial bytes are dropped and counted', async (t) => {
   const d = new FrameDecoder();
   d.push(good[3]!.subarray(0, 40));
   t.equal(d.bufferedBytes, 40);
@@ -176,7 +176,7 @@ t.test('when the decoder is reset with a partial frame carried, then the partial
   t.same(summary(d.push(good[4]!)), expected([good[4]!]));
 });
 
-t.test('when the largest frame arrives in small chunks, then the carried bytes never exceed MAX_FRAME', async (t) => {
+void t.test('when the largest frame arrives in small chunks, then the carried bytes never exceed MAX_FRAME', async (t) => {
   const big = encodeFrame(FrameType.Audio, 9, Buffer.alloc(MAX_PAYLOAD, 0xa5));
   t.equal(big.length, MAX_FRAME);
   const d = new FrameDecoder();
@@ -189,7 +189,7 @@ t.test('when the largest frame arrives in small chunks, then the carried bytes n
   t.equal(frames[0]!.payload.length, MAX_PAYLOAD);
 });
 
-t.test('when a frame lies wholly inside a chunk, then its payload is a view of the chunk (no copy)', async (t) => {
+void t.test('when a frame lies wholly inside a chunk, then its payload is a view of the chunk (no copy)', async (t) => {
   const chunk = Buffer.concat(good);
   const frames = new FrameDecoder().push(chunk);
   t.equal(frames[3]!.payload.buffer, chunk.buffer);

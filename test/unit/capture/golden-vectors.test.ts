@@ -7,7 +7,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type BridgeMessage, decodePayload, encodeFrame, encodePayload, FrameType } from '../../../src/capture/frame-codec.js';
+import { type DecodedMessage, decodePayload, encodeFrame, encodePayload, FrameType } from '../../../src/capture/frame-codec.js';
 import { FrameDecoder } from '../../../src/capture/frame-decoder.js';
 
 /** GOLDEN_VECTORS_FILE points elsewhere only to try a candidate file; the suite reads the shared one. */
@@ -50,7 +50,7 @@ function parseVectors(text: string): Vector[] {
   return vectors;
 }
 
-t.test('when the golden vectors are read, then every line encodes to its frame and its frame decodes to its payload', async (t) => {
+void t.test('when the golden vectors are read, then every line encodes to its frame and its frame decodes to its payload', async (t) => {
   let text: string;
   try {
     text = readFileSync(VECTORS_PATH, 'utf8');
@@ -72,7 +72,7 @@ t.test('when the golden vectors are read, then every line encodes to its frame a
     t.equal(frames[0]?.seq, v.seq, `${label}: seq`);
     t.equal(frames[0]?.payload.toString('hex'), v.payload.toString('hex'), `${label}: payload`);
 
-    let message: BridgeMessage | null = null;
+    let message: DecodedMessage | null = null;
     try {
       message = decodePayload(v.type, v.payload);
     } catch (err) {

@@ -4,6 +4,7 @@
  * written), plus small waiting helpers.
  */
 import { createRequire } from 'node:module';
+import type { EventMap, SafeEmitter } from '../../../src/capture/safe-emitter.js';
 import type { MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' };
 import type { OpenOptions } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
 
@@ -51,17 +52,13 @@ export function failPendingRead(port: MockPortBinding, message = 'EIO: i/o error
 }
 
 /** Resolves when `event` is emitted (with its first argument), rejects after `timeoutMs`. */
-export function nextEvent<T = unknown>(
-  emitter: { once(event: string, listener: (...args: never[]) => void): unknown },
-  event: string,
-  timeoutMs = 2000,
-): Promise<T> {
+export function nextEvent<E extends EventMap<E>, K extends keyof E & string>(emitter: SafeEmitter<E>, event: K, timeoutMs = 2000): Promise<E[K][0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no '${event}' within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(event, ((arg: T) => {
+    emitter.once(event, (...args: E[K]) => {
       clearTimeout(timer);
-      resolve(arg);
-    }) as unknown as (...args: never[]) => void);
+      resolve(args[0]);
+    });
   });
 }
 

@@ -11,7 +11,7 @@ function makeLink(binding = recordingBinding()): { link: SerialLink; mock: Retur
 
 t.beforeEach(() => MockBinding.reset());
 
-t.test('when the port exists, then start opens it, delivers its bytes and writes with counters', async (t) => {
+void t.test('when the port exists, then start opens it, delivers its bytes and writes with counters', async (t) => {
   MockBinding.createPort(PATH, { record: true });
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());
@@ -19,7 +19,7 @@ t.test('when the port exists, then start opens it, delivers its bytes and writes
   link.start();
   await opened;
   t.ok(link.isOpen);
-  const data = nextEvent<Buffer>(link, 'data');
+  const data = nextEvent(link, 'data');
   mock.current().emitData(Buffer.from([1, 2, 3]));
   t.same([...(await data)], [1, 2, 3]);
   await link.write(Buffer.from('abcd'));
@@ -27,7 +27,7 @@ t.test('when the port exists, then start opens it, delivers its bytes and writes
   t.match(link.stats(), { opens: 1, openFailures: 0, disconnects: 0, bytesIn: 3, bytesOut: 4 });
 });
 
-t.test('when the port is missing, then the link retries with doubling delays and opens once it appears', async (t) => {
+void t.test('when the port is missing, then the link retries with doubling delays and opens once it appears', async (t) => {
   const { link } = makeLink();
   t.teardown(() => link.stop());
   link.start();
@@ -40,14 +40,14 @@ t.test('when the port is missing, then the link retries with doubling delays and
   t.equal(link.reconnectDelayMs, 10, 'a good open resets the back-off');
 });
 
-t.test('when the device goes away while open, then close says disconnected and the link reopens when it returns', async (t) => {
+void t.test('when the device goes away while open, then close says disconnected and the link reopens when it returns', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());
   link.start();
   await nextEvent(link, 'open');
   await sleep(5); // let the stream start its read
-  const closed = nextEvent<LinkCloseInfo>(link, 'close');
+  const closed = nextEvent(link, 'close');
   MockBinding.reset(); // the device node is gone
   failPendingRead(mock.current());
   const info = await closed;
@@ -60,7 +60,7 @@ t.test('when the device goes away while open, then close says disconnected and t
   t.match(link.stats(), { opens: 2, disconnects: 1 });
 });
 
-t.test('when the read side ends (end of file), then the link closes as disconnected and reopens', async (t) => {
+void t.test('when the read side ends (end of file), then the link closes as disconnected and reopens', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());
@@ -70,7 +70,7 @@ t.test('when the read side ends (end of file), then the link closes as disconnec
   const port = mock.current();
   const internal = port as unknown as { pendingRead: ((err?: Error) => void) | null; read: (...args: unknown[]) => Promise<unknown> };
   internal.read = async (buffer: unknown) => ({ bytesRead: 0, buffer });
-  const closed = nextEvent<LinkCloseInfo>(link, 'close');
+  const closed = nextEvent(link, 'close');
   const pending = internal.pendingRead;
   t.ok(pending, 'a read was pending');
   pending?.();
@@ -79,13 +79,13 @@ t.test('when the read side ends (end of file), then the link closes as disconnec
   t.equal(link.stats().opens, 2);
 });
 
-t.test('when reconnect is requested, then the port closes with reason requested and opens again', async (t) => {
+void t.test('when reconnect is requested, then the port closes with reason requested and opens again', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());
   link.start();
   await nextEvent(link, 'open');
-  const closed = nextEvent<LinkCloseInfo>(link, 'close');
+  const closed = nextEvent(link, 'close');
   const reopened = nextEvent(link, 'open');
   link.reconnect('no valid frame for 2500 ms');
   t.same(await closed, { reason: 'requested', detail: 'no valid frame for 2500 ms' });
@@ -98,7 +98,7 @@ t.test('when reconnect is requested, then the port closes with reason requested 
   t.equal(mock.opened.length, 3);
 });
 
-t.test('when the link is stopped, then the port closes, nothing reopens and writes fail as disconnected', async (t) => {
+void t.test('when the link is stopped, then the port closes, nothing reopens and writes fail as disconnected', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   link.start();
@@ -117,7 +117,7 @@ t.test('when the link is stopped, then the port closes, nothing reopens and writ
   await link.stop();
 });
 
-t.test('when the link is stopped while the port is still missing, then retrying ends', async (t) => {
+void t.test('when the link is stopped while the port is still missing, then retrying ends', async (t) => {
   const { link } = makeLink();
   link.start();
   link.start(); // a second start changes nothing
@@ -128,7 +128,7 @@ t.test('when the link is stopped while the port is still missing, then retrying 
   t.equal(link.stats().openFailures, failures);
 });
 
-t.test('when the link is stopped while the port is opening, then the port opened late is closed again', async (t) => {
+void t.test('when the link is stopped while the port is opening, then the port opened late is closed again', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   link.start();
@@ -139,7 +139,7 @@ t.test('when the link is stopped while the port is opening, then the port opened
   t.notOk(link.isOpen);
 });
 
-t.test('when a write fails in the driver, then it rejects with a LinkError and the link reopens', async (t) => {
+void t.test('when a write fails in the driver, then it rejects with a LinkError and the link reopens', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());
@@ -148,7 +148,7 @@ t.test('when a write fails in the driver, then it rejects with a LinkError and t
   mock.current().write = async () => {
     throw new Error('EIO: i/o error, write');
   };
-  const closed = nextEvent<LinkCloseInfo>(link, 'close');
+  const closed = nextEvent(link, 'close');
   const err = await link.write(Buffer.from([1])).catch((e: unknown) => e);
   t.type(err, LinkError);
   t.match(err, { code: 'CAPTURE_LINK_WRITE_FAILED' });
@@ -157,7 +157,7 @@ t.test('when a write fails in the driver, then it rejects with a LinkError and t
   await nextEvent(link, 'open');
 });
 
-t.test('when a data listener throws, then the error is counted and the next listener and chunk still arrive', async (t) => {
+void t.test('when a data listener throws, then the error is counted and the next listener and chunk still arrive', async (t) => {
   MockBinding.createPort(PATH);
   const { link, mock } = makeLink();
   t.teardown(() => link.stop());

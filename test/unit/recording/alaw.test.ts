@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ALAW_SILENCE, ALAW_TO_LINEAR, alawToLinear, alawToPcm16le, linearToAlaw, linearToAlawBuffer } from '../../../src/recording/alaw.js';
 
-t.test('when the G.711 reference codes are decoded, then they give the published linear values', async (t) => {
+void t.test('when the G.711 reference codes are decoded, then they give the published linear values', async (t) => {
   // ITU-T G.711 A-law: 0xD5/0x55 are +8/-8, 0xAA/0x2A the extremes +32256/-32256.
   t.equal(ALAW_TO_LINEAR[0xd5], 8);
   t.equal(ALAW_TO_LINEAR[0x55], -8);
@@ -12,13 +12,13 @@ t.test('when the G.711 reference codes are decoded, then they give the published
   t.equal(ALAW_SILENCE, 0xd5);
 });
 
-t.test('when every A-law code is decoded and encoded again, then the code comes back', async (t) => {
+void t.test('when every A-law code is decoded and encoded again, then the code comes back', async (t) => {
   const wrong: number[] = [];
   for (let code = 0; code < 256; code += 1) if (linearToAlaw(ALAW_TO_LINEAR[code] as number) !== code) wrong.push(code);
   t.same(wrong, []);
 });
 
-t.test('when linear samples are encoded, then the result decodes to the nearest step and is monotonic', async (t) => {
+void t.test('when linear samples are encoded, then the result decodes to the nearest step and is monotonic', async (t) => {
   let previous = -Infinity;
   for (let sample = -32768; sample <= 32767; sample += 7) {
     const decoded = ALAW_TO_LINEAR[linearToAlaw(sample)] as number;
@@ -32,7 +32,7 @@ t.test('when linear samples are encoded, then the result decodes to the nearest 
   t.equal(linearToAlaw(-100000), 0x2a, 'clipped low');
 });
 
-t.test('when buffers are converted, then PCM is little-endian 16-bit of the table values', async (t) => {
+void t.test('when buffers are converted, then PCM is little-endian 16-bit of the table values', async (t) => {
   const alaw = Buffer.from([0xd5, 0x55, 0xaa, 0x2a]);
   const pcm = alawToPcm16le(alaw);
   t.same([pcm.readInt16LE(0), pcm.readInt16LE(2), pcm.readInt16LE(4), pcm.readInt16LE(6)], [8, -8, 32256, -32256]);

@@ -10,7 +10,7 @@ import { prng, sealedRecording, storeFixture } from './helpers.js';
 /** A full chunk without gaps: prefix + 2-byte gap count + samples + tag. */
 const FULL_CHUNK_BYTES = CHUNK_PREFIX_BYTES + 2 + SAMPLES_PER_CHUNK + TAG_BYTES;
 
-t.test('when one byte is flipped anywhere in a sealed recording, then verify fails naming the recording', async (t) => {
+void t.test('when one byte is flipped anywhere in a sealed recording, then verify fails naming the recording', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 130, 5); // 2 full chunks + a last chunk of 30 ticks
   const file = fixture.store.sealedPath(id);
@@ -39,7 +39,7 @@ t.test('when one byte is flipped anywhere in a sealed recording, then verify fai
   t.equal((await fixture.store.verify(id)).ok, true, 'the original verifies again');
 });
 
-t.test('when an audio byte is flipped, then verify names the chunk and opening for playback is refused', async (t) => {
+void t.test('when an audio byte is flipped, then verify names the chunk and opening for playback is refused', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 130, 5);
   const file = fixture.store.sealedPath(id);
@@ -54,7 +54,7 @@ t.test('when an audio byte is flipped, then verify names the chunk and opening f
   await t.rejects(fixture.store.openReader(id), { code: 'RECORDING_CORRUPT', details: { recordingId: id } });
 });
 
-t.test('when a sealed recording is truncated, then verify reports it truncated', async (t) => {
+void t.test('when a sealed recording is truncated, then verify reports it truncated', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 130, 6);
   const file = fixture.store.sealedPath(id);
@@ -69,7 +69,7 @@ t.test('when a sealed recording is truncated, then verify reports it truncated',
   }
 });
 
-t.test('when the last chunks are cut out but the trailer is kept, then the seal does not match', async (t) => {
+void t.test('when the last chunks are cut out but the trailer is kept, then the seal does not match', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 130, 6);
   const file = fixture.store.sealedPath(id);
@@ -81,7 +81,7 @@ t.test('when the last chunks are cut out but the trailer is kept, then the seal 
   t.same(result.codes, ['TRUNCATED', 'CONTENT_HASH_MISMATCH', 'TRAILER_MISMATCH']);
 });
 
-t.test('when two chunks are swapped inside a recording, then verify reports the order', async (t) => {
+void t.test('when two chunks are swapped inside a recording, then verify reports the order', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 130, 8);
   const file = fixture.store.sealedPath(id);
@@ -94,7 +94,7 @@ t.test('when two chunks are swapped inside a recording, then verify reports the 
   t.match((await fixture.store.verify(id)).codes, ['CHUNK_ORDER']);
 });
 
-t.test('when a chunk is copied from another recording at the same index, then it fails authentication', async (t) => {
+void t.test('when a chunk is copied from another recording at the same index, then it fails authentication', async (t) => {
   const fixture = await storeFixture(t);
   const a = await sealedRecording(fixture, 130, 9);
   const b = await sealedRecording(fixture, 130, 10);
@@ -106,7 +106,7 @@ t.test('when a chunk is copied from another recording at the same index, then it
   t.same((await fixture.store.verify(a.id)).codes, ['CHUNK_AUTH_FAILED', 'CONTENT_HASH_MISMATCH']);
 });
 
-t.test('when two recordings swap file names, then both are detected as swapped', async (t) => {
+void t.test('when two recordings swap file names, then both are detected as swapped', async (t) => {
   const fixture = await storeFixture(t);
   const a = await sealedRecording(fixture, 80, 12);
   const b = await sealedRecording(fixture, 80, 13);
@@ -129,7 +129,7 @@ t.test('when two recordings swap file names, then both are detected as swapped',
   );
 });
 
-t.test('when two recordings swap key files, then the keys are refused', async (t) => {
+void t.test('when two recordings swap key files, then the keys are refused', async (t) => {
   const fixture = await storeFixture(t);
   const a = await sealedRecording(fixture, 60, 14);
   const b = await sealedRecording(fixture, 60, 15);
@@ -140,14 +140,14 @@ t.test('when two recordings swap key files, then the keys are refused', async (t
   await t.rejects(fixture.store.openReader(b.id), { code: 'RECORDING_CORRUPT' });
 });
 
-t.test('when the store is opened with another master key, then keys do not unwrap and seals do not verify', async (t) => {
+void t.test('when the store is opened with another master key, then keys do not unwrap and seals do not verify', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 60, 16);
   const other = await RecordingStore.open({ dataDir: fixture.dataDir, keys: createKeyHierarchy(randomBytes(32)), clock: fixture.clock, logger: silentLogger });
   t.same((await other.verify(id)).codes, ['KEY_INVALID', 'SIGNATURE_INVALID']);
 });
 
-t.test('when a recording is destroyed, then its key and file are gone and verify says shredded', async (t) => {
+void t.test('when a recording is destroyed, then its key and file are gone and verify says shredded', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 60, 17);
   const kept = await sealedRecording(fixture, 60, 18);
@@ -163,7 +163,7 @@ t.test('when a recording is destroyed, then its key and file are gone and verify
   t.equal((await fixture.store.verify(kept.id)).ok, true, 'other recordings untouched');
 });
 
-t.test('when only the key is gone (shredding interrupted before the file), then playback says the key is missing', async (t) => {
+void t.test('when only the key is gone (shredding interrupted before the file), then playback says the key is missing', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 60, 19);
   await unlink(fixture.store.keyPath(id));
@@ -172,7 +172,7 @@ t.test('when only the key is gone (shredding interrupted before the file), then 
   t.match(await fixture.store.list(), [{ recordingId: id, sealed: true, keyPresent: false }]);
 });
 
-t.test('when a file in the recordings directory has a broken header, then list reports the problem', async (t) => {
+void t.test('when a file in the recordings directory has a broken header, then list reports the problem', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 60, 20);
   await writeFile(fixture.store.sealedPath(id), Buffer.from('not a recording'));

@@ -20,7 +20,7 @@ function restart(fixture: StoreFixture): Promise<RecordingStore> {
   return RecordingStore.open({ dataDir: fixture.dataDir, keys: fixture.keys, clock: fixture.clock, logger: silentLogger });
 }
 
-t.test('when a writer is abandoned after flushing chunks, then recovery seals them as interrupted and they verify', async (t) => {
+void t.test('when a writer is abandoned after flushing chunks, then recovery seals them as interrupted and they verify', async (t) => {
   const fixture = await storeFixture(t);
   const { id, audio } = await crashedRecording(fixture, 175, 1); // 3 full chunks + 25 ticks still in memory
   t.same(await readdir(fixture.store.recordingsDir), [`${id}.tlr.part`]);
@@ -42,7 +42,7 @@ t.test('when a writer is abandoned after flushing chunks, then recovery seals th
   t.same(await store.recoverOpen(), { recovered: [], quarantined: [], failed: [], orphanKeys: [] }, 'nothing left to do');
 });
 
-t.test('when garbage follows the last good chunk, then recovery cuts it off there', async (t) => {
+void t.test('when garbage follows the last good chunk, then recovery cuts it off there', async (t) => {
   const fixture = await storeFixture(t);
   const { id, audio } = await crashedRecording(fixture, 100, 2);
   const part = fixture.store.partPath(id);
@@ -56,7 +56,7 @@ t.test('when garbage follows the last good chunk, then recovery cuts it off ther
   await reader.close();
 });
 
-t.test('when the last chunk was torn by the crash, then recovery keeps the chunks before it', async (t) => {
+void t.test('when the last chunk was torn by the crash, then recovery keeps the chunks before it', async (t) => {
   const fixture = await storeFixture(t);
   const { id, audio } = await crashedRecording(fixture, 150, 3);
   const part = fixture.store.partPath(id);
@@ -70,20 +70,20 @@ t.test('when the last chunk was torn by the crash, then recovery keeps the chunk
   await reader.close();
 });
 
-t.test('when a chunk in the middle of a part file is damaged, then recovery cuts before it', async (t) => {
+void t.test('when a chunk in the middle of a part file is damaged, then recovery cuts before it', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await crashedRecording(fixture, 200, 4);
   const part = fixture.store.partPath(id);
   const bytes = await readFile(part);
   const headerBytes = bytes.readUInt16BE(10);
-  bytes[headerBytes + 8044 + 500] ^= 0xff; // inside chunk 1
+  bytes.writeUInt8(bytes.readUInt8(headerBytes + 8044 + 500) ^ 0xff, headerBytes + 8044 + 500); // inside chunk 1
   await writeFile(part, bytes);
   const report = await (await restart(fixture)).recoverOpen();
   t.match(report.recovered, [{ recordingId: id, sampleCount: SAMPLES_PER_CHUNK }]);
   t.equal((await fixture.store.verify(id)).ok, true);
 });
 
-t.test('when the crash came after sealing but before the rename, then recovery keeps the seal and its outcome', async (t) => {
+void t.test('when the crash came after sealing but before the rename, then recovery keeps the seal and its outcome', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 80, 5);
   await rename(fixture.store.sealedPath(id), fixture.store.partPath(id));
@@ -94,7 +94,7 @@ t.test('when the crash came after sealing but before the rename, then recovery k
   await reader.close();
 });
 
-t.test('when a part file has no data key, then it is quarantined and reported, not deleted', async (t) => {
+void t.test('when a part file has no data key, then it is quarantined and reported, not deleted', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await crashedRecording(fixture, 60, 6);
   await unlink(fixture.store.keyPath(id));
@@ -106,11 +106,11 @@ t.test('when a part file has no data key, then it is quarantined and reported, n
   t.same(await readdir(fixture.store.recordingsDir), []);
 });
 
-t.test('when a part file header is corrupt, then it is quarantined and its key is reported as orphan', async (t) => {
+void t.test('when a part file header is corrupt, then it is quarantined and its key is reported as orphan', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await crashedRecording(fixture, 60, 7);
   const bytes = await readFile(fixture.store.partPath(id));
-  bytes[0] ^= 0xff;
+  bytes.writeUInt8(bytes.readUInt8(0) ^ 0xff, 0);
   await writeFile(fixture.store.partPath(id), bytes);
   const report = await (await restart(fixture)).recoverOpen();
   t.match(report.quarantined, [{ recordingId: id, reason: /header corrupt/ }]);
@@ -118,7 +118,7 @@ t.test('when a part file header is corrupt, then it is quarantined and its key i
   t.equal((await readdir(join(fixture.dataDir, 'quarantine', 'recordings'))).length, 1);
 });
 
-t.test('when a part file header names another recording, then it is quarantined', async (t) => {
+void t.test('when a part file header names another recording, then it is quarantined', async (t) => {
   const fixture = await storeFixture(t);
   const a = await crashedRecording(fixture, 60, 8);
   const b = await crashedRecording(fixture, 60, 9);
@@ -129,7 +129,7 @@ t.test('when a part file header names another recording, then it is quarantined'
   t.match(report.quarantined, [{ recordingId: b.id, reason: /names recording/ }]);
 });
 
-t.test('when a part file key does not unwrap, then it is quarantined', async (t) => {
+void t.test('when a part file key does not unwrap, then it is quarantined', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await crashedRecording(fixture, 60, 10);
   await writeFile(fixture.store.keyPath(id), Buffer.alloc(88));
@@ -137,7 +137,7 @@ t.test('when a part file key does not unwrap, then it is quarantined', async (t)
   t.match(report.quarantined, [{ recordingId: id, reason: /data key unusable/ }]);
 });
 
-t.test('when both a sealed file and a part file exist for one id, then the part is quarantined and the sealed one kept', async (t) => {
+void t.test('when both a sealed file and a part file exist for one id, then the part is quarantined and the sealed one kept', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await sealedRecording(fixture, 60, 11);
   await writeFile(fixture.store.partPath(id), await readFile(fixture.store.sealedPath(id)));
@@ -146,7 +146,7 @@ t.test('when both a sealed file and a part file exist for one id, then the part 
   t.equal((await fixture.store.verify(id)).ok, true);
 });
 
-t.test('when the store that owns an open writer runs recovery, then the open recording is left alone', async (t) => {
+void t.test('when the store that owns an open writer runs recovery, then the open recording is left alone', async (t) => {
   const fixture = await storeFixture(t);
   const writer = await fixture.store.create(meta());
   writeTicks(writer, 60, prng(12));
@@ -156,7 +156,7 @@ t.test('when the store that owns an open writer runs recovery, then the open rec
   t.equal(summary.outcome, 'completed');
 });
 
-t.test('when a part file has only its header, then it is sealed as an empty interrupted recording', async (t) => {
+void t.test('when a part file has only its header, then it is sealed as an empty interrupted recording', async (t) => {
   const fixture = await storeFixture(t);
   const { id } = await crashedRecording(fixture, 10, 13);
   const report = await (await restart(fixture)).recoverOpen();

@@ -5,7 +5,7 @@ import { SAMPLES_PER_CHUNK, SAMPLES_PER_TICK } from '../../../src/recording/reco
 import { RecordingReader } from '../../../src/recording/recording-reader.js';
 import { frame, meta, prng, sealedRecording, silence, storeFixture } from './helpers.js';
 
-t.test('when ticks with gaps, duplicates, early and bad frames are written and sealed, then the read-back audio is exact', async (t) => {
+void t.test('when ticks with gaps, duplicates, early and bad frames are written and sealed, then the read-back audio is exact', async (t) => {
   const fixture = await storeFixture(t);
   const m = meta({ startTick: 1000 });
   const writer = await fixture.store.create(m);
@@ -68,7 +68,7 @@ t.test('when ticks with gaps, duplicates, early and bad frames are written and s
   t.same(await fixture.store.verify(m.recordingId), { ok: true, recordingId: m.recordingId, problems: [], codes: [] });
 });
 
-t.test('when a recording is read in random ranges, then each range equals the slice of the full read', async (t) => {
+void t.test('when a recording is read in random ranges, then each range equals the slice of the full read', async (t) => {
   const fixture = await storeFixture(t);
   const { id, audio } = await sealedRecording(fixture, 1234, 7);
   const reader = await fixture.store.openReader(id);
@@ -99,7 +99,7 @@ t.test('when a recording is read in random ranges, then each range equals the sl
   await t.rejects(reader.readAlaw(0.5, 4), { code: 'RANGE_INVALID' });
 });
 
-t.test('when a recording ends exactly on a chunk boundary or is empty, then it seals and reads back', async (t) => {
+void t.test('when a recording ends exactly on a chunk boundary or is empty, then it seals and reads back', async (t) => {
   const fixture = await storeFixture(t);
   const exact = await sealedRecording(fixture, 100, 1);
   const empty = await sealedRecording(fixture, 0, 2);
@@ -114,7 +114,7 @@ t.test('when a recording ends exactly on a chunk boundary or is empty, then it s
   }
 });
 
-t.test('when recordings are listed, then header and trailer facts appear without decrypting', async (t) => {
+void t.test('when recordings are listed, then header and trailer facts appear without decrypting', async (t) => {
   const fixture = await storeFixture(t);
   const sealed = await sealedRecording(fixture, 60, 3, { channel: 7, callId: 'call-x' });
   const open = await fixture.store.create(meta({ channel: 2 }));
@@ -137,7 +137,7 @@ t.test('when recordings are listed, then header and trailer facts appear without
   t.same(fixture.store.activeIds(), []);
 });
 
-t.test('when ids or metadata are invalid, then clear errors come before any file is touched', async (t) => {
+void t.test('when ids or metadata are invalid, then clear errors come before any file is touched', async (t) => {
   const fixture = await storeFixture(t);
   for (const id of ['../../etc/passwd', 'ABCDEF00-0000-0000-0000-000000000000', '', 'x']) {
     await t.rejects(fixture.store.openReader(id), { code: 'RECORDING_ID_INVALID' });
@@ -152,7 +152,7 @@ t.test('when ids or metadata are invalid, then clear errors come before any file
   t.same(await readdir(fixture.store.keysDir), []);
 });
 
-t.test('when a recording id is created twice, then RECORDING_EXISTS', async (t) => {
+void t.test('when a recording id is created twice, then RECORDING_EXISTS', async (t) => {
   const fixture = await storeFixture(t);
   const m = meta();
   const [first, second] = await Promise.allSettled([fixture.store.create(m), fixture.store.create(m)]);
@@ -162,7 +162,7 @@ t.test('when a recording id is created twice, then RECORDING_EXISTS', async (t) 
   await t.rejects(fixture.store.create(m), { code: 'RECORDING_EXISTS' });
 });
 
-t.test('when a missing recording is opened, then RECORDING_NOT_FOUND', async (t) => {
+void t.test('when a missing recording is opened, then RECORDING_NOT_FOUND', async (t) => {
   const fixture = await storeFixture(t);
   const id = meta().recordingId;
   await t.rejects(fixture.store.openReader(id), { code: 'RECORDING_NOT_FOUND' });
@@ -176,7 +176,7 @@ t.test('when a missing recording is opened, then RECORDING_NOT_FOUND', async (t)
   );
 });
 
-t.test('when close is called twice, then both calls get the same summary and later ticks are refused', async (t) => {
+void t.test('when close is called twice, then both calls get the same summary and later ticks are refused', async (t) => {
   const fixture = await storeFixture(t);
   const writer = await fixture.store.create(meta());
   writer.writeTick(1000, frame(prng(1)));

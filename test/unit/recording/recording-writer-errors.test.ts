@@ -27,7 +27,7 @@ function diskFillsAfter(okWrites: number, errno = 'ENOSPC'): FileOps {
   };
 }
 
-t.test('when the disk fills during a call, then the caller learns it and close seals what reached the disk', async (t) => {
+void t.test('when the disk fills during a call, then the caller learns it and close seals what reached the disk', async (t) => {
   const fixture = await storeFixture(t);
   // Write 1 is the header, 2 and 3 the first two chunks; the third chunk hits the full disk.
   const store = await RecordingStore.open({ ...fixture, logger: silentLogger, fileOps: diskFillsAfter(3) });
@@ -54,7 +54,7 @@ t.test('when the disk fills during a call, then the caller learns it and close s
   await reader.close();
 });
 
-t.test('when the disk fills while sealing, then close still seals the chunks on disk as interrupted', async (t) => {
+void t.test('when the disk fills while sealing, then close still seals the chunks on disk as interrupted', async (t) => {
   const fixture = await storeFixture(t);
   const store = await RecordingStore.open({ ...fixture, logger: silentLogger, fileOps: diskFillsAfter(3) });
   const m = meta();
@@ -65,7 +65,7 @@ t.test('when the disk fills while sealing, then close still seals the chunks on 
   t.equal(writer.error?.code, 'DISK_FULL');
 });
 
-t.test('when the part file vanishes after a failure, then close rejects with the original error', async (t) => {
+void t.test('when the part file vanishes after a failure, then close rejects with the original error', async (t) => {
   const fixture = await storeFixture(t);
   const store = await RecordingStore.open({ ...fixture, logger: silentLogger, fileOps: diskFillsAfter(1, 'EIO') });
   const m = meta();
@@ -79,7 +79,7 @@ t.test('when the part file vanishes after a failure, then close rejects with the
   t.same(store.activeIds(), []);
 });
 
-t.test('when the tick jumps further than the limit, then the writer fails with RECORDING_TICK_JUMP', async (t) => {
+void t.test('when the tick jumps further than the limit, then the writer fails with RECORDING_TICK_JUMP', async (t) => {
   const fixture = await storeFixture(t);
   const errors: string[] = [];
   const writer = await fixture.store.create(meta({ startTick: 0 }), { maxGapTicks: 100, onError: (err) => errors.push(err.code) });
@@ -93,7 +93,7 @@ t.test('when the tick jumps further than the limit, then the writer fails with R
   t.equal((await fixture.store.verify(writer.recordingId)).ok, true);
 });
 
-t.test('when chunks pile up faster than the disk takes them, then RECORDING_WRITE_STALLED', async (t) => {
+void t.test('when chunks pile up faster than the disk takes them, then RECORDING_WRITE_STALLED', async (t) => {
   const fixture = await storeFixture(t);
   const errors: string[] = [];
   const writer = await fixture.store.create(meta(), { maxPendingChunks: 2, onError: (err) => errors.push(err.code) });
@@ -105,7 +105,7 @@ t.test('when chunks pile up faster than the disk takes them, then RECORDING_WRIT
   t.equal(summary.counters.ticksAfterFailure, 50, 'ticks after the stall are refused and counted');
 });
 
-t.test('when an onError listener throws, then the writer still reaches the error state', async (t) => {
+void t.test('when an onError listener throws, then the writer still reaches the error state', async (t) => {
   const fixture = await storeFixture(t);
   const writer = await fixture.store.create(meta({ startTick: 0 }), {
     maxGapTicks: 1,
@@ -118,7 +118,7 @@ t.test('when an onError listener throws, then the writer still reaches the error
   t.equal((await writer.close('completed')).outcome, 'interrupted');
 });
 
-t.test('when the header cannot be written, then create fails with DISK_FULL and leaves no files', async (t) => {
+void t.test('when the header cannot be written, then create fails with DISK_FULL and leaves no files', async (t) => {
   const fixture = await storeFixture(t);
   const store = await RecordingStore.open({ ...fixture, logger: silentLogger, fileOps: diskFillsAfter(0) });
   await t.rejects(store.create(meta()), { code: 'DISK_FULL' });
@@ -126,7 +126,7 @@ t.test('when the header cannot be written, then create fails with DISK_FULL and 
   t.same(await readdir(store.keysDir), []);
 });
 
-t.test('when a writer is running, then its stats count samples and pending chunks', async (t) => {
+void t.test('when a writer is running, then its stats count samples and pending chunks', async (t) => {
   const fixture = await storeFixture(t);
   const writer = await fixture.store.create(meta());
   writeTicks(writer, 75, prng(10));

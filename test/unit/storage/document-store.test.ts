@@ -11,7 +11,7 @@ interface Day {
   calls: string[];
 }
 
-t.test('when documents are opened by name, then files appear under documents/ and list(prefix) finds them', async (t) => {
+void t.test('when documents are opened by name, then files appear under documents/ and list(prefix) finds them', async (t) => {
   const dataDir = await tempDir(t);
   const store = await DocumentStore.open({ dataDir, key: randomBytes(32), logger: silentLogger });
   for (const day of ['2026-11-27', '2026-11-28']) {
@@ -25,7 +25,7 @@ t.test('when documents are opened by name, then files appear under documents/ an
   t.ok((await readFile(join(dataDir, 'documents', 'history', '2026-11-28.tdoc'))).length > 0);
 });
 
-t.test('when a store is reopened with the same key, then the documents read back', async (t) => {
+void t.test('when a store is reopened with the same key, then the documents read back', async (t) => {
   const dataDir = await tempDir(t);
   const key = randomBytes(32);
   const first = await DocumentStore.open({ dataDir, key, logger: silentLogger });
@@ -35,13 +35,13 @@ t.test('when a store is reopened with the same key, then the documents read back
   t.same((await second.openDocument<Day>('history/2026-11-28', { calls: [] })).data, { calls: ['a', 'b'] });
 });
 
-t.test('when a document is opened twice, then both callers share one instance', async (t) => {
+void t.test('when a document is opened twice, then both callers share one instance', async (t) => {
   const store = await DocumentStore.open({ dataDir: await tempDir(t), key: randomBytes(32), logger: silentLogger });
   const [a, b] = await Promise.all([store.openDocument('x', { n: 0 }), store.openDocument('x', { n: 0 })]);
   t.equal(a, b);
 });
 
-t.test('when many writes of one document are started at once, then they are serialised and the last state wins', async (t) => {
+void t.test('when many writes of one document are started at once, then they are serialised and the last state wins', async (t) => {
   const dataDir = await tempDir(t);
   const key = randomBytes(32);
   let concurrent = 0;
@@ -70,7 +70,7 @@ t.test('when many writes of one document are started at once, then they are seri
   t.equal((await reread.openDocument<Day>('history/2026-11-28', { calls: [] })).data.calls.length, 20);
 });
 
-t.test('when a write fails with a full disk, then the error reaches the caller and the stored document is the old one', async (t) => {
+void t.test('when a write fails with a full disk, then the error reaches the caller and the stored document is the old one', async (t) => {
   const dataDir = await tempDir(t);
   const key = randomBytes(32);
   let full = false;
@@ -99,7 +99,7 @@ t.test('when a write fails with a full disk, then the error reaches the caller a
   t.pass('writes continue after a failed one');
 });
 
-t.test('when a document is removed, then its file is gone and list no longer has it', async (t) => {
+void t.test('when a document is removed, then its file is gone and list no longer has it', async (t) => {
   const store = await DocumentStore.open({ dataDir: await tempDir(t), key: randomBytes(32), logger: silentLogger });
   const doc = await store.openDocument<Day>('history/2026-08-01', { calls: [] });
   await doc.write();
@@ -108,7 +108,7 @@ t.test('when a document is removed, then its file is gone and list no longer has
   t.equal(await store.remove('history/2026-08-01'), false);
 });
 
-t.test('when a document file is corrupt, then opening it fails with DOCUMENT_CORRUPT and a retry starts empty', async (t) => {
+void t.test('when a document file is corrupt, then opening it fails with DOCUMENT_CORRUPT and a retry starts empty', async (t) => {
   const dataDir = await tempDir(t);
   const store = await DocumentStore.open({ dataDir, key: randomBytes(32), logger: silentLogger });
   await mkdir(join(dataDir, 'documents', 'history'), { recursive: true });
@@ -118,7 +118,7 @@ t.test('when a document file is corrupt, then opening it fails with DOCUMENT_COR
   t.same((await store.openDocument<Day>('history/2026-11-28', { calls: [] })).data, { calls: [] });
 });
 
-t.test('when a store opens, then temp files left by a crash are removed', async (t) => {
+void t.test('when a store opens, then temp files left by a crash are removed', async (t) => {
   const dataDir = await tempDir(t);
   await mkdir(join(dataDir, 'documents', 'history'), { recursive: true });
   await writeFile(join(dataDir, 'documents', 'history', '.2026-11-28.tdoc.a1b2c3.tmp'), 'half');
@@ -127,7 +127,7 @@ t.test('when a store opens, then temp files left by a crash are removed', async 
   t.same(await store.list(), []);
 });
 
-t.test('when a document name is unsafe, then DOCUMENT_NAME_INVALID before any file access', async (t) => {
+void t.test('when a document name is unsafe, then DOCUMENT_NAME_INVALID before any file access', async (t) => {
   for (const name of ['', '../etc/passwd', 'history/../../x', '/abs', 'a//b', 'history/', '.hidden', 'a b', 'x'.repeat(201)]) {
     t.throws(() => validateDocumentName(name), { code: 'DOCUMENT_NAME_INVALID' }, JSON.stringify(name));
   }

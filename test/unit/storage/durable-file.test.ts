@@ -26,7 +26,7 @@ const fullDiskOps: FileOps = {
   },
 };
 
-t.test('when a file is written durably, then it holds the data with mode 0600 and no temp file remains', async (t) => {
+void t.test('when a file is written durably, then it holds the data with mode 0600 and no temp file remains', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'doc.bin');
   await writeFileDurable(target, Buffer.from('first'));
@@ -36,14 +36,14 @@ t.test('when a file is written durably, then it holds the data with mode 0600 an
   t.same(await readdir(dir), ['doc.bin']);
 });
 
-t.test('when a mode is given, then the file gets exactly that mode', async (t) => {
+void t.test('when a mode is given, then the file gets exactly that mode', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'public.txt');
   await writeFileDurable(target, 'x', 0o644);
   t.equal((await stat(target)).mode & 0o777, 0o644);
 });
 
-t.test('when the disk is full during a write, then DISK_FULL is raised with its cause and the old file is intact', async (t) => {
+void t.test('when the disk is full during a write, then DISK_FULL is raised with its cause and the old file is intact', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'doc.bin');
   await writeFileDurable(target, 'old content');
@@ -54,7 +54,7 @@ t.test('when the disk is full during a write, then DISK_FULL is raised with its 
   t.same(await readdir(dir), ['doc.bin'], 'the temp file was removed');
 });
 
-t.test('when the target directory does not exist, then STORAGE_IO_ERROR names ENOENT and nothing is left', async (t) => {
+void t.test('when the target directory does not exist, then STORAGE_IO_ERROR names ENOENT and nothing is left', async (t) => {
   const dir = await tempDir(t);
   const err = await writeFileDurable(join(dir, 'missing', 'doc.bin'), 'x').catch((e: unknown) => e);
   t.ok(isAppError(err, 'STORAGE_IO_ERROR'));
@@ -62,7 +62,7 @@ t.test('when the target directory does not exist, then STORAGE_IO_ERROR names EN
   t.same(await readdir(dir), []);
 });
 
-t.test('when the rename fails, then the temp file is removed and the old file kept', async (t) => {
+void t.test('when the rename fails, then the temp file is removed and the old file kept', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'doc.bin');
   await writeFileDurable(target, 'old');
@@ -73,7 +73,7 @@ t.test('when the rename fails, then the temp file is removed and the old file ke
   t.same(await readdir(dir), ['doc.bin']);
 });
 
-t.test('when a streamed durable file is aborted, then neither target nor temp file exist', async (t) => {
+void t.test('when a streamed durable file is aborted, then neither target nor temp file exist', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'export.wav');
   const writer = await DurableFileWriter.create(target);
@@ -86,14 +86,14 @@ t.test('when a streamed durable file is aborted, then neither target nor temp fi
   await t.rejects(writer.commit(), { code: 'STORAGE_IO_ERROR' });
 });
 
-t.test('when a streamed write hits a full disk, then DISK_FULL and the temp file is gone', async (t) => {
+void t.test('when a streamed write hits a full disk, then DISK_FULL and the temp file is gone', async (t) => {
   const dir = await tempDir(t);
   const writer = await DurableFileWriter.create(join(dir, 'big.bin'), { ops: fullDiskOps });
   await t.rejects(writer.write(Buffer.alloc(10)), { code: 'DISK_FULL' });
   t.same(await readdir(dir), []);
 });
 
-t.test('when a file is removed durably, then it is gone and a second removal reports false', async (t) => {
+void t.test('when a file is removed durably, then it is gone and a second removal reports false', async (t) => {
   const dir = await tempDir(t);
   const target = join(dir, 'key');
   await writeFile(target, 'k');
@@ -104,7 +104,7 @@ t.test('when a file is removed durably, then it is gone and a second removal rep
   await t.rejects(removeDurable(join(dir, 'sub')), { code: 'STORAGE_IO_ERROR' });
 });
 
-t.test('when a file is moved durably into a new directory, then it arrives there', async (t) => {
+void t.test('when a file is moved durably into a new directory, then it arrives there', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'a'), 'content');
   await moveDurable(join(dir, 'a'), join(dir, 'q', 'sub', 'a.corrupt'));
@@ -112,7 +112,7 @@ t.test('when a file is moved durably into a new directory, then it arrives there
   await t.rejects(moveDurable(join(dir, 'a'), join(dir, 'q', 'b')), { code: 'STORAGE_IO_ERROR' });
 });
 
-t.test('when stale temp files exist, then they are removed and other files are kept', async (t) => {
+void t.test('when stale temp files exist, then they are removed and other files are kept', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, '.doc.tdoc.abcdef.tmp'), 'half');
   await writeFile(join(dir, 'doc.tdoc'), 'whole');
@@ -121,7 +121,7 @@ t.test('when stale temp files exist, then they are removed and other files are k
   t.equal(await removeStaleTempFiles(join(dir, 'none')), 0);
 });
 
-t.test('when a directory cannot be opened for fsync, then STORAGE_IO_ERROR', async (t) => {
+void t.test('when a directory cannot be opened for fsync, then STORAGE_IO_ERROR', async (t) => {
   const dir = await tempDir(t);
   await t.rejects(fsyncDirectory(join(dir, 'missing')), { code: 'STORAGE_IO_ERROR' });
 });

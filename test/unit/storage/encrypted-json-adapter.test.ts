@@ -23,7 +23,7 @@ async function setup(t: { teardown(fn: () => unknown): void }, logger = silentLo
   return { dir, key, make };
 }
 
-t.test('when a document is written and read back, then it is equal and the file does not hold the plaintext', async (t) => {
+void t.test('when a document is written and read back, then it is equal and the file does not hold the plaintext', async (t) => {
   const { dir, make } = await setup(t);
   const adapter = make('history/2026-11-28');
   t.equal(await adapter.read(), null, 'a missing file reads as null');
@@ -35,7 +35,7 @@ t.test('when a document is written and read back, then it is equal and the file 
   t.notOk(raw.includes(Buffer.from('callId')), 'no JSON keys in the file');
 });
 
-t.test('when the same document is written twice, then the nonces differ', async (t) => {
+void t.test('when the same document is written twice, then the nonces differ', async (t) => {
   const { key } = await setup(t);
   const a = encryptDocument(Buffer.from('{}'), 'x', key);
   const b = encryptDocument(Buffer.from('{}'), 'x', key);
@@ -43,7 +43,7 @@ t.test('when the same document is written twice, then the nonces differ', async 
   t.equal(decryptDocument(a, 'x', key).toString(), '{}');
 });
 
-t.test('when any byte of the file is flipped, then the document is quarantined and DOCUMENT_CORRUPT names it', async (t) => {
+void t.test('when any byte of the file is flipped, then the document is quarantined and DOCUMENT_CORRUPT names it', async (t) => {
   const { dir, make } = await setup(t);
   const file = join(dir, 'documents', 'history_2026-11-28.tdoc');
   await make('history/2026-11-28').write(sample);
@@ -62,7 +62,7 @@ t.test('when any byte of the file is flipped, then the document is quarantined a
   t.equal((await readdir(join(dir, 'quarantine', 'documents', 'history'))).length, 8, 'every corrupt copy is kept');
 });
 
-t.test('when a corrupt document is read, then an error line is logged with name and quarantine path', async (t) => {
+void t.test('when a corrupt document is read, then an error line is logged with name and quarantine path', async (t) => {
   const { logger, lines } = capturingLogger();
   const { dir, make } = await setup(t, logger);
   const adapter = make('users');
@@ -74,7 +74,7 @@ t.test('when a corrupt document is read, then an error line is logged with name 
   t.match(String(line?.quarantinePath), /quarantine\/documents\/users\..*\.corrupt$/);
 });
 
-t.test('when two documents swap files, then both are detected as corrupt', async (t) => {
+void t.test('when two documents swap files, then both are detected as corrupt', async (t) => {
   const { dir, make } = await setup(t);
   const a = make('history/2026-11-27');
   const b = make('history/2026-11-28');
@@ -89,21 +89,21 @@ t.test('when two documents swap files, then both are detected as corrupt', async
   await t.rejects(b.read(), { code: 'DOCUMENT_CORRUPT' });
 });
 
-t.test('when the document is encrypted under another key, then it is reported corrupt, not read as empty', async (t) => {
+void t.test('when the document is encrypted under another key, then it is reported corrupt, not read as empty', async (t) => {
   const { dir, make } = await setup(t);
   const file = join(dir, 'documents', 'x.tdoc');
   await writeFile(file, encryptDocument(Buffer.from('{"calls":[]}'), 'x', randomBytes(32)));
   await t.rejects(make('x', file).read(), { code: 'DOCUMENT_CORRUPT' });
 });
 
-t.test('when the ciphertext is valid but not JSON, then DOCUMENT_CORRUPT', async (t) => {
+void t.test('when the ciphertext is valid but not JSON, then DOCUMENT_CORRUPT', async (t) => {
   const { dir, key, make } = await setup(t);
   const file = join(dir, 'documents', 'x.tdoc');
   await writeFile(file, encryptDocument(Buffer.from('{not json'), 'x', key));
   await t.rejects(make('x', file).read(), { code: 'DOCUMENT_CORRUPT' });
 });
 
-t.test('when the quarantine directory cannot be created, then DOCUMENT_CORRUPT says so and the file stays', async (t) => {
+void t.test('when the quarantine directory cannot be created, then DOCUMENT_CORRUPT says so and the file stays', async (t) => {
   const { dir, key } = await setup(t);
   const file = join(dir, 'documents', 'x.tdoc');
   await writeFile(file, 'garbage');
@@ -115,7 +115,7 @@ t.test('when the quarantine directory cannot be created, then DOCUMENT_CORRUPT s
   t.equal(await readFile(file, 'utf8'), 'garbage');
 });
 
-t.test('when the file cannot be read for another reason, then STORAGE_IO_ERROR', async (t) => {
+void t.test('when the file cannot be read for another reason, then STORAGE_IO_ERROR', async (t) => {
   const { dir, make } = await setup(t);
   await mkdir(join(dir, 'documents', 'dir.tdoc'));
   await t.rejects(make('dir', join(dir, 'documents', 'dir.tdoc')).read(), { code: 'STORAGE_IO_ERROR' });

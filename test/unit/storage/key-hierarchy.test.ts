@@ -3,7 +3,7 @@ import { randomBytes, sign, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { createKeyHierarchy, deriveSubkey, ed25519FromSeed } from '../../../src/storage/key-hierarchy.js';
 
-t.test('when subkeys are derived, then each purpose gets a distinct 32-byte key, stable for one master key', async (t) => {
+void t.test('when subkeys are derived, then each purpose gets a distinct 32-byte key, stable for one master key', async (t) => {
   const master = randomBytes(32);
   const a = createKeyHierarchy(master);
   const b = createKeyHierarchy(Buffer.from(master));
@@ -18,7 +18,7 @@ t.test('when subkeys are derived, then each purpose gets a distinct 32-byte key,
   t.notOk(other.documentKey.equals(a.documentKey));
 });
 
-t.test('when HKDF-SHA256 is computed for a known master key, then it matches the RFC 5869 construction', async (t) => {
+void t.test('when HKDF-SHA256 is computed for a known master key, then it matches the RFC 5869 construction', async (t) => {
   // Independent HKDF (extract + one expand block) with node:crypto HMAC.
   const { createHmac } = await import('node:crypto');
   const master = Buffer.alloc(32, 7);
@@ -27,7 +27,7 @@ t.test('when HKDF-SHA256 is computed for a known master key, then it matches the
   t.ok(deriveSubkey(master, 'document-encryption').equals(okm));
 });
 
-t.test('when the seal key signs, then its public key verifies and a different message fails', async (t) => {
+void t.test('when the seal key signs, then its public key verifies and a different message fails', async (t) => {
   const keys = createKeyHierarchy(randomBytes(32));
   const { privateKey, publicKey } = keys.recordingSealKey;
   const signature = sign(null, Buffer.from('content hash'), privateKey);
@@ -36,7 +36,7 @@ t.test('when the seal key signs, then its public key verifies and a different me
   t.notOk(verify(null, Buffer.from('content hasH'), publicKey, signature));
 });
 
-t.test('when an Ed25519 key is made from the RFC 8032 test seed, then the public key is the published one', async (t) => {
+void t.test('when an Ed25519 key is made from the RFC 8032 test seed, then the public key is the published one', async (t) => {
   const seed = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex');
   const pair = ed25519FromSeed(seed);
   const raw = pair.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
@@ -44,17 +44,17 @@ t.test('when an Ed25519 key is made from the RFC 8032 test seed, then the public
   t.throws(() => ed25519FromSeed(Buffer.alloc(31)), { code: 'KEY_INVALID' });
 });
 
-t.test('when the hierarchy is printed or serialised, then no key material appears', async (t) => {
+void t.test('when the hierarchy is printed or serialised, then no key material appears', async (t) => {
   const keys = createKeyHierarchy(randomBytes(32));
   t.equal(inspect(keys), '[KeyHierarchy]');
   t.equal(JSON.stringify({ keys }), '{"keys":"[KeyHierarchy]"}');
 });
 
-t.test('when the master key has the wrong length, then MASTER_KEY_INVALID', async (t) => {
+void t.test('when the master key has the wrong length, then MASTER_KEY_INVALID', async (t) => {
   t.throws(() => createKeyHierarchy(randomBytes(16)), { code: 'MASTER_KEY_INVALID' });
 });
 
-t.test('when the hierarchy is wiped, then the subkeys are zeroed and no longer handed out', async (t) => {
+void t.test('when the hierarchy is wiped, then the subkeys are zeroed and no longer handed out', async (t) => {
   const keys = createKeyHierarchy(randomBytes(32));
   const documentKey = keys.documentKey;
   keys.wipe();

@@ -16,7 +16,7 @@ async function credential(dir: string, content: Buffer | string, mode = 0o400): 
   return credentialsDirectory;
 }
 
-t.test('when the credential holds 32 raw bytes, then production mode loads exactly them', async (t) => {
+void t.test('when the credential holds 32 raw bytes, then production mode loads exactly them', async (t) => {
   const dir = await tempDir(t);
   const key = randomBytes(32);
   const credentialsDirectory = await credential(dir, key);
@@ -26,7 +26,7 @@ t.test('when the credential holds 32 raw bytes, then production mode loads exact
   t.equal(loaded.generated, false);
 });
 
-t.test('when the credential holds 64 hex characters and a newline, then they are decoded', async (t) => {
+void t.test('when the credential holds 64 hex characters and a newline, then they are decoded', async (t) => {
   const dir = await tempDir(t);
   const key = randomBytes(32);
   const credentialsDirectory = await credential(dir, key.toString('hex').toUpperCase() + '\n', 0o600);
@@ -34,7 +34,7 @@ t.test('when the credential holds 64 hex characters and a newline, then they are
   t.ok(loaded.key.equals(key));
 });
 
-t.test('when production mode finds no credential, then MASTER_KEY_MISSING and no key file is made', async (t) => {
+void t.test('when production mode finds no credential, then MASTER_KEY_MISSING and no key file is made', async (t) => {
   const dir = await tempDir(t);
   const dataDir = join(dir, 'data');
   const err = await loadMasterKey({ mode: 'production', credentialsDirectory: join(dir, 'empty'), dataDir, logger: silentLogger }).catch((e: unknown) => e);
@@ -42,7 +42,7 @@ t.test('when production mode finds no credential, then MASTER_KEY_MISSING and no
   await t.rejects(stat(join(dataDir, DEMO_MASTER_KEY_FILE)), { code: 'ENOENT' });
 });
 
-t.test('when production mode has no credentials directory at all, then MASTER_KEY_MISSING', async (t) => {
+void t.test('when production mode has no credentials directory at all, then MASTER_KEY_MISSING', async (t) => {
   const dir = await tempDir(t);
   const saved = process.env.CREDENTIALS_DIRECTORY;
   delete process.env.CREDENTIALS_DIRECTORY;
@@ -52,7 +52,7 @@ t.test('when production mode has no credentials directory at all, then MASTER_KE
   await t.rejects(loadMasterKey({ mode: 'production', dataDir: dir, logger: silentLogger }), { code: 'MASTER_KEY_MISSING' });
 });
 
-t.test('when the credential has the wrong length or encoding, then MASTER_KEY_INVALID', async (t) => {
+void t.test('when the credential has the wrong length or encoding, then MASTER_KEY_INVALID', async (t) => {
   for (const content of [randomBytes(31), randomBytes(33), 'zz'.repeat(32), Buffer.alloc(0)]) {
     const dir = await tempDir(t);
     const credentialsDirectory = await credential(dir, content);
@@ -60,13 +60,13 @@ t.test('when the credential has the wrong length or encoding, then MASTER_KEY_IN
   }
 });
 
-t.test('when the credential is all zeros, then MASTER_KEY_INVALID', async (t) => {
+void t.test('when the credential is all zeros, then MASTER_KEY_INVALID', async (t) => {
   const dir = await tempDir(t);
   const credentialsDirectory = await credential(dir, Buffer.alloc(32));
   await t.rejects(loadMasterKey({ mode: 'production', credentialsDirectory, dataDir: dir, logger: silentLogger }), { code: 'MASTER_KEY_INVALID' });
 });
 
-t.test('when the credential is readable by group or others, then MASTER_KEY_INVALID names the mode', async (t) => {
+void t.test('when the credential is readable by group or others, then MASTER_KEY_INVALID names the mode', async (t) => {
   const dir = await tempDir(t);
   const credentialsDirectory = await credential(dir, randomBytes(32), 0o644);
   const err = await loadMasterKey({ mode: 'production', credentialsDirectory, dataDir: dir, logger: silentLogger }).catch((e: unknown) => e);
@@ -74,7 +74,7 @@ t.test('when the credential is readable by group or others, then MASTER_KEY_INVA
   t.match((err as { details: { mode: string } }).details, { reason: 'permissions', mode: '0644' });
 });
 
-t.test('when the credential path is a directory, then MASTER_KEY_INVALID', async (t) => {
+void t.test('when the credential path is a directory, then MASTER_KEY_INVALID', async (t) => {
   const dir = await tempDir(t);
   await mkdir(join(dir, 'credentials', MASTER_KEY_CREDENTIAL_NAME), { recursive: true });
   await t.rejects(
@@ -83,7 +83,7 @@ t.test('when the credential path is a directory, then MASTER_KEY_INVALID', async
   );
 });
 
-t.test('when demo mode has no credential, then a 0600 key file is generated loudly and reused the second time', async (t) => {
+void t.test('when demo mode has no credential, then a 0600 key file is generated loudly and reused the second time', async (t) => {
   const dir = await tempDir(t);
   const dataDir = join(dir, 'data');
   const { logger, lines } = capturingLogger();
@@ -103,7 +103,7 @@ t.test('when demo mode has no credential, then a 0600 key file is generated loud
   t.equal(lines.filter((line) => line.level === 'warn').length, 2, 'warns at every start');
 });
 
-t.test('when demo mode finds a credential, then the credential wins and no file is generated', async (t) => {
+void t.test('when demo mode finds a credential, then the credential wins and no file is generated', async (t) => {
   const dir = await tempDir(t);
   const key = randomBytes(32);
   const credentialsDirectory = await credential(dir, key);
@@ -113,7 +113,7 @@ t.test('when demo mode finds a credential, then the credential wins and no file 
   await t.rejects(stat(join(dir, 'data', DEMO_MASTER_KEY_FILE)), { code: 'ENOENT' });
 });
 
-t.test('when the demo key file was made readable by others, then it is refused', async (t) => {
+void t.test('when the demo key file was made readable by others, then it is refused', async (t) => {
   const dir = await tempDir(t);
   await loadMasterKey({ mode: 'demo', credentialsDirectory: join(dir, 'none'), dataDir: dir, logger: silentLogger });
   await chmod(join(dir, DEMO_MASTER_KEY_FILE), 0o644);
