@@ -46,7 +46,8 @@ void test_scenario_good_file(void) {
     struct scenario s;
     char err[512] = "";
     int rc = load("good.scn",
-                  "# a comment\n"
+                  "# a comment with more words than any directive has fields, 1 2 3 4 5\n"
+                  "   # an indented comment\n"
                   "\n"
                   "channels 4\n"
                   "call 0 0 0401234567 0800123456 1001 tone.alaw\n"
@@ -75,7 +76,7 @@ void test_scenario_good_file(void) {
     CHECK_EQ_U(s.calls[1].end_tick, 1 + 50);
     CHECK_EQ_U(s.calls[2].start_tick, 3);      /* channel 0 again, right after the first */
     CHECK_EQ_U(s.calls[2].end_tick, 4);
-    CHECK_EQ_U(s.calls[2].line, 6);
+    CHECK_EQ_U(s.calls[2].line, 7);
     REQUIRE(s.fault_count == 5);
     CHECK(s.faults[0].kind == SCENARIO_FAULT_GARBAGE && s.faults[0].amount == 50);
     CHECK(s.faults[1].kind == SCENARIO_FAULT_BADCRC && s.faults[1].tick == 6);

@@ -49,6 +49,13 @@ interface ActiveCall {
   /** Audio received before the writer was ready (copies: the bridge's buffers are reused). */
   pending: Array<{ tick: number; samples: Buffer }> | null;
   recordingFailed: boolean;
+  /**
+   * A RESUMED call (announced again after a reconnect) is recorded from its first audio after
+   * the reconnect, not from its original start tick: the time the link was down is not audio
+   * this recording can hold (the earlier recording of the call, if any, holds what came before).
+   */
+  readonly firstAudioTick: Promise<number | null>;
+  resolveFirstAudio: ((tick: number | null) => void) | null;
   /** The call's operations, in order. */
   chain: Promise<void>;
 }
@@ -120,6 +127,10 @@ export class CallTracker {
       if (call.writer !== null) {
         call.writer.writeTick(event.tick, samples);
       } else if (call.pending !== null && call.pending.length < MAX_PENDING_TICKS) {
+        if (call.resolveFirstAudio !== null) {
+          call.resolveFirstAudio(event.tick);
+          call.resolveFirstAudio = null;
+        }
         call.pending.push({ tick: event.tick, samples: Buffer.from(samples) });
       }
     }
@@ -180,6 +191,8 @@ export class CallTracker {
     const agent = agents.lookup(event.agentExtension);
     const recorded = rules.isRecorded(serviceNumber);
     const startedAtMs = this.wallTime(event.tick);
+    let resolveFirstAudio: ((tick: number | null) => void) | null = null;
+    const firstAudioTick = event.resumed ? new Promise<number | null>((resolve) => (resolveFirstAudio = resolve)) : Promise.resolve(event.tick);
     const call: ActiveCall = {
       callId: randomUUID(),
       callRef: event.callRef,
@@ -189,6 +202,8 @@ export class CallTracker {
       writer: null,
       pending: recorded ? [] : null,
       recordingFailed: false,
+      firstAudioTick,
+      resolveFirstAudio,
       chain: Promise.resolve(),
     };
     this.calls.set(event.channel, call);
@@ -220,9 +235,15 @@ export class CallTracker {
         logger.error('contact record not written', { callId: call.callId, error: describe(err) });
       }
       if (call.recordingId === null) return;
+      const startTick = await call.firstAudioTick;
+      if (startTick === null) {
+        logger.warn('resumed call ended before any audio arrived: nothing to record', { callId: call.callId });
+        call.recordingFailed = true;
+        return;
+      }
       try {
         const writer = await recordings.create(
-          { recordingId: call.recordingId, callId: call.callId, channel: call.channel, startTick: event.tick, startedAtMs },
+          { recordingId: call.recordingId, callId: call.callId, channel: call.channel, startTick, startedAtMs: this.wallTime(startTick) },
           {
             // A failure while the call runs (disk full): the operator hears of it at once; what
             // reached the disk is sealed when the call ends.
@@ -250,6 +271,8 @@ export class CallTracker {
     const call = this.calls.get(channel);
     if (call === undefined) return;
     this.calls.delete(channel);
+    call.resolveFirstAudio?.(null);
+    call.resolveFirstAudio = null;
     const endedAt = new Date(this.wallTime(endTick)).toISOString();
     const interrupted = isInterruption(reason);
     this.counters.callsEnded++;

@@ -11,7 +11,9 @@
  *   and reopens the port; checked every LINK_CHECK_INTERVAL_MS, so it is noticed within 2.75 s.
  *   A port that closes ends the link with reason 'closed'.
  * - Every CALL_START and CALL_END is acknowledged, repeats included (the bridge resends until it
- *   gets the ACK); a repeat of a (type, channel, call_ref) already handled is not emitted again.
+ *   gets the ACK); a repeat of a (type, channel, call_ref) already handled is not emitted again,
+ *   except a CALL_START after a linkDown: the calls layer has ended that call and the bridge's
+ *   RESUMED start is how it learns the call goes on.
  * - Sequence numbers: `seqGaps` sums the frames lost on first transmission, `duplicates` counts
  *   exact repeats of the previous frame (dropped, but signalling is still acknowledged).
  *
@@ -180,7 +182,9 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
   private highestSeq: number | null = null;
   private previousSeq = -1;
   private previousType = -1;
-  private readonly handled = new Map<string, true>();
+  /** Signalling already emitted, by (channel, call_ref): starts and ends apart, see goDown(). */
+  private readonly handledStarts = new Map<string, true>();
+  private readonly handledEnds = new Map<string, true>();
 
   private readonly onOpen = (): void => this.linkOpened();
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
@@ -354,7 +358,8 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     if (previousBootId !== undefined && previousBootId !== body.bootId) {
       this.counters.bridgeRestarts++;
       // Call refs are unique per boot only: the old ones say nothing about the new boot.
-      this.handled.clear();
+      this.handledStarts.clear();
+      this.handledEnds.clear();
       this.logger.warn('the bridge restarted', { previousBootId, bootId: body.bootId });
       this.emit('bridgeRestarted', { previousBootId, bootId: body.bootId });
     }
@@ -365,6 +370,10 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     if (this.phase !== 'up') return;
     this.phase = 'handshaking';
     this.info = null;
+    // The calls layer ends the calls in progress on linkDown; after the reconnect the bridge
+    // announces them again (CALL_START with RESUMED), and those must reach it. Ends stay
+    // remembered: a CALL_END resent after the reconnect was handled all the same.
+    this.handledStarts.clear();
     if (this.linkCheckTimer !== null) {
       clearInterval(this.linkCheckTimer);
       this.linkCheckTimer = null;
@@ -597,12 +606,13 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
 
   /** Remembers the key; true when it was already there. Oldest keys go first beyond the capacity. */
   private alreadyHandled(type: FrameType, channel: number, callRef: number): boolean {
-    const key = `${type}:${channel}:${callRef}`;
-    if (this.handled.has(key)) return true;
-    this.handled.set(key, true);
-    if (this.handled.size > this.dedupCapacity) {
-      const oldest = this.handled.keys().next().value;
-      if (oldest !== undefined) this.handled.delete(oldest);
+    const handled = type === FrameType.CallStart ? this.handledStarts : this.handledEnds;
+    const key = `${channel}:${callRef}`;
+    if (handled.has(key)) return true;
+    handled.set(key, true);
+    if (handled.size > this.dedupCapacity) {
+      const oldest = handled.keys().next().value;
+      if (oldest !== undefined) handled.delete(oldest);
     }
     return false;
   }

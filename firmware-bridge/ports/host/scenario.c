@@ -209,6 +209,10 @@ static int add_fault(struct loader *ld, char **field, int count) {
 }
 
 static int parse_line(struct loader *ld, char *text) {
+    const char *first = text + strspn(text, " \t\r\n");
+    if (*first == '#' || *first == '\0') {
+        return 0; /* comment or blank: any number of words */
+    }
     char *field[MAX_FIELDS + 1];
     int count = 0;
     char *save = NULL;
@@ -218,9 +222,6 @@ static int parse_line(struct loader *ld, char *text) {
             return fail(ld, "too many fields");
         }
         field[count++] = tok;
-    }
-    if (count == 0 || field[0][0] == '#') {
-        return 0;
     }
     struct scenario *s = ld->out;
     if (strcmp(field[0], "channels") == 0) {

@@ -258,24 +258,34 @@ void t.test('when the port closes, then linkDown says closed, requests fail as d
   t.same(starts, [5, 5], 'call refs of the new boot are new calls');
 });
 
-void t.test('when the link comes back with the same boot id, then there is no bridge restart and handled calls stay handled', async (t) => {
+void t.test('when the link comes back with the same boot id, then no restart is reported, a resumed start is reported again and a resent end is not', async (t) => {
   const h = harness(t);
   await up(h);
   let restarts = 0;
   const starts: CallStartEvent[] = [];
+  const ends: CallEndEvent[] = [];
   h.client.on('bridgeRestarted', () => restarts++);
   h.client.on('callStart', (e) => starts.push(e));
+  h.client.on('callEnd', (e) => ends.push(e));
   h.sim.send(FrameType.CallStart, callStart(1, 5));
-  await until(() => starts.length === 1);
+  const endSeq = h.sim.send(FrameType.CallEnd, encodeCallEnd({ channel: 2, callRef: 4, tick: 10, cause: 0 }));
+  await until(() => starts.length === 1 && ends.length === 1);
   h.link.reconnect('test');
   await until(() => h.mock.opened.length === 2);
   const linkUp = nextEvent(h.client, 'linkUp');
   await h.sim.answerHello({ bootId: BOOT_ID });
   await linkUp;
   h.sim.send(FrameType.CallStart, callStart(1, 5, true));
-  await h.sim.waitFor(FrameType.Ack);
+  h.sim.send(FrameType.CallEnd, encodeCallEnd({ channel: 2, callRef: 4, tick: 10, cause: 0 }), endSeq);
+  h.sim.send(FrameType.CallStart, callStart(1, 5, true));
+  await h.sim.waitFor(FrameType.Ack, 3);
   t.equal(restarts, 0);
-  t.equal(starts.length, 1, 'the resumed start of a known call is acknowledged, not emitted again');
+  t.same(
+    starts.map((e) => e.resumed),
+    [false, true],
+    'the calls layer ended the call on linkDown: the resumed start reaches it once',
+  );
+  t.equal(ends.length, 1, 'the end resent after the reconnect is acknowledged, not emitted again');
 });
 
 void t.test('when a BOOT with a new boot id arrives while up, then the link goes down as restarted and the handshake runs again', async (t) => {
