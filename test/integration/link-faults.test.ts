@@ -1,0 +1,78 @@
+/**
+ * Faults on the link between the bridge and the service, played by the firmware's host build on
+ * a real pseudo-terminal: the pty closed and reopened mid-call, and corrupted, dropped and
+ * duplicated frames. The service never crashes; calls in progress end as interrupted; new calls
+ * record; corruption costs at most the frames it hits.
+ */
+import t from 'tap';
+import { startBridgeSim } from './support/bridge-sim.js';
+import { runCli, startService } from './support/service-process.js';
+import { createFixture, RECORDED_NUMBER } from './support/appliance-fixture.js';
+
+t.test('when the bridge closes and reopens its pseudo-terminal mid-call, then that call ends interrupted, new calls record, and the service keeps running', async (t) => {
+  const fixture = await createFixture(t);
+  const scenario = await fixture.writeScenario([
+    'channels 4',
+    `call 200 0 0401234567 ${RECORDED_NUMBER} 2001 maksupaiva.alaw 5000`,
+    'fault 2000 disconnect 1500',
+    `call 4200 1 0501112233 ${RECORDED_NUMBER} 2002 yhteistyo.alaw 2000`,
+  ]);
+  const sim = startBridgeSim(['--scenario', scenario, '--link', fixture.linkPath, '--wait-hello']);
+  t.teardown(() => sim.stop());
+  await sim.waitFor('PTY ');
+  const service = startService(fixture.configPath);
+  t.teardown(() => service.stop());
+
+  await sim.waitFor('DISCONNECT', 15_000);
+  const down = await service.waitForLog((line) => line.msg === 'call ended' && line.channel === 0, 5_000);
+  t.equal(down.reason, 'link-lost', 'the call in progress ends as interrupted when the link goes');
+  await sim.waitFor('RECONNECT', 15_000);
+  await service.waitForLog((line) => line.msg === 'bridge link up' && service.logs.filter((l) => l.msg === 'bridge link up').length >= 2, 15_000);
+  await sim.waitFor('DONE', 30_000);
+  await service.waitForLog((line) => line.msg === 'call ended' && line.channel === 1, 10_000);
+  t.equal(service.process.exitCode, null, 'the service is still running');
+  t.equal(await service.stop(), 0);
+
+  const records = await (await fixture.history()).search();
+  const first = records.find((r) => r.channel === 0 && !r.resumed);
+  const continued = records.find((r) => r.channel === 0 && r.resumed);
+  const fresh = records.find((r) => r.channel === 1);
+  t.match(first, { endReason: 'link-lost', recordingState: 'interrupted' });
+  t.match(continued, { endReason: 'completed', recordingState: 'completed' }, 'the card kept the call: it is recorded again from the reconnect');
+  t.match(fresh, { endReason: 'completed', recordingState: 'completed', resumed: false }, 'a call after the reconnect records normally');
+
+  const verified = await runCli(['recordings', 'verify', '--all', '--config', fixture.configPath]);
+  t.equal(verified.code, 0, verified.stdout);
+  t.match(verified.stdout, /3 ok, 0 failed/);
+});
+
+t.test('when frames are corrupted, dropped and duplicated, then the call still records completely, with lost audio as silence gaps', async (t) => {
+  const fixture = await createFixture(t);
+  const scenario = await fixture.writeScenario([
+    'channels 4',
+    `call 200 3 0401234567 ${RECORDED_NUMBER} 2003 jasenmaksu.alaw 4000`,
+    'fault 1000 garbage 300',
+    'fault 1500 badcrc 3',
+    'fault 2000 drop 4',
+    'fault 2500 dup 5',
+    'fault 4200 drop 1',
+  ]);
+  const sim = startBridgeSim(['--scenario', scenario, '--link', fixture.linkPath, '--wait-hello', '--speed', '2']);
+  t.teardown(() => sim.stop());
+  await sim.waitFor('PTY ');
+  const service = startService(fixture.configPath);
+  t.teardown(() => service.stop());
+  await sim.waitFor('DONE', 30_000);
+  await service.waitForLog((line) => line.msg === 'call ended', 10_000);
+  t.equal(await service.stop(), 0);
+
+  const [record] = await (await fixture.history()).search();
+  t.match(record, { endReason: 'completed', recordingState: 'completed', callerNumber: '+358401234567' }, 'the end signal got through (resent after the drop at 4.2 s)');
+  const listed = JSON.parse((await runCli(['recordings', 'list', '--json', '--config', fixture.configPath])).stdout) as Array<{ durationMs: number }>;
+  t.equal(listed.length, 1);
+  t.equal(listed[0]?.durationMs, 4000, 'time stays true: lost frames are filled, the duration is the call’s');
+  const verified = await runCli(['recordings', 'verify', '--all', '--config', fixture.configPath]);
+  t.equal(verified.code, 0, verified.stdout);
+  const faultLines = sim.lines.filter((line) => line.startsWith('FAULT'));
+  t.equal(faultLines.length, 5, 'every fault was injected');
+});
