@@ -12,34 +12,11 @@ import { ManualClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { ContactHistory } from '../../src/history/contact-history.js';
-import { CallTracker } from '../../src/calls/call-tracker.js';
-import { RecordingRules } from '../../src/calls/recording-rules.js';
-import { AgentDirectory } from '../../src/calls/agent-directory.js';
-import { AlarmLog } from '../../src/health/alarms.js';
 import { retentionCutoffMs } from '../../src/retention/retention-purge.js';
 import { runCli } from './support/service-process.js';
+import { recordCall } from './support/record-calls.js';
 
 const DAY_MS = 24 * 3600 * 1000;
-
-async function recordCall(dataDir: string, atMs: number, channel: number): Promise<void> {
-  const clock = new ManualClock(atMs);
-  const storage = await openStorage({ dataDir, mode: 'demo', clock, logger: silentLogger });
-  const history = new ContactHistory(storage.documents);
-  const tracker = new CallTracker({
-    history,
-    recordings: storage.recordings,
-    rules: new RecordingRules(['0201234567'], 'FI'),
-    agents: new AgentDirectory([], 'FI'),
-    clock,
-    logger: silentLogger,
-    alarms: new AlarmLog(clock, silentLogger),
-    defaultRegion: 'FI',
-  });
-  tracker.onCallStart({ bootId: 1, channel, callRef: channel + 1, tick: 0, caller: '0401234567', called: '0201234567', agentExtension: '2001', resumed: false });
-  for (let tick = 0; tick < 60; tick++) tracker.onAudio({ tick, channels: [{ channel, samples: Buffer.alloc(160, 0x55) }] });
-  tracker.onCallEnd({ bootId: 1, channel, callRef: channel + 1, tick: 60, cause: 'normal' });
-  await tracker.drain();
-}
 
 t.test('when purge runs 3 months and a day after calls, then their records, recordings and keys are gone and newer calls stay', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-purge-'));
