@@ -110,7 +110,6 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
   bridge.on('linkUp', (info) => {
-    logger.info('bridge link up', { bootId: info.bootId, channels: info.channelCount, firmware: info.firmwareVersion });
     notifier.status('bridge link up');
   });
 
