@@ -18,6 +18,25 @@ import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
+import { healthReport } from './health/health-report.js';
+import { PasswordHasher } from './access/password-hasher.js';
+import { UserStore } from './access/user-store.js';
+import { LoginThrottle } from './access/login-throttle.js';
+import { SessionStore } from './access/session-store.js';
+import { Authenticator } from './access/authenticator.js';
+import { SetupTokens } from './access/setup-token.js';
+import { AuditTrail } from './access/audit-trail.js';
+import { AuditPseudonyms } from './access/audit-pseudonyms.js';
+import { AccountAccess } from './access/account-access.js';
+import { CallAccess } from './access/call-access.js';
+import { ReaderCache } from './recording/reader-cache.js';
+import { loadTlsMaterial } from './http/tls-certificate.js';
+import { createApp } from './http/app.js';
+import { startWebServer, type WebServer } from './http/web-server.js';
+import { fileURLToPath } from 'node:url';
+
+/** The built web UI, served by the service. */
+const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export interface ApplianceOptions {
   readonly clock?: Clock;
@@ -26,6 +45,8 @@ export interface ApplianceOptions {
   readonly serialBinding?: SerialLinkOptions['binding'];
   /** Overrides $CREDENTIALS_DIRECTORY (tests). */
   readonly credentialsDirectory?: string;
+  /** Overrides the password hashing cost (tests and benchmarks that log in many times). */
+  readonly hasher?: PasswordHasher;
 }
 
 export interface Appliance {
@@ -36,6 +57,11 @@ export interface Appliance {
   readonly bridge: BridgeClient;
   readonly alarms: AlarmLog;
   readonly retention: RetentionScheduler;
+  readonly audit: AuditTrail;
+  readonly users: UserStore;
+  readonly web: WebServer;
+  /** A one-time token for creating the first administrator, when there is no user yet. */
+  readonly setupToken: string | undefined;
   /** Ends calls in progress as interrupted, seals their recordings and closes the link. */
   stop(): Promise<void>;
 }
@@ -122,6 +148,39 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     logger: logger.child('retention'),
     alarms,
   });
+  // Access: the audit trail first (fail closed: nothing is served without it), then accounts.
+  const audit = await AuditTrail.open({
+    dataDir: config.dataDir,
+    signingKey: storage.keys.signingKey('audit-signing'),
+    clock,
+    logger: logger.child('audit'),
+    retentionDays: config.audit.retentionDays,
+  });
+  const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
+  const hasher = options.hasher ?? new PasswordHasher();
+  const users = await UserStore.open({ documents: storage.documents, hasher, clock, logger: logger.child('users') });
+  const sessions = new SessionStore({ clock, idleTimeoutMs: config.sessions.idleMinutes * 60_000, absoluteTimeoutMs: config.sessions.absoluteHours * 3600_000 });
+  const setupTokens = new SetupTokens({ dataDir: config.dataDir, clock });
+  const authenticator = new Authenticator({ users, hasher, throttle: new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth') });
+  const accounts = new AccountAccess({ users, authenticator, sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
+  const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
+  const calls = new CallAccess({ history, readers, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const startedAtMs = clock.now();
+  const app = createApp({
+    accounts,
+    calls,
+    audit,
+    logger: logger.child('http'),
+    isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
+    health: () => healthReport({ dataDir: config.dataDir, bridge, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    webRoot: WEB_ROOT,
+  });
+  const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
+  const web = await startWebServer(app, { host: config.http.host, port: config.http.port, tls });
+  logger.info('web UI listening', { host: web.address.address, port: web.address.port, tlsFingerprint: tls.fingerprint, tlsSource: tls.source });
+  // No default password: while no user exists, a one-time setup token creates the first administrator.
+  const setupToken = users.count() === 0 ? await setupTokens.issue() : undefined;
+
   bridge.start();
   retention.start();
 
@@ -134,13 +193,16 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     stopping ??= (async () => {
       notifier.stopping();
       retention.stop();
+      await web.stop();
+      await readers.closeAll();
       await bridge.stop();
       await tracker.stop();
       await retention.idle();
+      await audit.close();
       logger.info('service stopped');
     })();
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, stop };
+  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
 }

@@ -9,6 +9,7 @@ import { runDemo } from './demo-command.js';
 import { runStart } from './start-command.js';
 import { runRecordingsExportWav, runRecordingsList, runRecordingsVerify } from './recordings-commands.js';
 import { runPurge } from './purge-command.js';
+import { runAuditVerify } from './audit-command.js';
 
 const USAGE = `Usage: tallennin <command> [options]
 
@@ -19,6 +20,8 @@ Commands:
   recordings verify [ID | --all]           check seals and chunks; exit 1 naming any failure
   recordings export-wav ID --out FILE      write a recording as 16-bit PCM WAV
   purge [--dry-run]                        destroy contact history and recordings past retention
+  audit verify                             check the audit trail's hash chain and signatures; exit 1
+                                           naming the first bad entry
 
 Every command takes --config FILE (default /etc/tallennin/config.json) and --data-dir DIR
 (overrides the config's data directory; a demo data directory is recognised by its demo key).`;
@@ -85,6 +88,9 @@ export async function main(argv: string[]): Promise<number> {
           default:
             throw new UsageError(`unknown recordings command ${sub === undefined ? '(none)' : `"${sub}"`}: list, verify or export-wav`);
         }
+      case 'audit':
+        if (sub === 'verify') return await runAuditVerify(options, rest);
+        throw new UsageError(`unknown audit command ${sub === undefined ? '(none)' : `"${sub}"`}: verify`);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -49,6 +49,25 @@ export const configSchema = z
         dailyAt: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/).default('03:30'),
       })
       .prefault({}),
+    http: z
+      .object({
+        /** The LAN address to listen on; the systemd unit's IP allow-list narrows who reaches it. */
+        host: z.string().min(1).default('0.0.0.0'),
+        port: z.number().int().min(0).max(65535).default(8443),
+        /** An administrator-provided certificate; without one a P-256 self-signed one is made at first start. */
+        tls: z
+          .object({ certFile: z.string().min(1).optional(), keyFile: z.string().min(1).optional() })
+          .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), 'certFile and keyFile go together')
+          .prefault({}),
+      })
+      .prefault({}),
+    sessions: z
+      .object({
+        idleMinutes: z.number().int().min(1).max(120).default(15),
+        absoluteHours: z.number().int().min(1).max(24).default(8),
+      })
+      .prefault({}),
+    audit: z.object({ retentionDays: z.number().int().min(30).max(3650).default(730) }).prefault({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
   })
   .strict();

@@ -31,6 +31,9 @@ export interface HistorySearch {
 }
 
 export class ContactHistory {
+  /** callId -> day, built on the first lookup and kept current by add and purge. */
+  private dayOfCall: Map<string, string> | null = null;
+
   constructor(private readonly documents: HistoryDocuments) {}
 
   /** Adds the record of a call that has just started (endedAt still null). */
@@ -41,6 +44,7 @@ export class ContactHistory {
     }
     doc.data.records.push(record);
     await doc.write();
+    this.dayOfCall?.set(record.callId, dayKeyOf(record.startedAt));
   }
 
   /** Changes a record in place; the day is found from startedAt, which never changes. */
@@ -85,9 +89,16 @@ export class ContactHistory {
     return found.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
+  /** One call by id; played recordings look their call up on every range request, so this is indexed. */
   async find(callId: string): Promise<ContactRecord | undefined> {
-    const [record] = await this.search({ predicate: (candidate) => candidate.callId === callId });
-    return record;
+    if (this.dayOfCall === null) {
+      const index = new Map<string, string>();
+      for (const day of await this.days()) for (const record of (await this.readDay(day)).records) index.set(record.callId, day);
+      this.dayOfCall ??= index;
+    }
+    const day = this.dayOfCall.get(callId);
+    if (day === undefined) return undefined;
+    return (await this.readDay(day)).records.find((record) => record.callId === callId);
   }
 
   /** Calls without an end: after a crash these are the calls that were in progress. */
@@ -111,6 +122,7 @@ export class ContactHistory {
       if (old.length === 0) continue;
       removed.push(...old);
       if (dryRun) continue;
+      for (const record of old) this.dayOfCall?.delete(record.callId);
       if (kept.length === 0) {
         await this.documents.remove(DOCUMENT_PREFIX + day);
         daysRemoved.push(day);

@@ -1,0 +1,168 @@
+/**
+ * The use cases that show contact records and recordings to a person. Each one asks the policy
+ * first (agents see only their own calls, P12) and writes the audit entry before any personal
+ * data leaves; if the audit entry cannot be written the request fails (fail closed). A call the
+ * viewer may not see is reported exactly like a call that does not exist.
+ */
+import { AppError } from '../errors.js';
+import type { ContactHistory } from '../history/contact-history.js';
+import type { ContactRecord } from '../history/contact-record.js';
+import { normalizePhoneNumber } from '../calls/phone-number.js';
+import type { ReaderCache } from '../recording/reader-cache.js';
+import type { RecordingReader } from '../recording/recording-reader.js';
+import { can, canPlayCall, canSeeCall, type Role } from './policy.js';
+import type { AuditTrail } from './audit-trail.js';
+import type { AuditPseudonyms } from './audit-pseudonyms.js';
+
+export interface Viewer {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly extensions: readonly string[];
+}
+
+export interface CallSearch {
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  /** Caller number in any form; compared in E.164. */
+  readonly caller?: string;
+  readonly service?: string;
+  /** An extension, or part of an agent's name (case-insensitive). */
+  readonly agent?: string;
+  readonly recordedOnly?: boolean;
+  readonly order: 'asc' | 'desc';
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface CallPage {
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly items: readonly ContactRecord[];
+}
+
+/** Without a range, a search covers the retention period. */
+const DEFAULT_SEARCH_DAYS = 93;
+
+export class CallAccess {
+  constructor(
+    private readonly deps: {
+      readonly history: ContactHistory;
+      readonly readers: ReaderCache;
+      readonly audit: AuditTrail;
+      readonly pseudonyms: AuditPseudonyms;
+      readonly defaultRegion: string;
+      readonly now: () => number;
+    },
+  ) {}
+
+  async search(viewer: Viewer, query: CallSearch, clientAddress: string): Promise<CallPage> {
+    if (!can(viewer.roles, 'calls:read-all') && !can(viewer.roles, 'calls:read-own')) {
+      await this.audit(viewer, 'calls.search', 'denied', clientAddress);
+      throw new AppError('FORBIDDEN', 'this account may not read the contact history');
+    }
+    const toMs = query.toMs ?? this.deps.now() + 60_000;
+    const fromMs = query.fromMs ?? toMs - DEFAULT_SEARCH_DAYS * 24 * 3600_000;
+    const caller = query.caller === undefined ? undefined : normalizePhoneNumber(query.caller, this.deps.defaultRegion);
+    const service = query.service === undefined ? undefined : normalizePhoneNumber(query.service, this.deps.defaultRegion);
+    const agent = query.agent?.trim().toLowerCase();
+    const matches = await this.deps.history.search({
+      fromMs,
+      toMs,
+      predicate: (record) =>
+        canSeeCall(viewer, record) &&
+        (caller === undefined || record.callerNumber === caller) &&
+        (service === undefined || record.serviceNumber === service) &&
+        (agent === undefined || agent === '' || record.agentExtension === agent || (record.agentName?.toLowerCase().includes(agent) ?? false)) &&
+        (query.recordedOnly !== true || record.recordingId !== null),
+    });
+    if (query.order === 'desc') matches.reverse();
+    const start = (query.page - 1) * query.pageSize;
+    const items = matches.slice(start, start + query.pageSize);
+    // The filters are on record, the phone numbers only as pseudonyms.
+    await this.audit(viewer, 'calls.search', 'success', clientAddress, undefined, {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      caller: caller == null ? null : this.deps.pseudonyms.of('phone', caller),
+      service: service ?? null,
+      agent: query.agent === undefined ? null : 'filtered',
+      recordedOnly: query.recordedOnly === true,
+      results: matches.length,
+      shown: items.length,
+    });
+    return { total: matches.length, page: query.page, pageSize: query.pageSize, items };
+  }
+
+  async view(viewer: Viewer, callId: string, clientAddress: string): Promise<ContactRecord> {
+    const record = await this.visibleCall(viewer, callId, clientAddress, 'call.view', canSeeCall);
+    await this.audit(viewer, 'call.view', 'success', clientAddress, { type: 'call', id: callId });
+    return record;
+  }
+
+  /**
+   * Opens a call's recording for playback (seal checked) without writing the audit entry: the
+   * caller audits each part actually sent with `auditPlayback`, since a player fetches ranges.
+   */
+  async openRecording(viewer: Viewer, callId: string, clientAddress: string): Promise<{ record: ContactRecord; reader: RecordingReader }> {
+    const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.play', canPlayCall);
+    if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');
+    const reader = await this.deps.readers.get(record.recordingId);
+    return { record, reader };
+  }
+
+  /** The audit entry of one played part (which recording, which part), before it is sent. */
+  async auditPlayback(viewer: Viewer, record: ContactRecord, part: { startMs: number; endMs: number; bytes: string }, clientAddress: string): Promise<void> {
+    await this.audit(viewer, 'recording.play', 'success', clientAddress, { type: 'recording', id: record.recordingId ?? 'none' }, {
+      callId: record.callId,
+      fromMs: part.startMs,
+      toMs: part.endMs,
+      bytes: part.bytes,
+    });
+  }
+
+  /** A recording leaving the box as a file: needs recordings:export (and, in the HTTP layer, a fresh re-authentication). */
+  async openExport(viewer: Viewer, callId: string, clientAddress: string, purpose: string): Promise<{ record: ContactRecord; reader: RecordingReader }> {
+    if (!can(viewer.roles, 'recordings:export')) {
+      await this.audit(viewer, 'recording.export', 'denied', clientAddress, { type: 'call', id: callId });
+      throw new AppError('FORBIDDEN', 'this account may not export recordings');
+    }
+    const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.export', canPlayCall);
+    if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');
+    const reader = await this.deps.readers.get(record.recordingId);
+    await this.audit(viewer, 'recording.export', 'success', clientAddress, { type: 'recording', id: record.recordingId }, { callId, purpose });
+    return { record, reader };
+  }
+
+  private async visibleCall(
+    viewer: Viewer,
+    callId: string,
+    clientAddress: string,
+    action: string,
+    allowed: (viewer: Viewer, record: ContactRecord) => boolean,
+  ): Promise<ContactRecord> {
+    const record = await this.deps.history.find(callId);
+    if (record === undefined || !allowed(viewer, record)) {
+      if (record !== undefined) await this.audit(viewer, action, 'denied', clientAddress, { type: 'call', id: callId });
+      throw new AppError('CALL_NOT_FOUND', 'no such call');
+    }
+    return record;
+  }
+
+  private async audit(
+    viewer: Viewer,
+    action: string,
+    outcome: 'success' | 'denied',
+    clientAddress: string,
+    target?: { type: 'call' | 'recording'; id: string },
+    details?: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
+    await this.deps.audit.append({
+      action,
+      outcome,
+      actorId: viewer.id,
+      clientAddress,
+      ...(target === undefined ? {} : { target }),
+      ...(details === undefined ? {} : { details }),
+    });
+  }
+}

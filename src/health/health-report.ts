@@ -1,0 +1,42 @@
+/**
+ * The health view of the box for maintainers: the bridge link and its error counters, calls in
+ * progress per channel, alarms, and the machine (disk, memory, load, temperature) through
+ * systeminformation. It holds ids and counts only, never phone numbers or names.
+ */
+import si from 'systeminformation';
+import type { AlarmLog } from './alarms.js';
+
+export interface HealthSources {
+  readonly dataDir: string;
+  readonly bridge: { isLinkUp: boolean; bridgeInfo: unknown; stats(): Record<string, number> };
+  readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
+  readonly alarms: AlarmLog;
+  readonly startedAtMs: number;
+  readonly now: () => number;
+}
+
+export async function healthReport(sources: HealthSources): Promise<Record<string, unknown>> {
+  const [disks, memory, load, temperature] = await Promise.all([
+    si.fsSize().catch(() => []),
+    si.mem().catch(() => null),
+    si.currentLoad().catch(() => null),
+    si.cpuTemperature().catch(() => null),
+  ]);
+  const dataDisk = disks
+    .filter((disk) => sources.dataDir.startsWith(disk.mount))
+    .sort((a, b) => b.mount.length - a.mount.length)[0];
+  return {
+    time: new Date(sources.now()).toISOString(),
+    uptimeSeconds: Math.round((sources.now() - sources.startedAtMs) / 1000),
+    bridge: { linkUp: sources.bridge.isLinkUp, info: sources.bridge.bridgeInfo ?? null, counters: sources.bridge.stats() },
+    calls: { active: sources.tracker.activeCalls(), counters: sources.tracker.stats() },
+    alarms: { total: sources.alarms.count, recent: sources.alarms.list() },
+    system: {
+      disk: dataDisk === undefined ? null : { mount: dataDisk.mount, sizeBytes: dataDisk.size, usedBytes: dataDisk.used, usePercent: dataDisk.use },
+      memory: memory === null ? null : { totalBytes: memory.total, availableBytes: memory.available },
+      load: load === null ? null : { currentPercent: Math.round(load.currentLoad * 10) / 10 },
+      temperatureC: temperature?.main ?? null,
+      processRssBytes: process.memoryUsage().rss,
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The request bodies and queries of the HTTP API, as zod schemas: they validate requests, give
+ * the handlers their types, and are the source of /api/v1/openapi.json.
+ */
+import { z } from 'zod';
+import { ROLES } from '../access/policy.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const loginBody = z
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+    totpCode: z.string().regex(/^[0-9]{6}$/).optional(),
+  })
+  .strict();
+
+export const setupBody = z
+  .object({
+    token: z.string().min(8).max(128),
+    username: z.string().min(3).max(64),
+    displayName: z.string().trim().min(1).max(200),
+    password: z.string().min(1).max(1024),
+  })
+  .strict();
+
+export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }).strict();
+
+export const totpConfirmBody = z.object({ code: z.string().regex(/^[0-9]{6}$/) }).strict();
+
+export const reauthenticateBody = z.object({ password: z.string().min(1).max(1024), totpCode: z.string().regex(/^[0-9]{6}$/).optional() }).strict();
+
+const roleList = z.array(z.enum(ROLES)).min(1).max(ROLES.length);
+const extensionList = z.array(z.string().regex(/^[0-9]{1,12}$/)).max(20);
+
+export const userCreateBody = z
+  .object({
+    username: z.string().min(3).max(64),
+    displayName: z.string().trim().min(1).max(200),
+    roles: roleList,
+    extensions: extensionList.optional(),
+    password: z.string().min(1).max(1024),
+  })
+  .strict();
+
+export const userUpdateBody = z
+  .object({
+    displayName: z.string().trim().min(1).max(200).optional(),
+    roles: roleList.optional(),
+    extensions: extensionList.optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+
+const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const callSearchQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    caller: z.string().min(1).max(32).optional(),
+    service: z.string().min(1).max(32).optional(),
+    agent: z.string().min(1).max(100).optional(),
+    recorded: booleanString.optional(),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export const exportQuery = z.object({ purpose: z.enum(['data-subject-copy', 'police-disclosure', 'research-anonymised']) }).strict();
+
+export const auditSearchQuery = z
+  .object({
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    action: z.string().min(1).max(64).optional(),
+    actor: z.uuid().optional(),
+    target: z.string().min(1).max(64).optional(),
+    outcome: z.enum(['success', 'denied', 'failed']).optional(),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const idParam = z.uuid();
+
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }) });

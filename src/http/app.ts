@@ -1,0 +1,83 @@
+/**
+ * The express application: security headers (helmet with a strict CSP), the API under /api/v1,
+ * the web UI's static files, and the error middleware. Routes are thin; access/ decides.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import type { Logger } from '../log.js';
+import type { AccountAccess } from '../access/account-access.js';
+import type { CallAccess } from '../access/call-access.js';
+import type { AuditTrail } from '../access/audit-trail.js';
+import { errorMiddleware } from './http-errors.js';
+import { actorOf, csrfGuard, noStore, sessionResolver } from './request-guards.js';
+import { sessionRoutes } from './routes/session-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+import { callRoutes } from './routes/call-routes.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { healthRoutes, type HealthReport } from './routes/health-routes.js';
+import { openApiDocument } from './openapi.js';
+import { AppError } from '../errors.js';
+
+export interface AppDependencies {
+  readonly accounts: AccountAccess;
+  readonly calls: CallAccess;
+  readonly audit: AuditTrail;
+  readonly health: () => Promise<HealthReport>;
+  readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
+  readonly logger: Logger;
+  /** The built web UI (web/dist); served at / when present. */
+  readonly webRoot?: string;
+}
+
+/** Requests carry small JSON bodies only. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          mediaSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          manifestSrc: ["'self'"],
+          formAction: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      strictTransportSecurity: { maxAge: 31536000, includeSubDomains: false },
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginEmbedderPolicy: true,
+    }),
+  );
+
+  const api = express.Router();
+  api.use(noStore(), express.json({ limit: MAX_BODY_BYTES, strict: true }), csrfGuard(), sessionResolver(deps.accounts));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  api.use(sessionRoutes(deps.accounts));
+  api.use(userRoutes(deps.accounts));
+  api.use(callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
+  api.use(auditRoutes(deps.audit));
+  api.use(healthRoutes(deps.health));
+  api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
+  app.use('/api/v1', api);
+
+  if (deps.webRoot !== undefined && existsSync(deps.webRoot)) {
+    app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: 0, fallthrough: true }));
+  }
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

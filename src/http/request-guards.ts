@@ -1,0 +1,70 @@
+/**
+ * Guards every request passes through: the session (resolved on each request, so a disabled
+ * user or a changed role takes effect at once), CSRF for state changes, and the narrow set of
+ * routes open to an administrator who still has to enrol a second factor.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { AppError } from '../errors.js';
+import type { AccountAccess, Actor } from '../access/account-access.js';
+import { readSessionToken } from './session-cookie.js';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const CSRF_HEADER = 'x-csrf-token';
+
+export function clientAddress(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The signed-in actor of a request that passed `requireSession`. */
+export function actorOf(res: Response): Actor {
+  const actor = res.locals.actor as Actor | undefined;
+  if (actor === undefined) throw new AppError('NOT_AUTHENTICATED', 'sign in first');
+  return actor;
+}
+
+/**
+ * Cross-site requests never change state: browsers send Sec-Fetch-Site and Origin, and both
+ * must say this origin. With a session, the synchronizer token must match too.
+ */
+export function csrfGuard(): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!STATE_CHANGING.has(req.method)) return next();
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return next(new AppError('CSRF_REJECTED', 'cross-site request refused'));
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `https://${req.headers.host ?? ''}`) return next(new AppError('CSRF_REJECTED', 'cross-origin request refused'));
+    next();
+  };
+}
+
+/** Resolves the session; `requireSession` then refuses requests without one. */
+export function sessionResolver(accounts: AccountAccess): RequestHandler {
+  return (req, res, next) => {
+    const actor = accounts.resolve(readSessionToken(req));
+    if (actor !== undefined) res.locals.actor = actor;
+    next();
+  };
+}
+
+export function requireSession(options: { allowDuringTotpEnrollment?: boolean } = {}): RequestHandler {
+  return (req, res, next) => {
+    const actor = res.locals.actor as Actor | undefined;
+    if (actor === undefined) return next(new AppError('NOT_AUTHENTICATED', 'sign in first'));
+    if (STATE_CHANGING.has(req.method) && req.headers[CSRF_HEADER] !== actor.session.csrfToken) {
+      return next(new AppError('CSRF_REJECTED', 'missing or wrong CSRF token'));
+    }
+    if (actor.session.totpEnrollmentOnly && options.allowDuringTotpEnrollment !== true) {
+      return next(new AppError('TOTP_ENROLLMENT_REQUIRED', 'administrators must set up a second factor (TOTP) first'));
+    }
+    next();
+  };
+}
+
+/** Personal data is never cached by the browser or anything between. */
+export function noStore(): RequestHandler {
+  return (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    next();
+  };
+}

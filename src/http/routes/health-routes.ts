@@ -1,0 +1,16 @@
+/** Health of the box (health:read): the bridge link, channels, counters, alarms, disk and memory. */
+import { Router } from 'express';
+import { AppError } from '../../errors.js';
+import { can } from '../../access/policy.js';
+import { actorOf, requireSession } from '../request-guards.js';
+
+export type HealthReport = Record<string, unknown>;
+
+export function healthRoutes(health: () => Promise<HealthReport>): Router {
+  const router = Router();
+  router.get('/health', requireSession(), async (_req, res) => {
+    if (!can(actorOf(res).roles, 'health:read')) throw new AppError('FORBIDDEN', 'this account may not read the system health');
+    res.json(await health());
+  });
+  return router;
+}

@@ -1,0 +1,84 @@
+/** Signing in and out, the first administrator, the signed-in user's own account. */
+import { Router } from 'express';
+import { AppError } from '../../errors.js';
+import type { AccountAccess } from '../../access/account-access.js';
+import { loginBody, passwordChangeBody, reauthenticateBody, setupBody, totpConfirmBody } from '../api-schemas.js';
+import { validate } from '../validate.js';
+import { actorOf, clientAddress, requireSession } from '../request-guards.js';
+import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
+
+export function sessionRoutes(accounts: AccountAccess): Router {
+  const router = Router();
+
+  router.post('/session', async (req, res) => {
+    const body = validate(loginBody, req.body);
+    const result = await accounts.login({ ...body, clientAddress: clientAddress(req) });
+    if (!result.ok) {
+      // One answer for an unknown user and a wrong password (INVALID_CREDENTIALS).
+      throw new AppError(result.reason, loginMessage(result.reason), result.retryAfterMs === undefined ? undefined : { details: { retryAfterMs: result.retryAfterMs } });
+    }
+    // Always a new token: a token the client brought is never reused (session fixation).
+    setSessionCookie(res, result.token);
+    res.status(201).json({ csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: result.session.totpEnrollmentOnly });
+  });
+
+  router.delete('/session', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
+    await accounts.logout(actorOf(res), clientAddress(req));
+    clearSessionCookie(res);
+    res.status(204).end();
+  });
+
+  router.post('/session/reauthenticate', requireSession(), async (req, res) => {
+    const body = validate(reauthenticateBody, req.body);
+    await accounts.reauthenticate(actorOf(res), body.password, body.totpCode, clientAddress(req));
+    res.status(204).end();
+  });
+
+  router.get('/me', requireSession({ allowDuringTotpEnrollment: true }), (_req, res) => {
+    const actor = actorOf(res);
+    res.json({ ...accounts.me(actor), csrfToken: actor.session.csrfToken });
+  });
+
+  router.post('/me/password', requireSession(), async (req, res) => {
+    const body = validate(passwordChangeBody, req.body);
+    const actor = actorOf(res);
+    await accounts.changePassword(actor, body.currentPassword, body.newPassword, clientAddress(req));
+    clearSessionCookie(res);
+    res.status(204).end();
+  });
+
+  router.post('/me/totp', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
+    res.status(201).json(await accounts.beginTotp(actorOf(res), clientAddress(req)));
+  });
+
+  router.post('/me/totp/confirm', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
+    const body = validate(totpConfirmBody, req.body);
+    await accounts.confirmTotp(actorOf(res), body.code, clientAddress(req));
+    res.status(204).end();
+  });
+
+  router.get('/setup', async (_req, res) => {
+    res.json({ pending: await accounts.setupPending() });
+  });
+
+  router.post('/setup', async (req, res) => {
+    const body = validate(setupBody, req.body);
+    const user = await accounts.createFirstAdministrator({ ...body, clientAddress: clientAddress(req) });
+    res.status(201).json({ user });
+  });
+
+  return router;
+}
+
+function loginMessage(reason: string): string {
+  switch (reason) {
+    case 'THROTTLED':
+      return 'too many failed attempts: wait before trying again';
+    case 'TOTP_REQUIRED':
+      return 'enter the code from the authenticator app';
+    case 'TOTP_INVALID':
+      return 'the code does not match';
+    default:
+      return 'wrong user name or password';
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The Debian package: built with systemd/build-deb.sh, inspected with dpkg-deb, then installed,
+ * reinstalled, removed and purged with dpkg against throwaway roots, its maintainer scripts
+ * running for real (chrootless, with DPKG_ROOT). The installed service is started from the root's
+ * files to show that the staged production node_modules are complete.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { buildDeb, describe, dpkg, makeDpkgRoot, passwdEntry, REPO_ROOT, run } from './support/commands.js';
+
+t.setTimeout(240_000);
+
+const work = await mkdtemp(join(tmpdir(), 'tallennin-deb-test-'));
+t.teardown(() => rm(work, { recursive: true, force: true }));
+const deb = await buildDeb(join(work, 'out'));
+const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
+const nodeArch = process.arch;
+
+/** `dpkg-deb -c` as path -> { mode string, owner, link target }. */
+async function contents(): Promise<Map<string, { mode: string; owner: string; target?: string }>> {
+  const listing = await run('dpkg-deb', ['-c', deb]);
+  if (listing.code !== 0) throw new Error(describe(listing));
+  const entries = new Map<string, { mode: string; owner: string; target?: string }>();
+  for (const line of listing.stdout.split('\n')) {
+    const match = /^(\S+) (\S+)\s+\d+ \S+ \S+ \.(\/\S*?)\/?(?: -> (\S+))?$/.exec(line);
+    if (match === null) continue;
+    const [, mode = '', owner = '', path = '', target] = match;
+    entries.set(path === '' ? '/' : path, target === undefined ? { mode, owner } : { mode, owner, target });
+  }
+  return entries;
+}
+
+t.test('when the package is built, then its control data names it, its dependencies and its conffile', async (t) => {
+  t.match(deb, new RegExp(`/tallennin_[^_]+_${arch}\\.deb$`));
+  const fields = await run('dpkg-deb', ['-f', deb, 'Package', 'Architecture', 'Depends']);
+  t.equal(fields.code, 0, describe(fields));
+  t.match(fields.stdout, /^Package: tallennin$/m);
+  t.match(fields.stdout, new RegExp(`^Architecture: ${arch}$`, 'm'));
+  t.match(fields.stdout, /^Depends: .*nodejs \(>= 20\)/m);
+  t.match(fields.stdout, /^Depends: .*systemd/m);
+  const conffiles = await run('dpkg-deb', ['-I', deb, 'conffiles']);
+  t.equal(conffiles.stdout.trim(), '/etc/tallennin/config.json');
+  const info = await run('dpkg-deb', ['-I', deb]);
+  for (const script of ['postinst', 'prerm', 'postrm']) t.match(info.stdout, new RegExp(`\\b${script}\\s+#!/bin/sh`));
+});
+
+t.test('when the package is listed, then it holds the service, the CLI, the systemd files and no development tools', async (t) => {
+  const files = await contents();
+  const expectMode = (path: string, mode: string): void => {
+    t.equal(files.get(path)?.mode, mode, `${path} ${mode}`);
+    t.equal(files.get(path)?.owner, 'root/root', `${path} root/root`);
+  };
+  expectMode('/lib/systemd/system/tallennin.service', '-rw-r--r--');
+  expectMode('/usr/lib/sysusers.d/tallennin.conf', '-rw-r--r--');
+  expectMode('/usr/lib/tmpfiles.d/tallennin.conf', '-rw-r--r--');
+  expectMode('/lib/udev/rules.d/99-tallennin-bridge.rules', '-rw-r--r--');
+  expectMode('/etc/tallennin/config.json', '-rw-r-----');
+  expectMode('/usr/lib/tallennin/bin/tallennin.js', '-rwxr-xr-x');
+  expectMode('/usr/lib/tallennin/dist/cli/tallennin.js', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/dist/main.js', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/package.json', '-rw-r--r--');
+  expectMode('/usr/sbin/tallennin-create-master-key', '-rwxr-xr-x');
+  expectMode('/usr/share/doc/tallennin/PROTOCOL.md', '-rw-r--r--');
+  expectMode('/usr/share/doc/tallennin/installing.md', '-rw-r--r--');
+  expectMode('/usr/share/doc/tallennin/examples/lan.conf.example', '-rw-r--r--');
+  t.ok(files.has('/usr/lib/tallennin/web'), 'the web/ folder');
+  t.equal(files.get('/usr/bin/tallennin')?.target, '../lib/tallennin/bin/tallennin.js');
+
+  const writable = [...files].filter(([, entry]) => entry.mode[0] !== 'l' && /^.....w|^........w/.test(entry.mode));
+  t.same(writable.map(([path]) => path), [], 'nothing writable by group or others');
+
+  const packageJson = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  // npm's lockfile marks what only development needs ("dev": true), transitive packages included.
+  const lock = JSON.parse(await readFile(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean }>;
+  };
+  const installed = new Set(
+    [...files.keys()].map((path) => /^\/usr\/lib\/tallennin\/node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(path)?.[1]).filter((name) => name !== undefined),
+  );
+  for (const name of Object.keys(packageJson.dependencies)) t.ok(installed.has(name), `dependency ${name} is there`);
+  const devOnly = Object.entries(lock.packages)
+    .filter(([path, entry]) => entry.dev === true && /^node_modules\/(?:@[^/]+\/)?[^/]+$/.test(path))
+    .map(([path]) => path.slice('node_modules/'.length));
+  t.ok(devOnly.includes('tap') && devOnly.includes('typescript'), 'the lockfile marks development packages');
+  const leaked = devOnly.filter((name) => installed.has(name));
+  t.same(leaked, [], 'no development package (tap, typescript, eslint...) in node_modules');
+
+  const natives = [...files.keys()].filter((path) => path.endsWith('.node'));
+  t.ok(natives.some((path) => path.includes(`/argon2/prebuilds/linux-${nodeArch}/`)), 'argon2 prebuilt for this machine');
+  t.ok(natives.some((path) => path.includes(`/@serialport/bindings-cpp/prebuilds/linux-${nodeArch}/`)), 'serialport prebuilt for this machine');
+  t.same(natives.filter((path) => !path.includes(`/prebuilds/linux-${nodeArch}/`)), [], 'no binaries for other systems');
+});
+
+t.test('when the package is installed into a fresh root, then the user, the modes and the key instructions are in place', async (t) => {
+  const root = join(work, 'root-install');
+  await makeDpkgRoot(root);
+  const install = await dpkg(root, ['--install', deb]);
+  t.equal(install.code, 0, describe(install));
+  t.match(install.stderr, /NO MASTER KEY YET[\s\S]*tallennin-create-master-key/, 'says what the administrator must run');
+  t.match(install.stdout, /systemctl enable --now tallennin/);
+
+  const user = passwdEntry(await readFile(join(root, 'etc/passwd'), 'utf8'), 'tallennin');
+  t.ok(user !== undefined, 'tallennin is in <root>/etc/passwd');
+  if (user === undefined) return;
+  t.equal(user.shell, '/usr/sbin/nologin');
+  t.equal(user.home, '/var/lib/tallennin');
+  t.ok(user.uid > 0 && user.uid < 1000, `a system uid (${user.uid})`);
+  t.match(await readFile(join(root, 'etc/group'), 'utf8'), new RegExp(`^tallennin:x:${user.gid}:`, 'm'));
+
+  const expectNode = async (path: string, mode: number, uid: number, gid: number): Promise<void> => {
+    const info = await stat(join(root, path));
+    t.equal(info.mode & 0o7777, mode, `${path} mode ${mode.toString(8)}`);
+    t.equal(info.uid, uid, `${path} uid ${uid}`);
+    t.equal(info.gid, gid, `${path} gid ${gid}`);
+  };
+  await expectNode('etc/tallennin/config.json', 0o640, 0, user.gid);
+  await expectNode('etc/tallennin', 0o750, 0, user.gid);
+  await expectNode('etc/tallennin/tls', 0o700, user.uid, user.gid);
+  await expectNode('var/lib/tallennin', 0o700, user.uid, user.gid);
+  await expectNode('etc/credstore.encrypted', 0o700, 0, 0);
+  t.notOk(existsSync(join(root, 'etc/credstore.encrypted/tallennin-master-key')), 'no key is sealed for another root');
+  t.ok(existsSync(join(root, 'lib/systemd/system/tallennin.service')));
+  t.ok((await lstat(join(root, 'usr/bin/tallennin'))).isSymbolicLink());
+  t.equal(await readlink(join(root, 'usr/bin/tallennin')), '../lib/tallennin/bin/tallennin.js');
+});
+
+t.test('when the installed service is started from the root with a key, then it starts and stops cleanly', async (t) => {
+  const root = join(work, 'root-start');
+  await makeDpkgRoot(root);
+  const install = await dpkg(root, ['--install', deb]);
+  t.equal(install.code, 0, describe(install));
+  const credentials = join(work, 'credentials');
+  await mkdir(credentials, { recursive: true });
+  await writeFile(join(credentials, 'tallennin-master-key'), Buffer.alloc(32, 7), { mode: 0o600 });
+  await chmod(join(credentials, 'tallennin-master-key'), 0o600);
+
+  const child = spawn(
+    process.execPath,
+    [join(root, 'usr/lib/tallennin/bin/tallennin.js'), 'start', '--config', join(root, 'etc/tallennin/config.json'), '--data-dir', join(work, 'data')],
+    { env: { PATH: process.env.PATH, CREDENTIALS_DIRECTORY: credentials }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  const started = await new Promise<boolean>((resolveStarted) => {
+    const deadline = setTimeout(() => resolveStarted(false), 30_000);
+    const check = (): void => {
+      if (log.includes('service started')) {
+        clearTimeout(deadline);
+        resolveStarted(true);
+      }
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.on('exit', () => {
+      clearTimeout(deadline);
+      resolveStarted(false);
+    });
+  });
+  if (!started) t.comment(log);
+  t.ok(started, 'the installed service logged its start');
+  t.match(log, /"keySource":"credential"/, 'the key came from the credential directory');
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0) t.comment(log);
+  t.equal(code, 0, 'a clean stop on SIGTERM');
+});
+
+t.test('when the package is installed again over an edited configuration, then the edit is kept', async (t) => {
+  const root = join(work, 'root-upgrade');
+  await makeDpkgRoot(root);
+  t.equal((await dpkg(root, ['--install', deb])).code, 0);
+  const config = join(root, 'etc/tallennin/config.json');
+  const edited = (await readFile(config, 'utf8')).replace('"recordedServiceNumbers": []', '"recordedServiceNumbers": ["020 123 4567"]');
+  t.match(edited, /020 123 4567/);
+  await writeFile(config, edited);
+  await writeFile(join(root, 'var/lib/tallennin/planted-recording'), 'kept');
+
+  const again = await dpkg(root, ['--install', deb]);
+  t.equal(again.code, 0, describe(again));
+  t.equal(await readFile(config, 'utf8'), edited);
+  t.equal((await stat(config)).mode & 0o777, 0o640);
+  t.equal(await readFile(join(root, 'var/lib/tallennin/planted-recording'), 'utf8'), 'kept');
+  t.notMatch(again.stdout, /Next: edit/, 'an upgrade does not greet as a fresh install');
+});
+
+t.test('when the package is removed and then purged, then the recordings and the key survive both', async (t) => {
+  const root = join(work, 'root-remove');
+  await makeDpkgRoot(root);
+  t.equal((await dpkg(root, ['--install', deb])).code, 0);
+  const planted = join(root, 'var/lib/tallennin/recordings/planted.rec');
+  const credential = join(root, 'etc/credstore.encrypted/tallennin-master-key');
+  await mkdir(join(root, 'var/lib/tallennin/recordings'), { recursive: true });
+  await writeFile(planted, 'a recording');
+  await writeFile(credential, 'sealed key', { mode: 0o600 });
+  await writeFile(join(root, 'etc/tallennin/tls/cert.pem'), 'certificate');
+
+  const remove = await dpkg(root, ['--remove', 'tallennin']);
+  t.equal(remove.code, 0, describe(remove));
+  t.notOk(existsSync(join(root, 'usr/lib/tallennin/bin/tallennin.js')), 'the program is gone');
+  t.notOk(existsSync(join(root, 'lib/systemd/system/tallennin.service')), 'the unit is gone');
+  t.ok(existsSync(join(root, 'etc/tallennin/config.json')), 'remove keeps the configuration');
+  t.equal(await readFile(planted, 'utf8'), 'a recording');
+  t.equal(await readFile(credential, 'utf8'), 'sealed key');
+  t.match(remove.stderr, /KEPT in \/var\/lib\/tallennin/);
+
+  const purge = await dpkg(root, ['--purge', 'tallennin']);
+  t.equal(purge.code, 0, describe(purge));
+  t.notOk(existsSync(join(root, 'etc/tallennin')), 'purge removes the configuration and the TLS pair');
+  t.equal(await readFile(planted, 'utf8'), 'a recording', 'purge keeps the recordings');
+  t.equal(await readFile(credential, 'utf8'), 'sealed key', 'purge keeps the key');
+  t.match(purge.stderr, /KEPT in \/var\/lib\/tallennin[\s\S]*TALLENNIN_PURGE_DATA=yes dpkg --purge tallennin/);
+  t.ok(passwdEntry(await readFile(join(root, 'etc/passwd'), 'utf8'), 'tallennin'), 'the user stays, so files keep their owner');
+});
+
+t.test('when the package is purged with TALLENNIN_PURGE_DATA=yes, then the key and the data are destroyed', async (t) => {
+  const root = join(work, 'root-purge-data');
+  await makeDpkgRoot(root);
+  t.equal((await dpkg(root, ['--install', deb])).code, 0);
+  await writeFile(join(root, 'var/lib/tallennin/planted.rec'), 'a recording');
+  await writeFile(join(root, 'etc/credstore.encrypted/tallennin-master-key'), 'sealed key');
+
+  const purge = await dpkg(root, ['--purge', 'tallennin'], { TALLENNIN_PURGE_DATA: 'yes' });
+  t.equal(purge.code, 0, describe(purge));
+  t.notOk(existsSync(join(root, 'etc/credstore.encrypted/tallennin-master-key')));
+  t.notOk(existsSync(join(root, 'var/lib/tallennin')));
+  t.match(purge.stderr, /destroyed the master key/);
+});

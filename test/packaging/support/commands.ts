@@ -1,0 +1,104 @@
+/**
+ * Helpers of the packaging tests: run a command and collect its output, build the Debian package,
+ * and drive dpkg against a throwaway root (dpkg --root with chrootless maintainer scripts, which
+ * then see DPKG_ROOT and pass --root to systemd-sysusers and systemd-tmpfiles).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const SYSTEMD_DIR = join(REPO_ROOT, 'systemd');
+
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  input?: Buffer | string;
+}
+
+/** Runs a command to its end; never rejects on a non-zero exit (the caller checks `code`). */
+export function run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
+  return new Promise((resolveResult, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    if (child.stdout === null || child.stderr === null) throw new Error('spawn gave no output pipes');
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolveResult({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+    });
+    if (options.input !== undefined && child.stdin !== null) {
+      // A command that exits without reading its input must not fail the test with EPIPE.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.input);
+    }
+  });
+}
+
+/** Output of a result for an assertion message. */
+export function describe(result: CommandResult): string {
+  return `exit ${String(result.code)}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+}
+
+/**
+ * Builds the .deb into `outDir` and returns its path. Compiles the TypeScript first only when
+ * dist/ is missing: `npm test` has built it already, and recompiling while other test files
+ * import from dist/ would race with them.
+ */
+export async function buildDeb(outDir: string): Promise<string> {
+  if (!existsSync(join(REPO_ROOT, 'dist/cli/tallennin.js'))) {
+    const build = await run('npm', ['run', '--silent', 'build:ts']);
+    if (build.code !== 0) throw new Error(`npm run build:ts failed\n${describe(build)}`);
+  }
+  const result = await run('bash', [join(SYSTEMD_DIR, 'build-deb.sh'), '--no-build', '--out', outDir]);
+  if (result.code !== 0) throw new Error(`build-deb.sh failed\n${describe(result)}`);
+  const lines = result.stdout.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** An empty dpkg database under `root`, ready for dpkg --root. */
+export async function makeDpkgRoot(root: string): Promise<void> {
+  for (const dir of ['var/lib/dpkg/info', 'var/lib/dpkg/updates', 'var/lib/dpkg/triggers']) {
+    await mkdir(join(root, dir), { recursive: true });
+  }
+  await writeFile(join(root, 'var/lib/dpkg/status'), '');
+  await writeFile(join(root, 'var/lib/dpkg/available'), '');
+}
+
+/**
+ * dpkg against the throwaway root. Maintainer scripts run on this machine without chroot
+ * (--force-script-chrootless) with DPKG_ROOT=root; --force-depends because the root's database
+ * knows no nodejs or systemd package.
+ */
+export function dpkg(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  return run(
+    'dpkg',
+    [`--root=${root}`, '--force-not-root', '--force-script-chrootless', '--force-depends', '--log=/dev/null', ...args],
+    { env: { ...process.env, ...env } },
+  );
+}
+
+/** uid and gid of a user in the root's /etc/passwd, or undefined. */
+export function passwdEntry(passwd: string, name: string): { uid: number; gid: number; home: string; shell: string } | undefined {
+  for (const line of passwd.split('\n')) {
+    const fields = line.split(':');
+    if (fields[0] === name && fields.length >= 7) {
+      return { uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5] ?? '', shell: fields[6] ?? '' };
+    }
+  }
+  return undefined;
+}
