@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startAppliance } from '../main.js';
 import { createLogger } from '../log.js';
 import { demoConfig } from './demo-config.js';
-import { untilStopSignal } from './start-command.js';
+import { printSetupToken, untilStopSignal } from './start-command.js';
 import { EXIT_OK } from './exit-codes.js';
 import { UsageError, type CliOptions } from './tallennin.js';
 
@@ -19,6 +19,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
 export const BRIDGE_SIM = resolve(FIRMWARE_DIR, 'build/host/tallennin-bridge-sim');
 export const DEMO_SCENARIO = resolve(FIRMWARE_DIR, 'scenarios/demo/demo.scenario');
+export const DEFAULT_DEMO_PORT = 8443;
 /** Pause between two runs of the demo scenario. */
 const SCENARIO_PAUSE_MS = 5_000;
 
@@ -26,12 +27,15 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   const dataDir = resolve(options['data-dir'] ?? 'demo-data');
   const speed = options.speed === undefined ? 1 : Number(options.speed);
   if (!Number.isFinite(speed) || speed <= 0 || speed > 100) throw new UsageError('--speed must be a number between 0 and 100');
+  const port = options.port === undefined ? DEFAULT_DEMO_PORT : Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0-65535)');
   ensureBridgeBuilt();
 
-  const config = demoConfig(dataDir);
+  const config = demoConfig(dataDir, port);
   const logger = createLogger({ level: config.log.level });
   const appliance = await startAppliance(config, { logger });
-  printBanner(dataDir, appliance.storage.masterKey.generated);
+  printBanner(dataDir, appliance.storage.masterKey.generated, appliance.web.address.port);
+  printSetupToken(appliance);
 
   let sim: ChildProcess | undefined;
   let stopped = false;
@@ -63,7 +67,7 @@ function ensureBridgeBuilt(): void {
   if (build.status !== 0 || !existsSync(BRIDGE_SIM)) throw new UsageError('could not build the firmware host build: run make -C firmware-bridge host');
 }
 
-function printBanner(dataDir: string, keyGenerated: boolean): void {
+function printBanner(dataDir: string, keyGenerated: boolean, port: number): void {
   const self = 'node bin/tallennin.js';
   process.stdout.write(`
 Tallennin demo is recording.
@@ -72,6 +76,7 @@ Tallennin demo is recording.
 
   The simulated card plays a scenario of calls with Finnish speech every ~20 s.
   Data directory: ${dataDir}
+  Web UI: https://localhost:${port}/  (self-signed certificate: the browser asks you to accept it)
 
 Next, in another terminal:
   ${self} recordings list --data-dir ${dataDir}

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { parseConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
 
-export function demoConfig(dataDir: string): Config {
+export function demoConfig(dataDir: string, port: number): Config {
   return parseConfig({
     mode: 'demo',
     dataDir,
     bridge: { path: join(dataDir, 'bridge-link') },
+    // The demo is for this machine only.
+    http: { host: '127.0.0.1', port },
     recording: { recordedServiceNumbers: ['020 123 4567', '020 765 4321'] },
     agents: [
       { extension: '2001', name: 'Aino Asiakaspalvelija', phone: '050 100 2001' },

@@ -10,16 +10,19 @@ import { runStart } from './start-command.js';
 import { runRecordingsExportWav, runRecordingsList, runRecordingsVerify } from './recordings-commands.js';
 import { runPurge } from './purge-command.js';
 import { runAuditVerify } from './audit-command.js';
+import { runSetupToken } from './setup-token-command.js';
 
 const USAGE = `Usage: tallennin <command> [options]
 
 Commands:
-  demo [--data-dir DIR] [--speed F]       run the appliance with the firmware's simulated card
+  demo [--data-dir DIR] [--port N] [--speed F]
+                                           run the appliance with the firmware's simulated card
   start --config FILE                      run the appliance (systemd runs this)
   recordings list                          list recordings (ids, times, outcome; no personal data)
   recordings verify [ID | --all]           check seals and chunks; exit 1 naming any failure
   recordings export-wav ID --out FILE      write a recording as 16-bit PCM WAV
   purge [--dry-run]                        destroy contact history and recordings past retention
+  setup-token                              a new one-time token for creating the first administrator
   audit verify                             check the audit trail's hash chain and signatures; exit 1
                                            naming the first bad entry
 
@@ -77,6 +80,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runStart(options, positionalsNone(sub, rest));
       case 'purge':
         return await runPurge(options, positionalsNone(sub, rest));
+      case 'setup-token':
+        return await runSetupToken(options, positionalsNone(sub, rest));
       case 'recordings':
         switch (sub) {
           case 'list':

@@ -121,7 +121,7 @@ t.test('when the package is installed into a fresh root, then the user, the mode
   };
   await expectNode('etc/tallennin/config.json', 0o640, 0, user.gid);
   await expectNode('etc/tallennin', 0o750, 0, user.gid);
-  await expectNode('etc/tallennin/tls', 0o700, user.uid, user.gid);
+  await expectNode('etc/tallennin/tls', 0o750, 0, user.gid);
   await expectNode('var/lib/tallennin', 0o700, user.uid, user.gid);
   await expectNode('etc/credstore.encrypted', 0o700, 0, 0);
   t.notOk(existsSync(join(root, 'etc/credstore.encrypted/tallennin-master-key')), 'no key is sealed for another root');
@@ -140,9 +140,14 @@ t.test('when the installed service is started from the root with a key, then it 
   await writeFile(join(credentials, 'tallennin-master-key'), Buffer.alloc(32, 7), { mode: 0o600 });
   await chmod(join(credentials, 'tallennin-master-key'), 0o600);
 
+  // The installed configuration, but the web UI on a free loopback port rather than the LAN's 8443.
+  const installed = JSON.parse(await readFile(join(root, 'etc/tallennin/config.json'), 'utf8')) as Record<string, unknown>;
+  const configFile = join(work, 'start-config.json');
+  await writeFile(configFile, JSON.stringify({ ...installed, dataDir: join(work, 'data'), http: { host: '127.0.0.1', port: 0 } }));
+
   const child = spawn(
     process.execPath,
-    [join(root, 'usr/lib/tallennin/bin/tallennin.js'), 'start', '--config', join(root, 'etc/tallennin/config.json'), '--data-dir', join(work, 'data')],
+    [join(root, 'usr/lib/tallennin/bin/tallennin.js'), 'start', '--config', configFile],
     { env: { PATH: process.env.PATH, CREDENTIALS_DIRECTORY: credentials }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
@@ -167,6 +172,7 @@ t.test('when the installed service is started from the root with a key, then it 
   if (!started) t.comment(log);
   t.ok(started, 'the installed service logged its start');
   t.match(log, /"keySource":"credential"/, 'the key came from the credential directory');
+  t.match(log, /"msg":"web UI listening"/, 'the HTTPS server is up');
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) t.comment(log);

@@ -95,7 +95,11 @@ t.test('when the unit is read, then it runs the packaged CLI as the tallennin us
   t.same(value('IPAddressAllow'), ['localhost']);
   t.same(value('MemoryDenyWriteExecute'), [], "V8's JIT needs writable-then-executable pages");
   t.same(value('CapabilityBoundingSet'), ['']);
+  t.same(value('SystemCallFilter'), ['@system-service @pkey', '~@privileged @resources']);
+  t.same(value('SystemCallErrorNumber'), ['EPERM'], 'a refused call fails, it does not kill the recorder');
   t.same(value('UMask'), ['0077']);
+  t.same(value('ReadWritePaths'), [], 'nothing outside the state directory is writable');
+  t.same(value('ProtectSystem'), ['strict']);
 });
 
 t.test('when the sysusers, tmpfiles and udev files are read together, then they agree on the user, the modes and the bridge', async (t) => {
@@ -110,7 +114,7 @@ t.test('when the sysusers, tmpfiles and udev files are read together, then they 
   t.same(entry('/etc/tallennin/config.json'), ['z', '/etc/tallennin/config.json', '0640', 'root', 'tallennin', '-']);
   t.same(entry('/var/lib/tallennin'), ['d', '/var/lib/tallennin', '0700', 'tallennin', 'tallennin', '-']);
   t.same(entry('/etc/credstore.encrypted'), ['d', '/etc/credstore.encrypted', '0700', 'root', 'root', '-']);
-  t.same(entry('/etc/tallennin/tls'), ['d', '/etc/tallennin/tls', '0700', 'tallennin', 'tallennin', '-']);
+  t.same(entry('/etc/tallennin/tls'), ['d', '/etc/tallennin/tls', '0750', 'root', 'tallennin', '-']);
 
   const rules = (await readFile(join(SYSTEMD_DIR, 'udev/99-tallennin-bridge.rules'), 'utf8'))
     .split('\n')
@@ -129,4 +133,5 @@ t.test('when the sysusers, tmpfiles and udev files are read together, then they 
   t.equal(config.bridge.path, `/dev/${symlink ?? ''}`, "the packaged config opens the udev rule's name");
   t.equal(config.mode, 'production');
   t.equal(config.dataDir, '/var/lib/tallennin');
+  t.equal(config.http.port, 8443);
 });

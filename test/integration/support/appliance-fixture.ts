@@ -43,6 +43,7 @@ export async function createFixture(t: Test, overrides: Partial<ConfigInput> = {
     mode: 'demo',
     dataDir,
     bridge: { path: linkPath },
+    http: { host: '127.0.0.1', port: 0 },
     recording: { recordedServiceNumbers: [RECORDED_NUMBER] },
     agents: [
       { extension: '2001', name: 'Aino Asiakaspalvelija', phone: '0501002001' },
