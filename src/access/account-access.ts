@@ -145,15 +145,15 @@ export class AccountAccess {
       throw new AppError('SELF_LOCKOUT', 'an administrator cannot disable themselves or remove their own administration rights');
     }
     const { roles: rawRoles, ...rest } = patch;
-    const update = rawRoles === undefined ? rest : { ...rest, roles: parseRoles(rawRoles) };
-    const user = await this.deps.users.update(userId, update);
+    const roles = rawRoles === undefined ? undefined : parseRoles(rawRoles);
+    const user = await this.deps.users.update(userId, roles === undefined ? rest : { ...rest, roles });
     await this.deps.audit.append({
       action: 'user.update',
       outcome: 'success',
       actorId: actor.id,
       target: { type: 'user', id: userId },
       clientAddress,
-      details: { fields: Object.keys(patch).sort().join(','), ...(update.roles === undefined ? {} : { roles: update.roles.join(',') }), ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }) },
+      details: { fields: Object.keys(patch).sort().join(','), ...(roles === undefined ? {} : { roles: roles.join(',') }), ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }) },
     });
     // Disabling ends the user's sessions at once; role changes apply at the next request anyway.
     if (patch.disabled === true) this.deps.sessions.destroyAllForUser(userId);
