@@ -131,6 +131,8 @@ interface Waiter {
   readonly resolve: (reply: Reply<unknown>) => void;
   readonly reject: (err: Error) => void;
   readonly timer: NodeJS.Timeout;
+  /** Runs synchronously when the reply is decoded, before the promise settles. */
+  readonly onReply?: (reply: Reply<unknown>) => void;
 }
 
 export class BridgeClient extends SafeEmitter<BridgeEvents> {
@@ -308,10 +310,11 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     this.helloRetryTimer = null;
     if (session !== this.session) return;
     this.counters.helloSent++;
-    this.request(FrameType.Hello, encodeHello({ hostProtocolVersion: VERSION }), FrameType.HelloReply, this.helloTimeoutMs).then(
-      (reply) => this.helloAnswered(session, reply as Reply<LinkUpEvent>),
-      (err: unknown) => this.helloFailed(session, attempt, err),
-    );
+    // The link goes up synchronously inside the frame loop that decoded the reply: the frames
+    // right behind it in the same read (CALL_START, AUDIO) must not count as "before HELLO".
+    this.request(FrameType.Hello, encodeHello({ hostProtocolVersion: VERSION }), FrameType.HelloReply, this.helloTimeoutMs, (reply) =>
+      this.helloAnswered(session, reply as Reply<LinkUpEvent>),
+    ).catch((err: unknown) => this.helloFailed(session, attempt, err));
   }
 
   private helloFailed(session: number, attempt: number, err: unknown): void {
@@ -423,7 +426,7 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
   }
 
   /** Sends a command and resolves with its reply (matched by request_seq), or rejects on timeout or link loss. */
-  private request(type: FrameType, payload: Buffer, replyType: FrameType, timeoutMs: number): Promise<Reply<unknown>> {
+  private request(type: FrameType, payload: Buffer, replyType: FrameType, timeoutMs: number, onReply?: (reply: Reply<unknown>) => void): Promise<Reply<unknown>> {
     return new Promise((resolve, reject) => {
       const { seq, written } = this.send(type, payload);
       const timer = setTimeout(() => {
@@ -432,7 +435,7 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
         this.counters.replyTimeouts++;
         reject(new ReplyTimeoutError(type, seq, timeoutMs));
       }, timeoutMs);
-      const waiter: Waiter = { replyType, resolve, reject, timer };
+      const waiter: Waiter = { replyType, resolve, reject, timer, ...(onReply === undefined ? {} : { onReply }) };
       this.waiters.set(seq, waiter);
       written.catch((err: unknown) => {
         if (this.waiters.get(seq) !== waiter) return;
@@ -601,6 +604,7 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     }
     clearTimeout(waiter.timer);
     this.waiters.delete(reply.requestSeq);
+    waiter.onReply?.(reply);
     waiter.resolve(reply);
   }
 

@@ -415,3 +415,21 @@ void t.test('when an ACK cannot be written, then ackFailures counts it, the call
   t.same(starts, [11]);
   t.equal(h.client.stats().writeErrors, 1);
 });
+
+void t.test('when a CALL_START and AUDIO arrive in the same read as the HELLO reply, then none of them is lost', async (t) => {
+  const h = harness(t);
+  const starts: CallStartEvent[] = [];
+  const audio: AudioEvent[] = [];
+  h.client.on('callStart', (event) => starts.push(event));
+  h.client.on('audio', (event) => audio.push(event));
+  h.client.start();
+  const hello = await h.sim.waitFor(FrameType.Hello);
+  const { encodeFrame, encodeHelloReply } = await import('../../../src/capture/frame-codec.js');
+  const reply = encodeFrame(FrameType.HelloReply, 0, encodeHelloReply({ requestSeq: hello.seq, status: ReplyStatus.Ok, body: { bootId: BOOT_ID, protocolVersion: 1, channelCount: 8, firmwareVersion: '1.0.0-test' } }));
+  const start = encodeFrame(FrameType.CallStart, 1, callStart(2, 9));
+  const samples = encodeFrame(FrameType.Audio, 2, encodeAudio({ tick: 500, channels: [{ channel: 2, samples: Buffer.alloc(160, 0x55) }] }));
+  h.sim.sendRaw(Buffer.concat([reply, start, samples]));
+  await until(() => audio.length === 1, 1000, 'the audio of the same read');
+  t.equal(starts.length, 1);
+  t.equal(h.client.stats().framesBeforeHello, 0);
+});
