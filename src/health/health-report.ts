@@ -8,7 +8,7 @@ import type { AlarmLog } from './alarms.js';
 
 export interface HealthSources {
   readonly dataDir: string;
-  readonly bridge: { isLinkUp: boolean; bridgeInfo: unknown; stats(): Record<string, number> };
+  readonly bridge: { isLinkUp: boolean; bridgeInfo: unknown; stats(): object };
   readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;

@@ -1,0 +1,49 @@
+/**
+ * An audit entry and its hash. Entries form a chain: each one's hash covers the previous hash
+ * and the entry's canonical JSON (keys sorted), so editing, removing or reordering any entry
+ * breaks every hash after it. Entries hold ids and pseudonyms, never phone numbers or names.
+ */
+import { createHash } from 'node:crypto';
+
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+
+export interface AuditEventInput {
+  /** Dotted verb: auth.login, calls.search, recording.play, user.update, ... */
+  readonly action: string;
+  readonly outcome: AuditOutcome;
+  /** The acting user's id; null when unknown (a failed login with an unknown name). */
+  readonly actorId: string | null;
+  /** A pseudonym (audit-pseudonyms.ts) of a typed user name, when no user id is known. */
+  readonly actorName?: string;
+  readonly target?: { readonly type: 'call' | 'recording' | 'user' | 'config' | 'audit'; readonly id: string };
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly clientAddress?: string;
+}
+
+export interface AuditRecord extends AuditEventInput {
+  readonly seq: number;
+  readonly time: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys in sorted order, so the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function entryHash(record: Omit<AuditRecord, 'hash'>): string {
+  return createHash('sha256').update(record.prevHash).update('\n').update(canonicalJson(record)).digest('hex');
+}
+
+/** What a checkpoint or the head signs: a position in the chain. */
+export function signedPosition(seq: number, hash: string, time: string): Buffer {
+  return Buffer.from(`tallennin-audit-v1|${seq}|${hash}|${time}`, 'utf8');
+}
