@@ -135,7 +135,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
-  bridge.on('linkUp', (info) => {
+  bridge.on('linkUp', () => {
     notifier.status('bridge link up');
   });
 
