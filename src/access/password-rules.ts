@@ -33,8 +33,16 @@ export function checkPasswordRules(password: string, context: { username: string
   return { ok: true };
 }
 
+/** "123456789012345", "abcdefghijklmnop", "zyxwvuts...": each character the next (or previous) one. */
+function isSequential(lower: string): boolean {
+  const next = (a: string, b: string, step: number): boolean =>
+    /\d/.test(a) && /\d/.test(b) ? (Number(a) + step + 10) % 10 === Number(b) : b.codePointAt(0) === (a.codePointAt(0) ?? 0) + step;
+  const chars = [...lower];
+  return [1, -1].some((step) => chars.every((char, i) => i === 0 || next(chars[i - 1]!, char, step)));
+}
+
 function isCommon(lower: string): boolean {
-  if (COMMON_PASSWORDS.has(lower)) return true;
+  if (COMMON_PASSWORDS.has(lower) || isSequential(lower)) return true;
   // "password2024!" and "salasanasalasana" are the list's words in disguise.
   const stripped = lower.replace(/[\d\W_]+$/u, '');
   if (stripped !== lower && COMMON_PASSWORDS.has(stripped)) return true;

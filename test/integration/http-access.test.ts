@@ -240,3 +240,19 @@ t.test('when the registrar exports a copy, then re-authentication comes first an
   t.equal(audit.total, 1);
   t.match(audit.records[0], { outcome: 'success', details: { purpose: 'data-subject-copy' } });
 });
+
+t.test('when the audit trail cannot be written, then personal data is refused rather than served unaudited', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin } = await firstAdministrator(fixture);
+  const callId = await fixture.call({ channel: 0, extension: '2001' });
+  t.equal((await admin.get(`/api/v1/calls/${callId}`)).status, 200);
+  const { rm: remove, writeFile } = await import('node:fs/promises');
+  await remove(join(fixture.dataDir, 'audit'), { recursive: true, force: true });
+  await writeFile(join(fixture.dataDir, 'audit'), 'the disk under the audit trail is gone');
+  for (const path of [`/api/v1/calls/${callId}`, '/api/v1/calls', `/api/v1/calls/${callId}/audio`]) {
+    const res = await admin.get(path);
+    t.equal(res.status, 503, path);
+    t.equal(res.json<{ error: { code: string } }>().error.code, 'AUDIT_UNAVAILABLE');
+    t.notMatch(res.body.toString(), /358|Aino/, 'no personal data in the refusal');
+  }
+});
