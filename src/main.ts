@@ -140,6 +140,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
 
   const retention = new RetentionScheduler({
+    audit: { prune: () => audit.prune() },
     history,
     recordings: storage.recordings,
     clock,

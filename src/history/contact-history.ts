@@ -73,20 +73,23 @@ export class ContactHistory {
 
   /** Records by start time, oldest first. Reads only the days the range touches. */
   async search(query: HistorySearch = {}): Promise<ContactRecord[]> {
-    const fromDay = query.fromMs === undefined ? undefined : dayKeyOf(new Date(query.fromMs).toISOString());
-    const toDay = query.toMs === undefined ? undefined : dayKeyOf(new Date(query.toMs).toISOString());
+    // Stored times are all Date#toISOString() (same length, UTC), so they compare as strings:
+    // this loop runs over up to 180,000 records per search and must not parse dates.
+    const from = query.fromMs === undefined ? undefined : new Date(query.fromMs).toISOString();
+    const to = query.toMs === undefined ? undefined : new Date(query.toMs).toISOString();
+    const fromDay = from === undefined ? undefined : dayKeyOf(from);
+    const toDay = to === undefined ? undefined : dayKeyOf(to);
     const found: ContactRecord[] = [];
     for (const day of await this.days()) {
       if ((fromDay !== undefined && day < fromDay) || (toDay !== undefined && day > toDay)) continue;
       for (const record of (await this.readDay(day)).records) {
-        const startedMs = Date.parse(record.startedAt);
-        if (query.fromMs !== undefined && startedMs < query.fromMs) continue;
-        if (query.toMs !== undefined && startedMs >= query.toMs) continue;
+        if (from !== undefined && record.startedAt < from) continue;
+        if (to !== undefined && record.startedAt >= to) continue;
         if (query.predicate !== undefined && !query.predicate(record)) continue;
         found.push(record);
       }
     }
-    return found.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    return found.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
   }
 
   /** One call by id; played recordings look their call up on every range request, so this is indexed. */

@@ -31,6 +31,8 @@ export function helsinkiDateTime(ms: number): { date: string; time: string } {
 }
 
 export interface RetentionSchedulerOptions {
+  /** The audit trail's own retention (default 2 years) runs with the daily purge. */
+  readonly audit?: { prune(): Promise<{ removedEntries: number }> };
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
   readonly clock: Clock;
@@ -76,6 +78,8 @@ export class RetentionScheduler {
       const { history, recordings, clock, months, logger, alarms } = this.options;
       try {
         const report = await purgeExpired({ history, recordings, clock, months, dryRun: false, logger });
+        const pruned = await this.options.audit?.prune();
+        if (pruned !== undefined && pruned.removedEntries > 0) logger.info('audit entries past their retention removed', { entries: pruned.removedEntries });
         this.lastRunDate = helsinkiDateTime(clock.now()).date;
         this.lastFailureMs = undefined;
         this.lastReport = report;

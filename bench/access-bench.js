@@ -1,0 +1,282 @@
+/**
+ * Benchmarks of the access path (never part of `npm test`): playback time-to-first-byte into a
+ * 60-minute recording against nginx serving the same WAV unencrypted over TLS, contact-history
+ * search over 180,000 records against sqlite3 on an indexed table, login latency, and playback
+ * during a 50-parallel login flood. The service runs as its own process (`tallennin start`).
+ *
+ *   npm run build && node bench/access-bench.js [--requests N] [--keep]
+ * Writes docs/benchmarks-access.md and prints the table.
+ */
+import { execFileSync } from 'node:child_process';
+import { Buffer } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
+import { setTimeout } from 'node:timers';
+import { request } from 'node:https';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as OTPAuth from 'otpauth';
+import { REPO_ROOT, ensureTool, makeTempDir, removeTempDirs } from './lib/setup.js';
+import { killAll, startChild, stopChild } from './lib/children.js';
+import { machineInfo } from './lib/proc.js';
+
+const dist = (path) => import(join(REPO_ROOT, 'dist', path));
+const args = process.argv.slice(2);
+const REQUESTS = Number(args[args.indexOf('--requests') + 1] ?? 0) || 200;
+const PASSWORD = 'kuusi kettua juoksee metsässä';
+const DAY_MS = 24 * 3600_000;
+const RANGE_BYTES = 64 * 1024;
+
+process.on('exit', killAll);
+
+async function main() {
+  ensureTool('nginx', 'nginx-light');
+  ensureTool('sqlite3', 'sqlite3');
+  const dir = await makeTempDir('tallennin-access-bench-');
+  const dataDir = join(dir, 'data');
+  const { systemClock } = await dist('clock.js');
+  const { silentLogger } = await dist('log.js');
+  const { openStorage } = await dist('storage/open-storage.js');
+  const { ContactHistory } = await dist('history/contact-history.js');
+  const { exportWav } = await dist('recording/wav-export.js');
+
+  // --- Seed: a 60-minute recording and 180,000 contact records (90 days x 2,000 calls).
+  console.error('seeding a 60-minute recording and 180,000 contact records...');
+  const now = Date.now();
+  const storage = await openStorage({ dataDir, mode: 'demo', clock: systemClock, logger: silentLogger });
+  const recordingId = randomUUID();
+  const callId = randomUUID();
+  const startedAtMs = now - 3600_000;
+  const writer = await storage.recordings.create({ recordingId, callId, channel: 0, startTick: 0, startedAtMs });
+  const tick = Buffer.alloc(160);
+  for (let t = 0; t < 3600 * 50; t++) {
+    for (let i = 0; i < 160; i++) tick[i] = (t * 7 + i) & 0xff;
+    writer.writeTick(t, tick);
+  }
+  await writer.close('completed');
+  const wavPath = join(dir, 'www', 'call.wav');
+  await mkdir(join(dir, 'www'), { recursive: true });
+  const reader = await storage.recordings.openReader(recordingId);
+  await exportWav(reader, wavPath, 0o644);
+  await reader.close();
+
+  const callers = Array.from({ length: 5000 }, (_, i) => `+35840${String(1000000 + i * 37).padStart(7, '0')}`);
+  const csv = [];
+  for (let day = 89; day >= 0; day--) {
+    const dayStart = Math.floor((now - day * DAY_MS) / DAY_MS) * DAY_MS;
+    const dayKey = new Date(dayStart).toISOString().slice(0, 10);
+    const doc = await storage.documents.openDocument(`history/${dayKey}`, { version: 1, day: dayKey, records: [] });
+    for (let n = 0; n < 2000; n++) {
+      const start = new Date(dayStart + 7 * 3600_000 + n * 15_000).toISOString();
+      const caller = callers[(day * 2000 + n) % callers.length];
+      const record = {
+        callId: randomUUID(),
+        startedAt: start,
+        endedAt: new Date(Date.parse(start) + 180_000).toISOString(),
+        callerNumber: caller,
+        serviceNumber: '+358201234567',
+        agentExtension: String(2001 + (n % 40)),
+        agentName: `Agentti ${n % 40}`,
+        agentPhone: '+358501002001',
+        channel: n % 30,
+        recordingId: null,
+        recordingState: 'not-recorded',
+        endReason: 'completed',
+        resumed: false,
+      };
+      doc.data.records.push(record);
+      csv.push(`${record.callId},${start},${caller},${record.serviceNumber},${record.agentExtension},${record.agentName}`);
+    }
+    await doc.write();
+  }
+  const history = new ContactHistory(storage.documents);
+  await history.add({
+    callId, startedAt: new Date(startedAtMs).toISOString(), endedAt: new Date(now).toISOString(), callerNumber: callers[0], serviceNumber: '+358201234567',
+    agentExtension: '2001', agentName: 'Agentti 1', agentPhone: '+358501002001', channel: 0, recordingId, recordingState: 'completed', endReason: 'completed', resumed: false,
+  });
+
+  // --- sqlite3 peer: the same rows, indexed, the same query.
+  const dbPath = join(dir, 'history.db');
+  await writeFile(join(dir, 'rows.csv'), csv.join('\n') + '\n');
+  execFileSync('sqlite3', [dbPath], {
+    input: `CREATE TABLE calls(call_id TEXT PRIMARY KEY, started_at TEXT, caller TEXT, service TEXT, extension TEXT, agent TEXT);
+.mode csv
+.import ${join(dir, 'rows.csv')} calls
+CREATE INDEX calls_started ON calls(started_at);
+CREATE INDEX calls_caller ON calls(caller, started_at);
+ANALYZE;
+`,
+  });
+  const probeCaller = callers[123];
+  const fromIso = new Date(now - 90 * DAY_MS).toISOString();
+  const toIso = new Date(now + 60_000).toISOString();
+  const sqlRuns = Array.from({ length: 50 }, () => `SELECT * FROM calls WHERE caller = '${probeCaller}' AND started_at >= '${fromIso}' AND started_at < '${toIso}' ORDER BY started_at DESC LIMIT 50;`);
+  const sqlOut = execFileSync('sqlite3', [dbPath], { input: `.timer on\n${sqlRuns.join('\n')}\n`, encoding: 'utf8' });
+  const sqliteMs = [...sqlOut.matchAll(/Run Time: real ([\d.]+)/g)].map((m) => Number(m[1]) * 1000);
+
+  // --- The service.
+  const configPath = join(dir, 'config.json');
+  await writeFile(configPath, JSON.stringify({ mode: 'demo', dataDir, bridge: { path: join(dir, 'no-bridge') }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' } }));
+  const service = startChild(process.execPath, [join(REPO_ROOT, 'bin/tallennin.js'), 'start', '--config', configPath]);
+  const listening = await service.waitForLine('stderr', (line) => line.includes('"web UI listening"') && JSON.parse(line), 60_000, 'the web UI');
+  const port = listening.result.port;
+  const tokenLine = await service.waitForLine('stdout', (line) => /^\s+[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/.test(line), 10_000, 'the setup token');
+  const ca = await readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
+  const client = (cookie, csrf) => (method, path, body, headers = {}) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const started = performance.now();
+      let firstByteMs;
+      const req = request({ host: 'localhost', port, path, method, ca, servername: 'localhost', headers: {
+        'sec-fetch-site': 'same-origin', ...(cookie.value ? { cookie: cookie.value } : {}), ...(csrf.value ? { 'x-csrf-token': csrf.value } : {}),
+        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers } }, (res) => {
+        const chunks = [];
+        res.once('data', () => (firstByteMs = performance.now() - started));
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const set = res.headers['set-cookie']?.[0];
+          if (set) cookie.value = set.split(';')[0];
+          resolve({ status: res.statusCode, body: Buffer.concat(chunks), firstByteMs: firstByteMs ?? performance.now() - started, totalMs: performance.now() - started });
+        });
+      });
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+  const adminCookie = { value: undefined };
+  const adminCsrf = { value: undefined };
+  const admin = client(adminCookie, adminCsrf);
+  await admin('POST', '/api/v1/setup', { token: tokenLine.line.trim(), username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
+  let res = await admin('POST', '/api/v1/session', { username: 'yllapitaja', password: PASSWORD });
+  adminCsrf.value = JSON.parse(res.body).csrfToken;
+  const secret = JSON.parse((await admin('POST', '/api/v1/me/totp')).body).secret;
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  await admin('POST', '/api/v1/me/totp/confirm', { code: totp.generate() });
+  await admin('POST', '/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD });
+  const userCookie = { value: undefined };
+  const userCsrf = { value: undefined };
+  const supervisor = client(userCookie, userCsrf);
+  const loginMs = [];
+  for (let i = 0; i < 20; i++) {
+    const r = await supervisor('POST', '/api/v1/session', { username: 'esihenkilo', password: PASSWORD });
+    loginMs.push(r.totalMs);
+    userCsrf.value = JSON.parse(r.body).csrfToken;
+  }
+
+  // --- Playback TTFB: random 64 KiB ranges, Tallennin vs nginx.
+  const wavSize = (await readFile(wavPath)).length;
+  const ranges = Array.from({ length: REQUESTS }, () => {
+    const start = 44 + Math.floor(Math.random() * (wavSize - 44 - RANGE_BYTES));
+    return `bytes=${start}-${start + RANGE_BYTES - 1}`;
+  });
+  const playback = async (label) => {
+    const times = [];
+    for (const range of ranges) {
+      const r = await supervisor('GET', `/api/v1/calls/${callId}/audio`, undefined, { range });
+      if (r.status !== 206) throw new Error(`${label}: playback answered ${r.status}`);
+      times.push(r.firstByteMs);
+    }
+    return times;
+  };
+  await playback('warm-up');
+  const tallenninTtfb = await playback('at rest');
+
+  // nginx's workers run as www-data: the WAV's folders must be readable to them.
+  await chmod(dir, 0o755);
+  await chmod(join(dir, 'www'), 0o755);
+  const nginxPort = 20000 + Math.floor(Math.random() * 20000);
+  await writeFile(join(dir, 'nginx.conf'), `daemon off; pid ${join(dir, 'nginx.pid')}; error_log ${join(dir, 'nginx-error.log')};
+events {}
+http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certificate ${join(dataDir, 'tls', 'self-signed-cert.pem')}; ssl_certificate_key ${join(dataDir, 'tls', 'self-signed-key.pem')}; root ${join(dir, 'www')}; } }
+`);
+  const nginx = startChild('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
+  await new Promise((r) => setTimeout(r, 500));
+  const nginxGet = (range) => new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request({ host: '127.0.0.1', port: nginxPort, path: '/call.wav', ca, servername: 'localhost', headers: { range } }, (r) => {
+      let first;
+      r.once('data', () => (first = performance.now() - started));
+      r.on('data', () => undefined);
+      r.on('end', () => resolve({ status: r.statusCode, firstByteMs: first }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  for (const range of ranges.slice(0, 20)) await nginxGet(range);
+  const nginxTtfb = [];
+  for (const range of ranges) {
+    const r = await nginxGet(range);
+    if (r.status !== 206) throw new Error(`nginx answered ${r.status}`);
+    nginxTtfb.push(r.firstByteMs);
+  }
+  await stopChild(nginx, 5000);
+
+  // --- Search over 180,000 records.
+  const searchMs = [];
+  const query = `/api/v1/calls?caller=${encodeURIComponent(probeCaller)}&from=${encodeURIComponent(fromIso)}&to=${encodeURIComponent(toIso)}&pageSize=50`;
+  await supervisor('GET', query);
+  for (let i = 0; i < 50; i++) {
+    const r = await supervisor('GET', query);
+    if (r.status !== 200) throw new Error(`search answered ${r.status}`);
+    searchMs.push(r.totalMs);
+  }
+
+  // --- Playback during a 50-parallel login flood.
+  let flooding = true;
+  const flood = Array.from({ length: 50 }, async () => {
+    const c = client({ value: undefined }, { value: undefined });
+    while (flooding) await c('POST', '/api/v1/session', { username: 'esihenkilo', password: 'väärä salasana tulvassa' }).catch(() => undefined);
+  });
+  await new Promise((r) => setTimeout(r, 300));
+  const underFlood = await playback('during the login flood');
+  flooding = false;
+  await Promise.all(flood);
+  await stopChild(service, 20_000);
+
+  const p = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+  const f = (ms) => `${ms.toFixed(2)} ms`;
+  const rows = [
+    ['Playback TTFB, random 64 KiB range of a 60-min recording, p50 / p95', `${f(p(tallenninTtfb, 0.5))} / ${f(p(tallenninTtfb, 0.95))}`, 'p50 <= 2x nginx', p(tallenninTtfb, 0.5) <= 2 * p(nginxTtfb, 0.5)],
+    ['Peer: nginx, same WAV unencrypted over TLS, p50 / p95', `${f(p(nginxTtfb, 0.5))} / ${f(p(nginxTtfb, 0.95))}`, 'reference', null],
+    ['Search by caller over 180,000 records (90 days x 2,000), p50 / p95', `${f(p(searchMs, 0.5))} / ${f(p(searchMs, 0.95))}`, 'p95 < 50 ms and <= 3x sqlite3', p(searchMs, 0.95) < 50 && p(searchMs, 0.95) <= 3 * p(sqliteMs, 0.95)],
+    ['Peer: sqlite3, indexed table, same query, p50 / p95', `${f(p(sqliteMs, 0.5))} / ${f(p(sqliteMs, 0.95))}`, 'reference', null],
+    ['Login (argon2id m=64 MiB t=3 p=4), p50', f(p(loginMs, 0.5)), 'reference', null],
+    ['Playback TTFB during a 50-parallel login flood, p95', f(p(underFlood, 0.95)), `<= 2x at rest (${f(2 * p(tallenninTtfb, 0.95))})`, p(underFlood, 0.95) <= 2 * p(tallenninTtfb, 0.95)],
+  ];
+  const table = ['| measurement | value | target | result |', '|---|---|---|---|', ...rows.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d === null ? '' : d ? 'PASS' : 'FAIL'} |`)].join('\n');
+  console.log(table);
+  const machine = machineInfo();
+  await writeFile(join(REPO_ROOT, 'docs', 'benchmarks-access.md'), `# Benchmarks of the access path
+
+\`npm run build && node bench/access-bench.js\` (never part of \`npm test\`). Rewritten by every run.
+
+- Date: ${new Date().toISOString()}
+- Machine: ${JSON.stringify(machine)}
+- ${REQUESTS} playback requests per series; 50 searches; 20 logins.
+
+${table}
+
+## Method
+- **Playback.** A 60-minute recording (180,000 ticks) written through the recording store, the
+  service started as \`tallennin start\` in its own process, a supervisor signed in; random 64 KiB
+  ranges of the WAV requested one after another over HTTPS with the session cookie. Time to first
+  byte is measured in the client from the request to the first body byte. Each request decrypts
+  the chunks under the range, checks the session, reads the user, and appends an audit entry
+  (one fdatasync and a signed head) before the bytes go out; nginx serves the exported WAV from
+  a plain file over TLS with the same certificate.
+- **Search.** 180,000 contact records in 90 daily documents; the query filters by caller and a
+  90-day range and returns 50 rows, audited. sqlite3 runs the same query on an indexed table of
+  the same rows (\`.timer on\`, 50 runs).
+- **Login.** Wall time of POST /api/v1/session with the production argon2id parameters.
+- **Login flood.** 50 clients send wrong passwords without pause while the playback series runs
+  again; the hasher runs at most two hashes at once, the rest queue or get AUTH_BUSY, the
+  throttle answers the rest without hashing.
+`);
+  if (!args.includes('--keep')) removeTempDirs();
+}
+
+main().catch((err) => {
+  console.error(err);
+  killAll();
+  process.exit(1);
+});
