@@ -17,8 +17,12 @@ import { normalizePhoneNumber } from './phone-number.js';
 import type { AudioEvent, CallEndEvent, CallStartEvent, HeartbeatEvent } from '../capture/bridge-events.js';
 
 export const TICK_MS = 20;
-/** Audio that arrives while a recording's key and file are being created is held, at most this long. */
-const MAX_PENDING_TICKS = 250;
+/**
+ * Audio that arrives while a recording's key and file are being created is held: normally a few
+ * ticks, but a slow disk (or a flood benchmark) can take longer. 30 s per call is at most 240 kB;
+ * beyond it the ticks are counted as lost and the writer fills them as a silence gap.
+ */
+const MAX_PENDING_TICKS = 1500;
 
 /** What the tracker needs of the recording store (src/recording/recording-store.ts). */
 export interface RecordingSink {
@@ -69,6 +73,8 @@ export interface CallTrackerStats {
   historyFailures: number;
   /** Audio for a channel with no call (e.g. a call that began while the link was down). */
   orphanAudioTicks: number;
+  /** Audio lost because a recording took more than MAX_PENDING_TICKS to open. */
+  pendingAudioTicksDropped: number;
 }
 
 export interface CallTrackerOptions {
@@ -99,6 +105,7 @@ export class CallTracker {
     recordingFailures: 0,
     historyFailures: 0,
     orphanAudioTicks: 0,
+    pendingAudioTicksDropped: 0,
   };
 
   constructor(private readonly options: CallTrackerOptions) {}
@@ -126,12 +133,13 @@ export class CallTracker {
       if (effects.length === 0) continue;
       if (call.writer !== null) {
         call.writer.writeTick(event.tick, samples);
-      } else if (call.pending !== null && call.pending.length < MAX_PENDING_TICKS) {
+      } else if (call.pending !== null) {
         if (call.resolveFirstAudio !== null) {
           call.resolveFirstAudio(event.tick);
           call.resolveFirstAudio = null;
         }
-        call.pending.push({ tick: event.tick, samples: Buffer.from(samples) });
+        if (call.pending.length < MAX_PENDING_TICKS) call.pending.push({ tick: event.tick, samples: Buffer.from(samples) });
+        else this.counters.pendingAudioTicksDropped++;
       }
     }
   }

@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+/**
+ * The web UI in Debian's Chromium (playwright-core, /usr/bin/chromium) against the real service
+ * over HTTPS: sign in with TOTP, search, open a call, play and seek, create a user who then signs
+ * in, switch the language, and an agent who cannot reach another agent's call by any URL. The
+ * strict CSP must hold: no violation in the console. Screenshots go to docs/screenshots/.
+ */
+import t from 'tap';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+
+t.test('when people use the web UI, then every main task works in the browser without a CSP violation', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { secret } = await firstAdministrator(fixture);
+  const callA = await fixture.call({ channel: 0, extension: '2001', seconds: 6 });
+  const callB = await fixture.call({ channel: 1, extension: '2002', caller: '0509876543', seconds: 3 });
+  await fixture.call({ channel: 2, extension: '2001', called: '0912345678', seconds: 2 });
+  const base = `https://localhost:${fixture.appliance.web.address.port}`;
+  await mkdir(SCREENSHOTS, { recursive: true });
+
+  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  t.teardown(() => browser.close());
+  const consoleLines: string[] = [];
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+    return page;
+  };
+  const signIn = async (page: Page, username: string, totp?: () => string): Promise<void> => {
+    await page.goto(`${base}/#/login`);
+    await page.fill('#username', username);
+    await page.fill('#password', PASSWORD);
+    await page.click('button[type=submit]');
+    if (totp !== undefined) {
+      await page.waitForSelector('#totp', { state: 'visible' });
+      fixture.clock.advance(30_000);
+      await page.fill('#totp', totp());
+      await page.click('button[type=submit]');
+    }
+    await page.waitForSelector('table, p:has-text("Ei puheluita"), p:has-text("No calls")');
+  };
+
+  // An administrator signs in with password and TOTP and sees every call.
+  const admin = await newPage();
+  await admin.goto(base);
+  await admin.waitForSelector('#username');
+  t.equal(await admin.getAttribute('html', 'lang'), 'fi', 'Finnish by default');
+  await admin.screenshot({ path: `${SCREENSHOTS}login.png` });
+  await signIn(admin, 'yllapitaja', () => fixture.totp(secret));
+  t.equal(await admin.locator('tbody tr').count(), 3);
+  await admin.screenshot({ path: `${SCREENSHOTS}calls.png` });
+
+  // Search by caller.
+  await admin.fill('#caller', '050 987 6543');
+  await admin.click('form.panel button[type=submit]');
+  await admin.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+  t.match(await admin.textContent('tbody'), /\+358509876543/);
+
+  // Open a call, play it and seek.
+  await admin.goto(`${base}/#/calls/${callA}`);
+  await admin.waitForSelector('#player');
+  t.match(await admin.textContent('dl.details'), /Aino Asiakaspalvelija/);
+  await admin.selectOption('#speed', '1.5');
+  const position = await admin.evaluate(async () => {
+    const audio = document.getElementById('player') as HTMLAudioElement;
+    audio.muted = true;
+    await new Promise((resolve) => (audio.readyState >= 1 ? resolve(null) : audio.addEventListener('loadedmetadata', resolve, { once: true })));
+    audio.currentTime = 3;
+    await audio.play();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    return { time: audio.currentTime, duration: audio.duration, rate: audio.playbackRate };
+  });
+  t.ok(position.time > 3.1, `playback advanced past the seek point (${position.time} s)`);
+  t.equal(Math.round(position.duration), 6);
+  t.equal(position.rate, 1.5);
+  await admin.screenshot({ path: `${SCREENSHOTS}call-detail.png` });
+
+  // The administrator creates an agent, who can then sign in.
+  await admin.goto(`${base}/#/users`);
+  await admin.waitForSelector('#new-username');
+  await admin.fill('#new-username', 'agentti');
+  await admin.fill('#new-displayName', 'Aino Asiakaspalvelija');
+  await admin.fill('#new-extensions', '2001');
+  await admin.fill('#new-password', PASSWORD);
+  await admin.check('input[name=roles][value=agent]');
+  await admin.click('form.panel button[type=submit]');
+  await admin.waitForSelector('td:has-text("agentti")');
+  await admin.screenshot({ path: `${SCREENSHOTS}users.png` });
+
+  await admin.goto(`${base}/#/audit`);
+  await admin.waitForSelector('#audit-status.ok');
+  await admin.screenshot({ path: `${SCREENSHOTS}audit.png` });
+  await admin.goto(`${base}/#/system`);
+  await admin.waitForSelector('dl.details');
+  await admin.screenshot({ path: `${SCREENSHOTS}system.png` });
+
+  // The language switch.
+  await admin.selectOption('#language', 'en');
+  await admin.waitForSelector('nav a:has-text("Calls")');
+  t.equal(await admin.getAttribute('html', 'lang'), 'en');
+  t.match(await admin.textContent('h1'), /System/);
+  await admin.selectOption('#language', 'fi');
+  await admin.waitForSelector('nav a:has-text("Puhelut")');
+
+  // The agent sees only their own calls, and no URL shows another agent's call.
+  const agent = await newPage();
+  await signIn(agent, 'agentti');
+  t.equal(await agent.locator('tbody tr').count(), 2, 'the agent’s own two calls');
+  t.notMatch(await agent.textContent('tbody'), /509876543/);
+  await agent.goto(`${base}/#/calls/${callB}`);
+  await agent.waitForSelector('p.error');
+  t.match(await agent.textContent('p.error'), /Puhelua ei löydy/);
+  for (const path of [`/api/v1/calls/${callB}`, `/api/v1/calls/${callB}/audio`]) {
+    const response = await agent.goto(`${base}${path}`);
+    t.equal(response?.status(), 404, path);
+  }
+  t.equal(await agent.locator('nav a[href="#/users"]').count(), 0, 'no administration for an agent');
+
+  const violations = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
+  t.same(violations, [], 'no CSP violation in the console');
+  t.same(consoleLines.filter((line) => line.startsWith('pageerror')), [], 'no script errors');
+});

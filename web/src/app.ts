@@ -1,0 +1,417 @@
+// The Tallennin web UI: a hash router over a few views. Access is decided by the service; the
+// UI only hides what the signed-in user may not use (from the permissions in GET /me).
+import { api, ApiError, setCsrfToken } from './api.js';
+import { field, h } from './dom.js';
+import { formatTime, language, setLanguage, t, tryT, type Language, type MessageKey } from './i18n.js';
+
+interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  permissions: string[];
+  csrfToken: string;
+  totpEnrollmentOnly: boolean;
+}
+
+interface Call {
+  callId: string;
+  startedAt: string;
+  endedAt: string | null;
+  callerNumber: string | null;
+  serviceNumber: string | null;
+  agentExtension: string;
+  agentName: string | null;
+  agentPhone: string | null;
+  recordingId: string | null;
+  recordingState: string;
+  endReason: string | null;
+  resumed: boolean;
+}
+
+const ROLES = ['agent', 'supervisor', 'quality-expert', 'technical-maintainer', 'phone-admin', 'registrar'];
+const main = document.getElementById('main') as HTMLElement;
+let me: Me | null = null;
+
+function say(message: string, isError = false): void {
+  const status = document.getElementById('status') as HTMLElement;
+  status.textContent = message;
+  status.className = isError ? 'error' : 'ok';
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) return tryT(`error.${err.code}`) ?? t('error.other', { code: err.code });
+  return t('error.other', { code: String(err) });
+}
+
+function can(permission: string): boolean {
+  return me?.permissions.includes(permission) ?? false;
+}
+
+function show(title: string, ...content: HTMLElement[]): void {
+  document.title = `${title} – Tallennin`;
+  main.replaceChildren(h('h1', {}, title), ...content);
+}
+
+function renderChrome(): void {
+  const nav = document.getElementById('nav') as HTMLElement;
+  const route = location.hash.split('/')[1] ?? '';
+  const link = (hash: string, key: MessageKey): HTMLElement => h('a', { href: `#/${hash}`, ...(route === hash ? { 'aria-current': 'page' } : {}) }, t(key));
+  const items: HTMLElement[] = [];
+  if (me !== null && !me.totpEnrollmentOnly) {
+    if (can('calls:read-all') || can('calls:read-own')) items.push(link('calls', 'nav.calls'));
+    if (can('users:manage')) items.push(link('users', 'nav.users'));
+    if (can('audit:read')) items.push(link('audit', 'nav.audit'));
+    if (can('health:read')) items.push(link('system', 'nav.system'));
+    items.push(link('account', 'nav.account'));
+  }
+  if (me !== null) items.push(h('a', { href: '#/logout', id: 'logout' }, t('nav.logout')));
+  nav.replaceChildren(...items);
+  (document.getElementById('who') as HTMLElement).textContent = me?.displayName ?? '';
+  (document.getElementById('language-label') as HTMLElement).textContent = language() === 'fi' ? 'Kieli' : 'Language';
+  (document.getElementById('language') as HTMLSelectElement).value = language();
+}
+
+async function loadMe(): Promise<void> {
+  try {
+    me = await api<Me>('GET', '/me');
+    setCsrfToken(me.csrfToken);
+  } catch {
+    me = null;
+    setCsrfToken(undefined);
+  }
+}
+
+function form(onSubmit: (data: FormData) => Promise<void>, ...children: HTMLElement[]): HTMLFormElement {
+  const element = h('form', { class: 'panel' }, ...children);
+  element.addEventListener('submit', (event) => {
+    event.preventDefault();
+    onSubmit(new FormData(element)).catch((err: unknown) => say(errorText(err), true));
+  });
+  return element;
+}
+
+const text = (data: FormData, name: string): string => String(data.get(name) ?? '').trim();
+
+function loginView(): void {
+  const totpField = field('totp', t('login.totp'), h('input', { name: 'totpCode', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}' }));
+  totpField.hidden = true;
+  show(
+    t('login.title'),
+    form(
+      async (data) => {
+        const code = text(data, 'totpCode');
+        try {
+          await api('POST', '/session', { username: text(data, 'username'), password: String(data.get('password')), ...(code === '' ? {} : { totpCode: code }) });
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'TOTP_REQUIRED') totpField.hidden = false;
+          throw err;
+        }
+        await loadMe();
+        location.hash = me?.totpEnrollmentOnly === true ? '#/totp' : '#/calls';
+        void route();
+      },
+      h('div', { class: 'fields' },
+        field('username', t('login.username'), h('input', { name: 'username', autocomplete: 'username', required: true })),
+        field('password', t('login.password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
+        totpField,
+        h('div', {}, h('button', { type: 'submit' }, t('login.submit'))),
+      ),
+    ),
+  );
+}
+
+function setupView(): void {
+  show(
+    t('setup.title'),
+    h('p', {}, t('setup.help')),
+    form(
+      async (data) => {
+        await api('POST', '/setup', { token: text(data, 'token'), username: text(data, 'username'), displayName: text(data, 'displayName'), password: String(data.get('password')) });
+        say(t('setup.done'));
+        location.hash = '#/login';
+      },
+      h('div', { class: 'fields' },
+        field('token', t('setup.token'), h('input', { name: 'token', required: true, autocomplete: 'off' })),
+        field('username', t('login.username'), h('input', { name: 'username', required: true, autocomplete: 'username' })),
+        field('displayName', t('setup.displayName'), h('input', { name: 'displayName', required: true })),
+        field('password', t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+        h('div', {}, h('button', { type: 'submit' }, t('setup.submit'))),
+      ),
+    ),
+  );
+}
+
+async function totpView(): Promise<void> {
+  const enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp');
+  show(
+    t('totp.title'),
+    h('p', {}, t('totp.help')),
+    h('dl', { class: 'details' },
+      h('dt', {}, t('totp.key')), h('dd', {}, h('code', { class: 'secret', id: 'totp-secret' }, enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? '')),
+      h('dt', {}, t('totp.uri')), h('dd', {}, h('code', {}, enrolment.uri)),
+    ),
+    form(
+      async (data) => {
+        await api('POST', '/me/totp/confirm', { code: text(data, 'code') });
+        await loadMe();
+        say(t('totp.done'));
+        location.hash = '#/calls';
+      },
+      h('div', { class: 'fields' }, field('code', t('totp.code'), h('input', { name: 'code', inputmode: 'numeric', required: true, pattern: '[0-9]{6}' })), h('div', {}, h('button', { type: 'submit' }, t('totp.submit')))),
+    ),
+  );
+}
+
+function describeRecording(call: Call): HTMLElement {
+  const label = tryT(`rec.${call.recordingState}`) ?? call.recordingState;
+  return h('span', { class: call.recordingState === 'interrupted' || call.recordingState === 'failed' ? 'badge warn' : 'badge' }, label);
+}
+
+function duration(call: Call): string {
+  if (call.endedAt === null) return '–';
+  const seconds = Math.round((Date.parse(call.endedAt) - Date.parse(call.startedAt)) / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+async function callsView(params: URLSearchParams): Promise<void> {
+  const page = Number(params.get('page') ?? '1');
+  const query = new URLSearchParams(params);
+  for (const key of ['from', 'to']) {
+    const value = params.get(key);
+    if (value) query.set(key, new Date(value).toISOString());
+  }
+  const result = await api<{ total: number; page: number; pageSize: number; items: Call[] }>('GET', `/calls?${query.toString()}`);
+  const input = (name: string, type = 'text'): HTMLInputElement => h('input', { name, type, value: params.get(name) ?? '' });
+  const search = form(
+    async (data) => {
+      const next = new URLSearchParams();
+      for (const [key, value] of data.entries()) if (String(value).trim() !== '') next.set(key, String(value).trim());
+      location.hash = `#/calls?${next.toString()}`;
+    },
+    h('div', { class: 'fields' },
+      field('from', t('calls.from'), input('from', 'datetime-local')),
+      field('to', t('calls.to'), input('to', 'datetime-local')),
+      field('caller', t('calls.caller'), input('caller')),
+      field('service', t('calls.service'), input('service')),
+      field('agent', t('calls.agent'), input('agent')),
+      h('div', {}, h('label', { for: 'recorded' }, t('calls.recorded')), h('input', { id: 'recorded', name: 'recorded', type: 'checkbox', value: 'true', ...(params.get('recorded') === 'true' ? { checked: true } : {}) })),
+      h('div', {}, h('button', { type: 'submit' }, t('calls.search'))),
+    ),
+  );
+  const rows = result.items.map((call) =>
+    h('tr', {},
+      h('td', {}, h('a', { href: `#/calls/${call.callId}` }, formatTime(call.startedAt))),
+      h('td', {}, duration(call)),
+      h('td', {}, call.callerNumber ?? t('call.withheld')),
+      h('td', {}, call.serviceNumber ?? '–'),
+      h('td', {}, call.agentName ?? call.agentExtension),
+      h('td', {}, describeRecording(call)),
+    ),
+  );
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  const goto = (n: number): string => {
+    const next = new URLSearchParams(params);
+    next.set('page', String(n));
+    return `#/calls?${next.toString()}`;
+  };
+  show(
+    t('calls.title'),
+    search,
+    h('p', {}, t('calls.total', { n: result.total })),
+    result.items.length === 0
+      ? h('p', {}, t('calls.none'))
+      : h('table', {}, h('thead', {}, h('tr', {}, ...(['col.start', 'col.duration', 'col.caller', 'col.service', 'col.agent', 'col.recording'] as const).map((key) => h('th', { scope: 'col' }, t(key))))), h('tbody', {}, ...rows)),
+    h('div', { class: 'pager' },
+      page > 1 ? h('a', { href: goto(page - 1) }, t('calls.prev')) : null,
+      h('span', {}, t('calls.page', { page })),
+      page < pages ? h('a', { href: goto(page + 1) }, t('calls.next')) : null,
+    ),
+  );
+}
+
+async function callView(id: string): Promise<void> {
+  const { call } = await api<{ call: Call }>('GET', `/calls/${encodeURIComponent(id)}`);
+  const details = h('dl', { class: 'details' },
+    h('dt', {}, t('call.start')), h('dd', {}, formatTime(call.startedAt)),
+    h('dt', {}, t('call.end')), h('dd', {}, formatTime(call.endedAt)),
+    h('dt', {}, t('call.caller')), h('dd', {}, call.callerNumber ?? t('call.withheld')),
+    h('dt', {}, t('call.service')), h('dd', {}, call.serviceNumber ?? '–'),
+    h('dt', {}, t('call.agent')), h('dd', {}, `${call.agentName ?? '–'} (${call.agentExtension})`),
+    h('dt', {}, t('call.agentPhone')), h('dd', {}, call.agentPhone ?? '–'),
+    h('dt', {}, t('call.endReason')), h('dd', {}, call.endReason === null ? '–' : (tryT(`end.${call.endReason}`) ?? call.endReason)),
+    h('dt', {}, t('call.recording')), h('dd', {}, describeRecording(call), call.resumed ? ` ${t('call.resumed')}` : ''),
+  );
+  const content: HTMLElement[] = [details];
+  if (call.recordingId !== null && call.recordingState !== 'failed' && (can('recordings:play-all') || can('recordings:play-own'))) {
+    // The server answers HTTP Range requests, so seeking fetches (and decrypts) only what is played.
+    const audio = h('audio', { controls: true, preload: 'metadata', src: `/api/v1/calls/${encodeURIComponent(call.callId)}/audio`, id: 'player' });
+    const speed = h('select', { id: 'speed' }, ...['0.75', '1', '1.25', '1.5', '2'].map((value) => h('option', { value, ...(value === '1' ? { selected: true } : {}) }, `${value}×`)));
+    speed.addEventListener('change', () => (audio.playbackRate = Number(speed.value)));
+    content.push(h('section', { class: 'panel player' }, audio, h('div', {}, h('label', { for: 'speed' }, t('call.speed')), speed)));
+  }
+  content.push(h('p', {}, h('a', { href: '#/calls' }, t('call.back'))));
+  show(t('call.title'), ...content);
+}
+
+async function usersView(): Promise<void> {
+  const { users } = await api<{ users: Array<{ id: string; username: string; displayName: string; roles: string[]; extensions: string[]; disabled: boolean }> }>('GET', '/users');
+  const rows = users.map((user) =>
+    h('tr', {},
+      h('td', {}, user.username),
+      h('td', {}, user.displayName),
+      h('td', {}, user.roles.map((role) => tryT(`role.${role}`) ?? role).join(', ')),
+      h('td', {}, user.extensions.join(', ')),
+      h('td', {}, user.id === me?.id ? '' : h('button', { class: 'secondary', type: 'button', onclick: () => void toggle(user.id, !user.disabled) }, user.disabled ? t('users.enable') : t('users.disable')), user.disabled ? ` ${t('users.disabled')}` : ''),
+    ),
+  );
+  const toggle = async (id: string, disabled: boolean): Promise<void> => {
+    try {
+      await api('PATCH', `/users/${id}`, { disabled });
+      await usersView();
+    } catch (err) {
+      say(errorText(err), true);
+    }
+  };
+  const roleBoxes = ROLES.map((role) => h('label', {}, h('input', { type: 'checkbox', name: 'roles', value: role }), ` ${tryT(`role.${role}`) ?? role}`));
+  show(
+    t('users.title'),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['users.username', 'users.displayName', 'users.roles', 'users.extensions', 'users.disable'].map((key) => h('th', { scope: 'col' }, t(key as MessageKey))))), h('tbody', {}, ...rows)),
+    h('h2', {}, t('users.create')),
+    form(
+      async (data) => {
+        const extensions = text(data, 'extensions').split(',').map((e) => e.trim()).filter((e) => e !== '');
+        await api('POST', '/users', { username: text(data, 'username'), displayName: text(data, 'displayName'), roles: data.getAll('roles').map(String), password: String(data.get('password')), ...(extensions.length > 0 ? { extensions } : {}) });
+        say(t('users.created'));
+        await usersView();
+      },
+      h('div', { class: 'fields' },
+        field('new-username', t('users.username'), h('input', { name: 'username', required: true, autocomplete: 'off' })),
+        field('new-displayName', t('users.displayName'), h('input', { name: 'displayName', required: true })),
+        field('new-extensions', t('users.extensions'), h('input', { name: 'extensions' })),
+        field('new-password', t('users.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+      ),
+      h('fieldset', {}, h('legend', {}, t('users.roles')), ...roleBoxes),
+      h('button', { type: 'submit' }, t('users.submit')),
+    ),
+  );
+}
+
+async function auditView(params: URLSearchParams): Promise<void> {
+  const [result, check] = await Promise.all([
+    api<{ total: number; items: Array<{ seq: number; time: string; action: string; outcome: string; actorId: string | null; target?: { type: string; id: string } }> }>('GET', `/audit?${params.toString()}`),
+    api<{ verification: { ok: boolean; entries: number; problem?: string } }>('GET', '/audit/verification'),
+  ]);
+  const v = check.verification;
+  show(
+    t('audit.title'),
+    h('p', { class: v.ok ? 'ok' : 'error', id: 'audit-status' }, v.ok ? t('audit.ok', { n: v.entries }) : t('audit.bad', { problem: v.problem ?? '' })),
+    form(
+      async (data) => {
+        const next = new URLSearchParams();
+        const action = text(data, 'action');
+        if (action !== '') next.set('action', action);
+        location.hash = `#/audit?${next.toString()}`;
+      },
+      h('div', { class: 'fields' }, field('action', t('audit.action'), h('input', { name: 'action', value: params.get('action') ?? '' })), h('div', {}, h('button', { type: 'submit' }, t('calls.search')))),
+    ),
+    h('table', {},
+      h('thead', {}, h('tr', {}, ...(['col.time', 'col.action', 'col.outcome', 'col.actor', 'col.target'] as const).map((key) => h('th', { scope: 'col' }, t(key))))),
+      h('tbody', {}, ...result.items.map((r) => h('tr', {}, h('td', {}, formatTime(r.time)), h('td', {}, r.action), h('td', {}, r.outcome), h('td', {}, r.actorId ?? '–'), h('td', {}, r.target === undefined ? '–' : `${r.target.type} ${r.target.id}`)))),
+    ),
+  );
+}
+
+async function systemView(): Promise<void> {
+  const health = await api<{ bridge: { linkUp: boolean }; calls: { active: unknown[] }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
+  const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  show(
+    t('system.title'),
+    h('dl', { class: 'details' },
+      h('dt', {}, t('system.link')), h('dd', { class: health.bridge.linkUp ? 'ok' : 'error' }, health.bridge.linkUp ? t('system.up') : t('system.down')),
+      h('dt', {}, t('system.active')), h('dd', {}, String(health.calls.active.length)),
+      h('dt', {}, t('system.disk')), h('dd', {}, health.system.disk === null ? '–' : `${health.system.disk.usePercent.toFixed(0)} %`),
+      h('dt', {}, t('system.memory')), h('dd', {}, health.system.memory === null ? '–' : `${gib(health.system.memory.availableBytes)} / ${gib(health.system.memory.totalBytes)}`),
+      h('dt', {}, t('system.load')), h('dd', {}, health.system.load === null ? '–' : `${health.system.load.currentPercent} %`),
+      h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
+    ),
+    h('h2', {}, t('system.alarms')),
+    health.alarms.recent.length === 0 ? h('p', {}, t('system.noAlarms')) : h('ul', {}, ...health.alarms.recent.map((alarm) => h('li', {}, `${formatTime(alarm.raisedAt)} ${alarm.code}: ${alarm.message}`))),
+  );
+}
+
+function accountView(): void {
+  show(
+    t('account.title'),
+    form(
+      async (data) => {
+        await api('POST', '/me/password', { currentPassword: String(data.get('current')), newPassword: String(data.get('new')) });
+        me = null;
+        say(t('account.changed'));
+        location.hash = '#/login';
+      },
+      h('div', { class: 'fields' },
+        field('current', t('account.current'), h('input', { name: 'current', type: 'password', required: true, autocomplete: 'current-password' })),
+        field('new', t('account.new'), h('input', { name: 'new', type: 'password', required: true, autocomplete: 'new-password' })),
+        h('div', {}, h('button', { type: 'submit' }, t('account.submit'))),
+      ),
+    ),
+  );
+}
+
+async function route(): Promise<void> {
+  const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const params = new URLSearchParams(queryString);
+  const [view, id] = path.split('/');
+  try {
+    if (view === 'logout') {
+      await api('DELETE', '/session').catch(() => undefined);
+      me = null;
+      location.hash = '#/login';
+      return;
+    }
+    if (me === null) await loadMe();
+    renderChrome();
+    if (me === null) {
+      if (view === 'setup') return setupView();
+      const { pending } = await api<{ pending: boolean }>('GET', '/setup');
+      return pending ? setupView() : loginView();
+    }
+    if (me.totpEnrollmentOnly) return await totpView();
+    switch (view) {
+      case 'calls':
+        return id === undefined ? await callsView(params) : await callView(id);
+      case 'users':
+        return await usersView();
+      case 'audit':
+        return await auditView(params);
+      case 'system':
+        return await systemView();
+      case 'account':
+        return accountView();
+      case 'totp':
+        return await totpView();
+      default:
+        location.hash = '#/calls';
+    }
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      me = null;
+      renderChrome();
+      return loginView();
+    }
+    show(t('error.other', { code: '' }).replace(/:\s*$/, ''), h('p', { class: 'error', role: 'alert' }, errorText(err)));
+  } finally {
+    renderChrome();
+    main.focus();
+  }
+}
+
+const languageSelect = document.getElementById('language') as HTMLSelectElement;
+languageSelect.addEventListener('change', () => {
+  setLanguage(languageSelect.value as Language);
+  void route();
+});
+setLanguage(language());
+window.addEventListener('hashchange', () => void route());
+void route();
