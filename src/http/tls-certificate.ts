@@ -69,7 +69,7 @@ async function readPair(certFile: string, keyFile: string, source: TlsMaterial['
 }
 
 async function makeSelfSigned(nowMs: number): Promise<TlsMaterial> {
-  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  x509.cryptoProvider.set(webcrypto as never);
   const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const name = hostname();
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
