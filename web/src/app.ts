@@ -363,6 +363,9 @@ async function route(): Promise<void> {
   const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(queryString);
   const [view, id] = path.split('/');
+  const status = document.getElementById('status') as HTMLElement;
+  // A message belongs to the view it was said on.
+  if (status.className === 'error') status.textContent = '';
   try {
     if (view === 'logout') {
       await api('DELETE', '/session').catch(() => undefined);

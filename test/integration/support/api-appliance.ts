@@ -67,7 +67,10 @@ export async function startApiAppliance(t: Test): Promise<ApiFixture> {
       const tracker = appliance.tracker;
       tracker.onHeartbeat({ uptimeMs: tick * 20, tick, activeChannels: [] });
       tracker.onCallStart({ bootId: 1, channel, callRef: ref, tick, caller, called, agentExtension: extension, resumed: false });
-      for (let i = 0; i < seconds * 50; i++) tracker.onAudio({ tick: tick + i, channels: [{ channel, samples: Buffer.alloc(160, (i * 7 + channel) & 0xff) }] });
+      for (let i = 0; i < seconds * 50; i++) {
+        tracker.onAudio({ tick: tick + i, channels: [{ channel, samples: Buffer.alloc(160, (i * 7 + channel) & 0xff) }] });
+        clock.advance(20);
+      }
       tracker.onCallEnd({ bootId: 1, channel, callRef: ref, tick: tick + seconds * 50, cause: 'normal' });
       await tracker.drain();
       const records = await appliance.history.search({ predicate: (r) => r.channel === channel && r.agentExtension === extension });
