@@ -77,7 +77,7 @@ function linkUpLine(line) {
   return entry?.msg === 'bridge link up';
 }
 
-export async function measureServiceFlood({ channels, seconds, ingestOnly, keepDir, serviceNodeArgs }) {
+export async function measureServiceFlood({ channels, seconds, keepDir, serviceNodeArgs }) {
   const dir = await makeTempDir('flood');
   const sim = startChild(BRIDGE_SIM, ['--flood', String(channels), '--duration', String(seconds), '--link', join(dir, 'bridge.link'), '--wait-hello', '--quiet']);
   let service;
@@ -86,7 +86,7 @@ export async function measureServiceFlood({ channels, seconds, ingestOnly, keepD
     await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');
     const floodLine = sim.waitForLine('stdout', parseFloodLine, SERVICE_START_TIMEOUT_MS + LINK_UP_TIMEOUT_MS + (seconds + 30) * 1000, 'the FLOOD line');
     floodLine.catch(() => undefined);
-    const started = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], ingestOnly, extraNodeArgs: serviceNodeArgs });
+    const started = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], extraNodeArgs: serviceNodeArgs });
     service = started.service;
     const calls = watchCalls(service);
     const linkUp = service.waitForLine('stderr', linkUpLine, SERVICE_START_TIMEOUT_MS + LINK_UP_TIMEOUT_MS, '"bridge link up"');
@@ -163,7 +163,7 @@ function realtimeScenario(channels, callMs) {
   return lines.join('\n') + '\n';
 }
 
-export async function measureServiceRealtime({ channels, warmupSeconds, windowSeconds, ingestOnly, keepDir, serviceNodeArgs }) {
+export async function measureServiceRealtime({ channels, warmupSeconds, windowSeconds, keepDir, serviceNodeArgs }) {
   const dir = await makeTempDir('realtime');
   const callMs = (warmupSeconds + windowSeconds + 3) * 1000;
   const scenarioFile = join(dir, 'realtime.scenario');
@@ -175,7 +175,7 @@ export async function measureServiceRealtime({ channels, warmupSeconds, windowSe
     await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');
     const done = sim.waitForLine('stdout', (line) => line === 'DONE', SERVICE_START_TIMEOUT_MS + LINK_UP_TIMEOUT_MS + callMs + 30_000, 'DONE');
     done.catch(() => undefined);
-    const started = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], ingestOnly, extraNodeArgs: serviceNodeArgs });
+    const started = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], extraNodeArgs: serviceNodeArgs });
     service = started.service;
     const calls = watchCalls(service);
     const linkUp = service.waitForLine('stderr', linkUpLine, SERVICE_START_TIMEOUT_MS + LINK_UP_TIMEOUT_MS, '"bridge link up"');

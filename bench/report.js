@@ -120,7 +120,7 @@ measurement could not be taken.
 
 Reproduce: \`npm run bench\`. The options are listed at the top of \`bench/run.js\`
 (\`--flood-seconds\`, \`--flood-runs\`, \`--window-seconds\`, \`--channels\`, \`--keep\`,
-\`--no-docs\`, \`--ingest-only\`, \`--cpu-prof DIR\` to profile the service).
+\`--no-docs\`, \`--cpu-prof DIR\` to profile the service).
 
 Raw figures of the last run:
 

@@ -6,8 +6,6 @@
  * table and writes it, with the machine and the method, to docs/benchmarks.md.
  *
  * Options:
- *   --ingest-only       measure bench/ingest-only-service.js (the ingest path of src/main.ts
- *                       without web UI and accounts) instead of `tallennin start`
  *   --channels N        channels of the flood and of the real-time run (default 120)
  *   --flood-seconds S   length of the service flood (default 10)
  *   --flood-runs N      service flood runs; the table gives the median and the range (default 3)
@@ -37,7 +35,6 @@ function options() {
   try {
     const { values } = parseArgs({
       options: {
-        'ingest-only': { type: 'boolean', default: false },
         channels: { type: 'string', default: '120' },
         'flood-seconds': { type: 'string', default: '10' },
         'flood-runs': { type: 'string', default: '3' },
@@ -78,7 +75,7 @@ async function main() {
   ensureTool('age', 'age');
   ensureTool('/usr/bin/time', 'time');
   const serviceNodeArgs = opts['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(opts['cpu-prof'])];
-  const subject = opts['ingest-only'] ? 'ingest-only harness (bench/ingest-only-service.js)' : '`tallennin start`';
+  const subject = '`tallennin start`';
   const startedAt = new Date();
 
   step(`limit: flood of ${opts.channels} channels for ${LIMIT_SECONDS} s into cat > /dev/null`);
@@ -87,7 +84,7 @@ async function main() {
   const floods = [];
   for (let run = 1; run <= opts.floodRuns; run++) {
     step(`service flood ${run}/${opts.floodRuns}: ${opts.channels} channels for ${opts.floodSeconds} s into ${subject}`);
-    const flood = await measureServiceFlood({ channels: opts.channels, seconds: opts.floodSeconds, ingestOnly: opts['ingest-only'], keepDir: opts.keep, serviceNodeArgs });
+    const flood = await measureServiceFlood({ channels: opts.channels, seconds: opts.floodSeconds, keepDir: opts.keep, serviceNodeArgs });
     if (flood.dataDir !== undefined) {
       keptDirs.add(flood.dataDir);
       step(`flood data kept in ${flood.dataDir}`);
@@ -101,7 +98,7 @@ async function main() {
   flood.runs = floods.length;
 
   step(`service real time: ${opts.channels} calls, ${opts.windowSeconds} s window`);
-  const realtime = await measureServiceRealtime({ channels: opts.channels, warmupSeconds: REALTIME_WARMUP_SECONDS, windowSeconds: opts.windowSeconds, ingestOnly: opts['ingest-only'], keepDir: opts.keep, serviceNodeArgs });
+  const realtime = await measureServiceRealtime({ channels: opts.channels, warmupSeconds: REALTIME_WARMUP_SECONDS, windowSeconds: opts.windowSeconds, keepDir: opts.keep, serviceNodeArgs });
   if (realtime.dataDir !== undefined) {
     keptDirs.add(realtime.dataDir);
     step(`real-time data kept in ${realtime.dataDir}`);

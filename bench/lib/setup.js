@@ -70,9 +70,9 @@ export function removeTempDirs(keep = new Set()) {
 /**
  * Writes a demo-mode config into `dir` (data directory `dir/data`, bridge at `dir/bridge.link`,
  * web UI on a loopback port chosen by the kernel) and starts the service under test:
- * `tallennin start --config FILE`, or the ingest-only harness with `ingestOnly`.
+ * `tallennin start --config FILE`.
  */
-export async function startService(dir, { recordedNumbers, ingestOnly, extraNodeArgs = [] }) {
+export async function startService(dir, { recordedNumbers, extraNodeArgs = [] }) {
   const config = {
     mode: 'demo',
     dataDir: join(dir, 'data'),
@@ -85,7 +85,7 @@ export async function startService(dir, { recordedNumbers, ingestOnly, extraNode
   };
   const configFile = join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
-  const entry = ingestOnly ? [resolve(REPO_ROOT, 'bench/ingest-only-service.js'), configFile] : [resolve(REPO_ROOT, 'bin/tallennin.js'), 'start', '--config', configFile];
+  const entry = [resolve(REPO_ROOT, 'bin/tallennin.js'), 'start', '--config', configFile];
   const service = startChild(process.execPath, [...extraNodeArgs, ...entry], { cwd: dir });
   return { service, config, configFile };
 }
