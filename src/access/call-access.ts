@@ -10,6 +10,7 @@ import type { ContactRecord } from '../history/contact-record.js';
 import { normalizePhoneNumber } from '../calls/phone-number.js';
 import type { ReaderCache } from '../recording/reader-cache.js';
 import type { RecordingReader } from '../recording/recording-reader.js';
+import { waveformPeaks } from '../recording/waveform.js';
 import { can, canPlayCall, canSeeCall, type Role } from './policy.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
@@ -41,10 +42,27 @@ export interface CallPage {
   readonly items: readonly ContactRecord[];
 }
 
+/** What the player shows of a recording: its seal (checked when it was opened), length, gaps and waveform. */
+export interface RecordingView {
+  readonly recordingId: string;
+  readonly seal: 'verified';
+  readonly sealedAt: string;
+  readonly outcome: 'completed' | 'interrupted';
+  readonly durationMs: number;
+  /** Stretches filled with silence because their audio never arrived (lost frames, link breaks). */
+  readonly gaps: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number }>;
+  readonly peaks: readonly number[];
+}
+
+const WAVEFORM_BUCKETS = 600;
+
 /** Without a range, a search covers the retention period. */
 const DEFAULT_SEARCH_DAYS = 93;
 
 export class CallAccess {
+  /** Waveforms of recently viewed recordings (derived data, recomputed after a restart). */
+  private readonly waveforms = new Map<string, number[]>();
+
   constructor(
     private readonly deps: {
       readonly history: ContactHistory;
@@ -100,6 +118,24 @@ export class CallAccess {
     const record = await this.visibleCall(viewer, callId, clientAddress, 'call.view', canSeeCall);
     await this.audit(viewer, 'call.view', 'success', clientAddress, { type: 'call', id: callId });
     return record;
+  }
+
+  /**
+   * The recording behind a call as the player shows it. Opening the reader checks the seal (the
+   * signature over the content hash), so a recording that does not verify is reported as such.
+   */
+  async recordingView(viewer: Viewer, callId: string, clientAddress: string): Promise<RecordingView> {
+    const { record, reader } = await this.openRecording(viewer, callId, clientAddress);
+    let peaks = this.waveforms.get(reader.recordingId);
+    if (peaks === undefined) {
+      peaks = await waveformPeaks(reader, WAVEFORM_BUCKETS);
+      this.waveforms.set(reader.recordingId, peaks);
+      if (this.waveforms.size > 64) this.waveforms.delete(this.waveforms.keys().next().value as string);
+    }
+    const msOf = (sample: number): number => Math.round(sample / 8);
+    const gaps = (await reader.gaps()).map((gap) => ({ fromMs: msOf(gap.startSample), toMs: msOf(gap.endSample) }));
+    await this.audit(viewer, 'recording.view', 'success', clientAddress, { type: 'recording', id: reader.recordingId }, { callId: record.callId });
+    return { recordingId: reader.recordingId, seal: 'verified', sealedAt: new Date(reader.sealedAtMs).toISOString(), outcome: reader.outcome, durationMs: reader.durationMs, gaps, peaks };
   }
 
   /**

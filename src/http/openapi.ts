@@ -25,6 +25,7 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
   '/users/{id}': { patch: { summary: 'Change a user’s name, roles, extensions or disable them', permission: 'users:manage', body: schemas.userUpdateBody, responses: { '200': 'updated' } } },
   '/calls': { get: { summary: 'Search the contact history (agents: own calls only)', permission: 'calls:read-own | calls:read-all', query: schemas.callSearchQuery, responses: { '200': 'page of contact records' } } },
   '/calls/{id}': { get: { summary: 'One contact record', permission: 'calls:read-own | calls:read-all', responses: { '200': 'call', '404': 'no such call (or not yours)' } } },
+  '/calls/{id}/recording': { get: { summary: 'The recording for the player: seal check, duration, gaps, waveform peaks', permission: 'recordings:play-own | recordings:play-all', responses: { '200': 'recording', '404': 'no such call or recording' } } },
   '/calls/{id}/audio': { get: { summary: 'The recording as audio/wav, with HTTP Range', permission: 'recordings:play-own | recordings:play-all', responses: { '200': 'audio/wav', '206': 'partial audio/wav', '416': 'bad range' } } },
   '/calls/{id}/export.wav': { get: { summary: 'Export a recording as a file (after re-authentication)', permission: 'recordings:export', query: schemas.exportQuery, responses: { '200': 'audio/wav attachment', '403': 'needs re-authentication' } } },
   '/audit': { get: { summary: 'Search the audit trail', permission: 'audit:read', query: schemas.auditSearchQuery, responses: { '200': 'page of audit records' } } },

@@ -67,6 +67,8 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.goto(`${base}/#/calls/${callA}`);
   await admin.waitForSelector('#player');
   t.match(await admin.textContent('dl.details'), /Aino Asiakaspalvelija/);
+  t.match(await admin.textContent('#seal'), /Sinetti tarkistettu/, 'the seal check is shown');
+  t.equal(await admin.locator('canvas#waveform').count(), 1, 'the waveform is drawn');
   await admin.selectOption('#speed', '1.5');
   const position = await admin.evaluate(async () => {
     const audio = document.getElementById('player') as HTMLAudioElement;
@@ -122,6 +124,13 @@ t.test('when people use the web UI, then every main task works in the browser wi
     t.equal(response?.status(), 404, path);
   }
   t.equal(await agent.locator('nav a[href="#/users"]').count(), 0, 'no administration for an agent');
+
+  // A tablet in portrait.
+  const tablet = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 820, height: 1180 }, hasTouch: true });
+  const tabletPage = await tablet.newPage();
+  tabletPage.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  await signIn(tabletPage, 'agentti');
+  await tabletPage.screenshot({ path: `${SCREENSHOTS}tablet-calls.png` });
 
   const violations = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
   t.same(violations, [], 'no CSP violation in the console');

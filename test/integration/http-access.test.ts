@@ -213,6 +213,10 @@ t.test('when a recording is played with HTTP Range, then every range equals the 
   t.equal(unsatisfiable.status, 416);
   t.equal(unsatisfiable.headers['content-range'], `bytes */${wav.length}`);
 
+  const view = (await admin.get(`/api/v1/calls/${callId}/recording`)).json<{ recording: { seal: string; durationMs: number; gaps: unknown[]; peaks: number[]; outcome: string } }>().recording;
+  t.match(view, { seal: 'verified', durationMs: 7000, gaps: [], outcome: 'completed' });
+  t.equal(view.peaks.length, 600);
+  t.ok(view.peaks.some((peak) => peak > 0), 'the waveform has level');
   const plays = await fixture.appliance.audit.search({ action: 'recording.play' });
   t.ok(plays.total >= ranges.length + 1, 'every part played is on the audit trail');
   t.match(plays.records[0], { target: { type: 'recording', id: record!.recordingId } });

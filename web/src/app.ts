@@ -14,6 +14,15 @@ interface Me {
   totpEnrollmentOnly: boolean;
 }
 
+interface RecordingView {
+  seal: 'verified';
+  sealedAt: string;
+  outcome: 'completed' | 'interrupted';
+  durationMs: number;
+  gaps: Array<{ fromMs: number; toMs: number }>;
+  peaks: number[];
+}
+
 interface Call {
   callId: string;
   startedAt: string;
@@ -248,10 +257,50 @@ async function callView(id: string): Promise<void> {
     const audio = h('audio', { controls: true, preload: 'metadata', src: `/api/v1/calls/${encodeURIComponent(call.callId)}/audio`, id: 'player' });
     const speed = h('select', { id: 'speed' }, ...['0.75', '1', '1.25', '1.5', '2'].map((value) => h('option', { value, ...(value === '1' ? { selected: true } : {}) }, `${value}×`)));
     speed.addEventListener('change', () => (audio.playbackRate = Number(speed.value)));
-    content.push(h('section', { class: 'panel player' }, audio, h('div', {}, h('label', { for: 'speed' }, t('call.speed')), speed)));
+    const { recording } = await api<{ recording: RecordingView }>('GET', `/calls/${encodeURIComponent(call.callId)}/recording`);
+    const canvas = waveform(recording, audio);
+    const facts = h('p', { id: 'seal' },
+      h('span', { class: 'badge' }, t('call.sealOk')), ' ',
+      recording.outcome === 'interrupted' ? h('span', { class: 'badge warn' }, t('rec.interrupted')) : '',
+      recording.gaps.length > 0 ? h('span', { class: 'badge warn' }, t('call.gaps', { n: recording.gaps.length })) : '',
+    );
+    content.push(h('section', { class: 'panel' }, facts, canvas, h('div', { class: 'player' }, audio, h('div', {}, h('label', { for: 'speed' }, t('call.speed')), speed))));
   }
   content.push(h('p', {}, h('a', { href: '#/calls' }, t('call.back'))));
   show(t('call.title'), ...content);
+}
+
+/**
+ * The call's waveform with its gaps shaded and the play position; a click seeks. The audio
+ * element keeps the keyboard controls; this picture is a visual aid (its label says so).
+ */
+function waveform(recording: RecordingView, audio: HTMLAudioElement): HTMLCanvasElement {
+  const canvas = h('canvas', { id: 'waveform', width: '1100', height: '90', role: 'img', 'aria-label': t('call.waveform') });
+  const draw = (): void => {
+    const context = canvas.getContext('2d');
+    if (context === null) return;
+    const { width, height } = canvas;
+    context.clearRect(0, 0, width, height);
+    const x = (ms: number): number => (ms / Math.max(1, recording.durationMs)) * width;
+    context.fillStyle = '#fde68a';
+    for (const gap of recording.gaps) context.fillRect(x(gap.fromMs), 0, Math.max(1, x(gap.toMs) - x(gap.fromMs)), height);
+    context.fillStyle = '#0b5cad';
+    const barWidth = width / Math.max(1, recording.peaks.length);
+    recording.peaks.forEach((peak, i) => {
+      const barHeight = Math.max(1, (peak / 255) * (height - 4));
+      context.fillRect(i * barWidth, (height - barHeight) / 2, Math.max(1, barWidth - 0.5), barHeight);
+    });
+    context.fillStyle = '#b42318';
+    context.fillRect(x(audio.currentTime * 1000), 0, 2, height);
+  };
+  audio.addEventListener('timeupdate', draw);
+  audio.addEventListener('seeked', draw);
+  canvas.addEventListener('click', (event) => {
+    const box = canvas.getBoundingClientRect();
+    audio.currentTime = ((event.clientX - box.left) / box.width) * (recording.durationMs / 1000);
+  });
+  requestAnimationFrame(draw);
+  return canvas;
 }
 
 async function usersView(): Promise<void> {

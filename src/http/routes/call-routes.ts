@@ -44,6 +44,11 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
     res.json({ call: await calls.view(actorOf(res), id, clientAddress(req)) });
   });
 
+  router.get('/calls/:id/recording', async (req, res) => {
+    const id = validate(idParam, req.params.id);
+    res.json({ recording: await calls.recordingView(actorOf(res), id, clientAddress(req)) });
+  });
+
   router.get('/calls/:id/audio', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const viewer = actorOf(res);
