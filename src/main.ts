@@ -9,8 +9,8 @@ import { createLogger, type Logger } from './log.js';
 import type { Config } from './config/config-schema.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import { ContactHistory } from './history/contact-history.js';
-import { AgentDirectory } from './calls/agent-directory.js';
-import { RecordingRules } from './calls/recording-rules.js';
+import { CallSettings } from './calls/call-settings.js';
+import { SettingsAccess } from './access/settings-access.js';
 import { CallTracker } from './calls/call-tracker.js';
 import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
 import { BridgeClient } from './capture/bridge-client.js';
@@ -105,11 +105,13 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed });
   }
 
+  // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
+  const callSettings = await CallSettings.open(storage.documents, config);
   const tracker = new CallTracker({
     history,
     recordings: storage.recordings,
-    rules: new RecordingRules(config.recording.recordedServiceNumbers, config.phone.defaultRegion),
-    agents: new AgentDirectory(config.agents, config.phone.defaultRegion),
+    rules: callSettings.rules,
+    agents: callSettings.agents,
     clock,
     logger: logger.child('calls'),
     alarms,
@@ -144,7 +146,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     history,
     recordings: storage.recordings,
     clock,
-    months: config.retention.months,
+    months: () => callSettings.retentionMonths,
     dailyAt: config.retention.dailyAt,
     logger: logger.child('retention'),
     alarms,
@@ -170,6 +172,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const app = createApp({
     accounts,
     calls,
+    settings: new SettingsAccess({ settings: callSettings, audit }),
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

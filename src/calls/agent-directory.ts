@@ -14,17 +14,28 @@ export interface Agent {
 }
 
 export class AgentDirectory {
-  private readonly byExtension = new Map<string, Agent>();
+  private byExtension = new Map<string, Agent>();
 
-  constructor(entries: readonly AgentEntry[], defaultRegion: string) {
+  constructor(entries: readonly AgentEntry[], private readonly defaultRegion: string) {
+    this.replace(entries);
+  }
+
+  /** Replaces the whole directory (an administrator's change); nothing changes if any entry is invalid. */
+  replace(entries: readonly AgentEntry[]): void {
+    const next = new Map<string, Agent>();
     for (const entry of entries) {
-      if (this.byExtension.has(entry.extension)) {
+      if (next.has(entry.extension)) {
         throw new AppError('AGENT_DIRECTORY_INVALID', `extension ${entry.extension} is listed twice in the agent directory`);
       }
-      const phone = normalizePhoneNumber(entry.phone, defaultRegion);
+      const phone = normalizePhoneNumber(entry.phone, this.defaultRegion);
       if (phone === null) throw new AppError('AGENT_DIRECTORY_INVALID', `extension ${entry.extension} has no phone number`);
-      this.byExtension.set(entry.extension, Object.freeze({ extension: entry.extension, name: entry.name.trim(), phone }));
+      next.set(entry.extension, Object.freeze({ extension: entry.extension, name: entry.name.trim(), phone }));
     }
+    this.byExtension = next;
+  }
+
+  entries(): Agent[] {
+    return [...this.byExtension.values()].sort((a, b) => a.extension.localeCompare(b.extension));
   }
 
   /** The agent at an extension, or undefined when the extension is not in the directory. */

@@ -7,12 +7,17 @@ import { AppError } from '../errors.js';
 import { isE164, normalizePhoneNumber } from './phone-number.js';
 
 export class RecordingRules {
-  private readonly recordedNumbers: ReadonlySet<string>;
+  private recordedNumbers: ReadonlySet<string> = new Set();
 
   constructor(serviceNumbers: readonly string[], private readonly defaultRegion: string) {
+    this.replace(serviceNumbers);
+  }
+
+  /** Replaces the recorded numbers (an administrator's change); nothing changes if any is invalid. */
+  replace(serviceNumbers: readonly string[]): void {
     const normalised = new Set<string>();
     for (const number of serviceNumbers) {
-      const e164 = normalizePhoneNumber(number, defaultRegion);
+      const e164 = normalizePhoneNumber(number, this.defaultRegion);
       if (e164 === null || !isE164(e164)) {
         throw new AppError('RECORDING_RULES_INVALID', `recorded service number "${number}" is not a valid phone number`);
       }

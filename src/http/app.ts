@@ -16,12 +16,15 @@ import { userRoutes } from './routes/user-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
+import { settingsRoutes } from './routes/settings-routes.js';
+import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
 
 export interface AppDependencies {
   readonly accounts: AccountAccess;
   readonly calls: CallAccess;
+  readonly settings: SettingsAccess;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
@@ -71,6 +74,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use(userRoutes(deps.accounts));
   api.use(callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use(auditRoutes(deps.audit));
+  api.use(settingsRoutes(deps.settings));
   api.use(healthRoutes(deps.health));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);

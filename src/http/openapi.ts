@@ -1,6 +1,7 @@
 /** /api/v1/openapi.json: OpenAPI 3.1, with request schemas generated from the same zod schemas that validate. */
 import { z } from 'zod';
 import * as schemas from './api-schemas.js';
+import { callSettingsSchema } from '../calls/call-settings.js';
 
 type Operation = { summary: string; permission?: string; body?: z.ZodType; query?: z.ZodType; responses: Record<string, string> };
 
@@ -30,6 +31,10 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
   '/calls/{id}/export.wav': { get: { summary: 'Export a recording as a file (after re-authentication)', permission: 'recordings:export', query: schemas.exportQuery, responses: { '200': 'audio/wav attachment', '403': 'needs re-authentication' } } },
   '/audit': { get: { summary: 'Search the audit trail', permission: 'audit:read', query: schemas.auditSearchQuery, responses: { '200': 'page of audit records' } } },
   '/audit/verification': { get: { summary: 'Verify the audit trail’s chain and signatures', permission: 'audit:read', responses: { '200': 'verification result' } } },
+  '/settings': {
+    get: { summary: 'The call settings: agent directory, recorded service numbers, retention', permission: 'config:manage', responses: { '200': 'settings' } },
+    put: { summary: 'Replace the call settings (validated whole; retention at most 3 months)', permission: 'config:manage', body: callSettingsSchema, responses: { '200': 'settings', '400': 'not valid' } },
+  },
   '/health': { get: { summary: 'Bridge link, channels, alarms, disk, memory', permission: 'health:read', responses: { '200': 'health report' } } },
 };
 

@@ -36,7 +36,8 @@ export interface RetentionSchedulerOptions {
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
   readonly clock: Clock;
-  readonly months: number;
+  /** Read at every run: an administrator may change the retention while the box runs. */
+  readonly months: () => number;
   /** HH:MM, Helsinki time. */
   readonly dailyAt: string;
   readonly logger: Logger;
@@ -75,9 +76,9 @@ export class RetentionScheduler {
   /** Runs a purge now (after any running one); failures become alarms, not exceptions. */
   runNow(): Promise<PurgeReport | undefined> {
     this.running = this.running.then(async () => {
-      const { history, recordings, clock, months, logger, alarms } = this.options;
+      const { history, recordings, clock, logger, alarms } = this.options;
       try {
-        const report = await purgeExpired({ history, recordings, clock, months, dryRun: false, logger });
+        const report = await purgeExpired({ history, recordings, clock, months: this.options.months(), dryRun: false, logger });
         const pruned = await this.options.audit?.prune();
         if (pruned !== undefined && pruned.removedEntries > 0) logger.info('audit entries past their retention removed', { entries: pruned.removedEntries });
         this.lastRunDate = helsinkiDateTime(clock.now()).date;

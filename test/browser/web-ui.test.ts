@@ -96,6 +96,17 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.waitForSelector('td:has-text("agentti")');
   await admin.screenshot({ path: `${SCREENSHOTS}users.png` });
 
+  await admin.goto(`${base}/#/settings`);
+  await admin.waitForSelector('#recorded-numbers');
+  await admin.click('#add-agent');
+  await admin.locator('input.agent-extension').last().fill('2003');
+  await admin.locator('input.agent-name').last().fill('Liisa Laaksonen');
+  await admin.locator('input.agent-phone').last().fill('050 100 2003');
+  await admin.fill('#recorded-numbers', '020 123 4567\n020 765 4321');
+  await admin.click('form.panel button[type=submit]');
+  await admin.waitForSelector('#status:has-text("Asetukset tallennettu")');
+  await admin.screenshot({ path: `${SCREENSHOTS}settings.png` });
+
   await admin.goto(`${base}/#/audit`);
   await admin.waitForSelector('#audit-status.ok');
   await admin.screenshot({ path: `${SCREENSHOTS}audit.png` });

@@ -68,6 +68,8 @@ t.test('when every endpoint is called with every role and with no session, then 
     { name: 'GET /audit', run: (c) => c.get('/api/v1/audit'), expected: expect(['maintainer', 'registrar'], 200, 403) },
     { name: 'GET /audit/verification', run: (c) => c.get('/api/v1/audit/verification'), expected: expect(['maintainer', 'registrar'], 200, 403) },
     { name: 'GET /health', run: (c) => c.get('/api/v1/health'), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
+    { name: 'GET /settings', run: (c) => c.get('/api/v1/settings'), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
+    { name: 'PUT /settings', run: (c) => c.send('PUT', '/api/v1/settings', { body: { agents: [{ extension: '2001', name: 'Aino Asiakaspalvelija', phone: '0501002001' }, { extension: '2002', name: 'Eero Esimerkki', phone: '0501002002' }], recordedServiceNumbers: ['0201234567'], retentionMonths: 3 } }), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
     { name: 'GET /me', run: (c) => c.get('/api/v1/me'), expected: expect(all, 200, 200) },
   ];
   for (const testCase of cases) {
@@ -259,4 +261,30 @@ t.test('when the audit trail cannot be written, then personal data is refused ra
     t.equal(res.json<{ error: { code: string } }>().error.code, 'AUDIT_UNAVAILABLE');
     t.notMatch(res.body.toString(), /358|Aino/, 'no personal data in the refusal');
   }
+});
+
+t.test('when an administrator changes the settings, then the next call follows them, bad settings change nothing, and the change is audited', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin } = await firstAdministrator(fixture);
+  const current = (await admin.get('/api/v1/settings')).json<{ settings: { agents: unknown[]; recordedServiceNumbers: string[]; retentionMonths: number } }>().settings;
+  t.same(current.recordedServiceNumbers, ['0201234567'], 'seeded from the config file');
+  const tooLong = await admin.send('PUT', '/api/v1/settings', { body: { ...current, retentionMonths: 4 } });
+  t.equal(tooLong.status, 400, 'P7: retention beyond 3 months is refused');
+  const twice = await admin.send('PUT', '/api/v1/settings', { body: { ...current, agents: [{ extension: '1', name: 'A', phone: '0401111111' }, { extension: '1', name: 'B', phone: '0402222222' }] } });
+  t.equal(twice.status, 400);
+  t.equal(twice.json<{ error: { code: string } }>().error.code, 'AGENT_DIRECTORY_INVALID');
+  const badNumber = await admin.send('PUT', '/api/v1/settings', { body: { ...current, recordedServiceNumbers: ['switchboard'] } });
+  t.equal(badNumber.status, 400);
+  t.same((await admin.get('/api/v1/settings')).json<{ settings: unknown }>().settings, current, 'nothing changed');
+
+  const changed = await admin.send('PUT', '/api/v1/settings', { body: { agents: [{ extension: '3001', name: 'Uusi Agentti', phone: '0503003001' }], recordedServiceNumbers: ['0912345678'], retentionMonths: 2 } });
+  t.equal(changed.status, 200);
+  const callId = await fixture.call({ channel: 0, extension: '3001', called: '0912345678' });
+  const { call } = (await admin.get(`/api/v1/calls/${callId}`)).json<{ call: { agentName: string; recordingState: string } }>();
+  t.match(call, { agentName: 'Uusi Agentti', recordingState: 'completed' }, 'the new directory and rule apply to the next call');
+  const old = await fixture.call({ channel: 1, extension: '2001', called: '0201234567' });
+  t.match((await admin.get(`/api/v1/calls/${old}`)).json<{ call: unknown }>().call, { recordingState: 'not-recorded', agentName: null });
+  const audit = await fixture.appliance.audit.search({ action: 'config.change' });
+  t.match(audit.records[0], { outcome: 'success', details: { retentionMonths: 2, agents: 1, recordedNumbersChanged: true } });
+  t.notMatch(JSON.stringify(audit.records), /Uusi Agentti|0503003001/, 'no names or numbers in the audit trail');
 });

@@ -1,0 +1,16 @@
+/** The call settings (config:manage): agent directory, recorded service numbers, retention. */
+import { Router } from 'express';
+import type { SettingsAccess } from '../../access/settings-access.js';
+import { actorOf, clientAddress, requireSession } from '../request-guards.js';
+
+export function settingsRoutes(settings: SettingsAccess): Router {
+  const router = Router();
+  router.use('/settings', requireSession());
+  router.get('/settings', async (req, res) => {
+    res.json({ settings: await settings.view(actorOf(res), clientAddress(req)) });
+  });
+  router.put('/settings', async (req, res) => {
+    res.json({ settings: await settings.replace(actorOf(res), req.body, clientAddress(req)) });
+  });
+  return router;
+}
