@@ -118,7 +118,9 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.selectOption('#language', 'en');
   await admin.waitForSelector('nav a:has-text("Calls")');
   t.equal(await admin.getAttribute('html', 'lang'), 'en');
-  t.match(await admin.textContent('h1'), /System/);
+  // The view re-renders after its data arrives: wait for the English heading.
+  await admin.waitForSelector('h1:has-text("System")');
+  t.match(await admin.textContent('dl.details'), /Bridge link/);
   await admin.selectOption('#language', 'fi');
   await admin.waitForSelector('nav a:has-text("Puhelut")');
 
