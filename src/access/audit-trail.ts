@@ -9,7 +9,7 @@
  * The trail holds ids and pseudonyms only, no personal data in clear, so it is plain text that an
  * auditor can read; retention drops whole months and leaves a signed anchor to verify from.
  */
-import { open, readdir, readFile, rename, type FileHandle } from 'node:fs/promises';
+import { open, readdir, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sign, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -183,7 +183,7 @@ export class AuditTrail {
       const file = await this.segmentFile(month);
       await file.appendFile(lines.join('\n') + '\n');
       await file.datasync();
-      await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, time);
+      await this.writeHead(this.lastSeq, this.lastHash, time);
       batch.forEach(({ resolve }, i) => resolve(records[i]!));
     } catch (err) {
       this.lastSeq = savedSeq;
@@ -220,6 +220,18 @@ export class AuditTrail {
 
   private async writeSigned(name: string, seq: number, hash: string, time: string): Promise<void> {
     await writeFileDurable(join(this.dir, name), JSON.stringify(this.signPosition(seq, hash, time)));
+  }
+
+  /**
+   * The head after every commit: replaced atomically (temp file, rename) but not fsync'd. The
+   * entries themselves are fdatasync'd before anyone is answered; a head that a power cut left
+   * behind or torn only lags the chain, and open() signs a new one at the last whole entry. A
+   * head that is ahead of the chain (entries cut off) is what verify() reports.
+   */
+  private async writeHead(seq: number, hash: string, time: string): Promise<void> {
+    const temp = join(this.dir, `${HEAD_FILE}.next`);
+    await writeFile(temp, JSON.stringify(this.signPosition(seq, hash, time)), { mode: 0o600 });
+    await rename(temp, join(this.dir, HEAD_FILE));
   }
 
   private async appendCheckpointAndHead(checkpoint: boolean): Promise<void> {
