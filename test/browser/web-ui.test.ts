@@ -94,6 +94,14 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.check('input[name=roles][value=agent]');
   await admin.click('form.panel button[type=submit]');
   await admin.waitForSelector('td:has-text("agentti")');
+  // A role change from the list (and back): it applies at the user's next request.
+  await admin.selectOption('select.role-select[data-user="agentti"]', 'supervisor');
+  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  await admin.evaluate(() => {
+    (document.getElementById('status') as HTMLElement).textContent = '';
+  });
+  await admin.selectOption('select.role-select[data-user="agentti"]', 'agent');
+  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
   await admin.screenshot({ path: `${SCREENSHOTS}users.png` });
 
   await admin.goto(`${base}/#/settings`);

@@ -310,11 +310,20 @@ async function usersView(): Promise<void> {
     h('tr', {},
       h('td', {}, user.username),
       h('td', {}, user.displayName),
-      h('td', {}, user.roles.map((role) => tryT(`role.${role}`) ?? role).join(', ')),
+      h('td', {}, user.id === me?.id ? user.roles.map((role) => tryT(`role.${role}`) ?? role).join(', ') : roleEditor(user)),
       h('td', {}, user.extensions.join(', ')),
       h('td', {}, user.id === me?.id ? '' : h('button', { class: 'secondary', type: 'button', onclick: () => void toggle(user.id, !user.disabled) }, user.disabled ? t('users.enable') : t('users.disable')), user.disabled ? ` ${t('users.disabled')}` : ''),
     ),
   );
+  function roleEditor(user: { id: string; username: string; roles: string[] }): HTMLElement {
+    const select = h('select', { 'aria-label': `${t('users.roles')}: ${user.username}`, class: 'role-select', 'data-user': user.username },
+      ...ROLES.map((role) => h('option', { value: role, ...(user.roles[0] === role ? { selected: true } : {}) }, tryT(`role.${role}`) ?? role)));
+    select.addEventListener('change', () => {
+      // A role change takes effect at the user's next request.
+      api('PATCH', `/users/${user.id}`, { roles: [select.value] }).then(() => say(t('users.rolesChanged')), (err: unknown) => say(errorText(err), true));
+    });
+    return user.roles.length > 1 ? h('span', {}, select, ` + ${user.roles.slice(1).map((role) => tryT(`role.${role}`) ?? role).join(', ')}`) : select;
+  }
   const toggle = async (id: string, disabled: boolean): Promise<void> => {
     try {
       await api('PATCH', `/users/${id}`, { disabled });
@@ -373,7 +382,7 @@ async function auditView(params: URLSearchParams): Promise<void> {
 }
 
 async function systemView(): Promise<void> {
-  const health = await api<{ bridge: { linkUp: boolean }; calls: { active: unknown[] }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
+  const health = await api<{ bridge: { linkUp: boolean }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
     t('system.title'),
@@ -385,6 +394,11 @@ async function systemView(): Promise<void> {
       h('dt', {}, t('system.load')), h('dd', {}, health.system.load === null ? '–' : `${health.system.load.currentPercent} %`),
       h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
     ),
+    h('h2', {}, t('system.channels')),
+    health.calls.active.length === 0
+      ? h('p', {}, t('system.idle'))
+      : h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('system.channel')), h('th', {}, t('col.start')), h('th', {}, t('col.recording')))),
+          h('tbody', {}, ...health.calls.active.map((active) => h('tr', {}, h('td', {}, String(active.channel)), h('td', {}, formatTime(active.startedAt)), h('td', {}, active.recording ? t('rec.recording') : t('rec.not-recorded')))))),
     h('h2', {}, t('system.alarms')),
     health.alarms.recent.length === 0 ? h('p', {}, t('system.noAlarms')) : h('ul', {}, ...health.alarms.recent.map((alarm) => h('li', {}, `${formatTime(alarm.raisedAt)} ${alarm.code}: ${alarm.message}`))),
   );
