@@ -30,6 +30,7 @@ import { AuditPseudonyms } from './access/audit-pseudonyms.js';
 import { AccountAccess } from './access/account-access.js';
 import { CallAccess } from './access/call-access.js';
 import { ReaderCache } from './recording/reader-cache.js';
+import { WaveformStore } from './recording/waveform.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
@@ -141,8 +142,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     notifier.status('bridge link up');
   });
 
+  const waveforms = new WaveformStore(storage.documents);
   const retention = new RetentionScheduler({
     audit: { prune: () => audit.prune() },
+    derived: waveforms,
     history,
     recordings: storage.recordings,
     clock,
@@ -167,7 +170,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const authenticator = new Authenticator({ users, hasher, throttle: new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth') });
   const accounts = new AccountAccess({ users, authenticator, sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
-  const calls = new CallAccess({ history, readers, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
   const app = createApp({
     accounts,

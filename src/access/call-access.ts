@@ -10,7 +10,7 @@ import type { ContactRecord } from '../history/contact-record.js';
 import { normalizePhoneNumber } from '../calls/phone-number.js';
 import type { ReaderCache } from '../recording/reader-cache.js';
 import type { RecordingReader } from '../recording/recording-reader.js';
-import { waveformPeaks } from '../recording/waveform.js';
+import type { WaveformStore } from '../recording/waveform.js';
 import { can, canPlayCall, canSeeCall, type Role } from './policy.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
@@ -54,19 +54,15 @@ export interface RecordingView {
   readonly peaks: readonly number[];
 }
 
-const WAVEFORM_BUCKETS = 600;
-
 /** Without a range, a search covers the retention period. */
 const DEFAULT_SEARCH_DAYS = 93;
 
 export class CallAccess {
-  /** Waveforms of recently viewed recordings (derived data, recomputed after a restart). */
-  private readonly waveforms = new Map<string, number[]>();
-
   constructor(
     private readonly deps: {
       readonly history: ContactHistory;
       readonly readers: ReaderCache;
+      readonly waveforms: WaveformStore;
       readonly audit: AuditTrail;
       readonly pseudonyms: AuditPseudonyms;
       readonly defaultRegion: string;
@@ -126,12 +122,7 @@ export class CallAccess {
    */
   async recordingView(viewer: Viewer, callId: string, clientAddress: string): Promise<RecordingView> {
     const { record, reader } = await this.openRecording(viewer, callId, clientAddress);
-    let peaks = this.waveforms.get(reader.recordingId);
-    if (peaks === undefined) {
-      peaks = await waveformPeaks(reader, WAVEFORM_BUCKETS);
-      this.waveforms.set(reader.recordingId, peaks);
-      if (this.waveforms.size > 64) this.waveforms.delete(this.waveforms.keys().next().value as string);
-    }
+    const peaks = await this.deps.waveforms.peaks(reader);
     const msOf = (sample: number): number => Math.round(sample / 8);
     const gaps = (await reader.gaps()).map((gap) => ({ fromMs: msOf(gap.startSample), toMs: msOf(gap.endSample) }));
     await this.audit(viewer, 'recording.view', 'success', clientAddress, { type: 'recording', id: reader.recordingId }, { callId: record.callId });

@@ -5,6 +5,7 @@ import { openStorage } from '../storage/open-storage.js';
 import { ContactHistory } from '../history/contact-history.js';
 import { purgeExpired } from '../retention/retention-purge.js';
 import { CallSettings } from '../calls/call-settings.js';
+import { WaveformStore } from '../recording/waveform.js';
 import { requireExistingDemoKey, resolveConfig } from './resolve-config.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
 import type { CliOptions } from './tallennin.js';
@@ -19,6 +20,7 @@ export async function runPurge(options: CliOptions, _none: void): Promise<number
   const report = await purgeExpired({
     history: new ContactHistory(storage.documents),
     recordings: storage.recordings,
+    derived: new WaveformStore(storage.documents),
     clock: systemClock,
     months,
     dryRun: options['dry-run'] === true,

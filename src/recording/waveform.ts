@@ -23,3 +23,34 @@ export async function waveformPeaks(reader: Pick<RecordingReader, 'sampleCount' 
   }
   return peaks.map((peak) => Math.round((peak / 32768) * 255));
 }
+
+interface WaveformDocument {
+  version: 1;
+  peaks: number[] | null;
+}
+
+interface WaveformDocuments {
+  openDocument<T>(name: string, defaultData: T): Promise<{ data: T; write(): Promise<void> }>;
+  remove(name: string): Promise<unknown>;
+}
+
+/**
+ * Waveforms are computed once per recording and kept encrypted (a document per recording),
+ * so a call opened again draws at once; the purge removes a waveform with its recording.
+ */
+export class WaveformStore {
+  constructor(private readonly documents: WaveformDocuments, private readonly buckets = 600) {}
+
+  async peaks(reader: Pick<RecordingReader, 'recordingId' | 'sampleCount' | 'readAlaw'>): Promise<number[]> {
+    const doc = await this.documents.openDocument<WaveformDocument>(`waveforms/${reader.recordingId}`, { version: 1, peaks: null });
+    if (doc.data.peaks === null) {
+      doc.data.peaks = await waveformPeaks(reader, this.buckets);
+      await doc.write();
+    }
+    return doc.data.peaks;
+  }
+
+  async remove(recordingId: string): Promise<void> {
+    await this.documents.remove(`waveforms/${recordingId}`);
+  }
+}

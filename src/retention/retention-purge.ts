@@ -16,6 +16,11 @@ export interface PurgeableRecordings {
   destroy(recordingId: string): Promise<unknown>;
 }
 
+/** Data derived from a recording (its waveform), destroyed with it. */
+export interface DerivedRecordingData {
+  remove(recordingId: string): Promise<unknown>;
+}
+
 export interface PurgeReport {
   readonly cutoff: string;
   readonly dryRun: boolean;
@@ -38,12 +43,13 @@ export function retentionCutoffMs(nowMs: number, months: number): number {
 export async function purgeExpired(options: {
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
+  readonly derived?: DerivedRecordingData;
   readonly clock: Clock;
   readonly months: number;
   readonly dryRun: boolean;
   readonly logger: Logger;
 }): Promise<PurgeReport> {
-  const { history, recordings, clock, months, dryRun, logger } = options;
+  const { history, recordings, derived, clock, months, dryRun, logger } = options;
   const cutoffMs = retentionCutoffMs(clock.now(), months);
 
   // Recordings first: a record without its recording is harmless, a recording kept beyond the
@@ -61,6 +67,7 @@ export async function purgeExpired(options: {
     for (const recordingId of expiredIds) {
       try {
         await recordings.destroy(recordingId);
+        await derived?.remove(recordingId);
         destroyed++;
       } catch (err) {
         if (err instanceof AppError && err.code === 'RECORDING_NOT_FOUND') continue;

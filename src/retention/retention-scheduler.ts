@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import type { AlarmSink } from '../calls/call-tracker.js';
-import { purgeExpired, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
+import { purgeExpired, type DerivedRecordingData, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
 import { AppError } from '../errors.js';
 
 const CHECK_INTERVAL_MS = 60_000;
@@ -35,6 +35,7 @@ export interface RetentionSchedulerOptions {
   readonly audit?: { prune(): Promise<{ removedEntries: number }> };
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
+  readonly derived?: DerivedRecordingData;
   readonly clock: Clock;
   /** Read at every run: an administrator may change the retention while the box runs. */
   readonly months: () => number;
@@ -78,7 +79,7 @@ export class RetentionScheduler {
     this.running = this.running.then(async () => {
       const { history, recordings, clock, logger, alarms } = this.options;
       try {
-        const report = await purgeExpired({ history, recordings, clock, months: this.options.months(), dryRun: false, logger });
+        const report = await purgeExpired({ history, recordings, ...(this.options.derived === undefined ? {} : { derived: this.options.derived }), clock, months: this.options.months(), dryRun: false, logger });
         const pruned = await this.options.audit?.prune();
         if (pruned !== undefined && pruned.removedEntries > 0) logger.info('audit entries past their retention removed', { entries: pruned.removedEntries });
         this.lastRunDate = helsinkiDateTime(clock.now()).date;

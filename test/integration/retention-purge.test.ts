@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/log.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { ContactHistory } from '../../src/history/contact-history.js';
 import { retentionCutoffMs } from '../../src/retention/retention-purge.js';
+import { WaveformStore } from '../../src/recording/waveform.js';
 import { runCli } from './support/service-process.js';
 import { recordCall } from './support/record-calls.js';
 
@@ -25,10 +26,17 @@ t.test('when purge runs 3 months and a day after calls, then their records, reco
   // A day past the limit, at 01:00 UTC so that both expired calls fall on one UTC day.
   const expiredDay = Math.floor((retentionCutoffMs(now, 3) - DAY_MS) / DAY_MS) * DAY_MS;
   const expiredAt = expiredDay + 3600_000;
-  await recordCall(dataDir, expiredAt, 0);
+  const expiredRecording = await recordCall(dataDir, expiredAt, 0);
   await recordCall(dataDir, expiredAt + 3600_000, 1);
   await recordCall(dataDir, now - DAY_MS, 2);
   t.equal((await readdir(join(dataDir, 'keys'))).length, 3);
+  // A waveform was drawn for the expired call: derived from it, it must go with it.
+  const before = await openStorage({ dataDir, mode: 'demo', clock: new ManualClock(now), logger: silentLogger });
+  const reader = await before.recordings.openReader(expiredRecording);
+  await new WaveformStore(before.documents).peaks(reader);
+  await reader.close();
+  const waveformFile = join(dataDir, 'documents', 'waveforms', `${expiredRecording}.tdoc`);
+  await access(waveformFile);
 
   const dry = await runCli(['purge', '--dry-run', '--json', '--data-dir', dataDir]);
   t.equal(dry.code, 0, dry.stderr);
@@ -45,6 +53,7 @@ t.test('when purge runs 3 months and a day after calls, then their records, reco
   const listed = await storage.recordings.list();
   t.same(listed.map((entry) => entry.recordingId), [remaining[0]!.recordingId]);
   t.same(await readdir(join(dataDir, 'keys')), [`${remaining[0]!.recordingId}.key`], 'the expired recordings’ keys are gone');
+  await t.rejects(access(waveformFile), 'the waveform went with its recording');
   await t.rejects(access(join(dataDir, 'documents', 'history', new Date(expiredAt).toISOString().slice(0, 10) + '.tdoc')));
 
   const again = await runCli(['purge', '--json', '--data-dir', dataDir]);
