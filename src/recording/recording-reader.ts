@@ -260,21 +260,23 @@ export class RecordingReader {
     const inspection = await inspect(location, keys, false, true);
     const codes = inspection.problems.map((p) => p.code);
     const { recordingId } = location;
+    const { handle, header, trailer, dataKey, headerHash } = inspection;
+    const usable = codes.length === 0 && handle !== undefined && header !== undefined && trailer !== undefined && dataKey !== undefined && headerHash !== undefined;
+    // Every way out but success closes the file: a refused playback must not leak a handle.
+    if (!usable) await handle?.close().catch(() => undefined);
     if (codes.includes('NOT_FOUND')) {
       throw new AppError('RECORDING_NOT_FOUND', `recording ${recordingId} not found`, { details: { recordingId } });
     }
     if (codes.length === 1 && codes[0] === 'KEY_MISSING') {
       throw new AppError('RECORDING_KEY_MISSING', `recording ${recordingId} has no data key (shredded)`, { details: { recordingId } });
     }
-    const { handle, header, trailer, dataKey, headerHash } = inspection;
-    if (codes.length > 0 || handle === undefined || header === undefined || trailer === undefined || dataKey === undefined || headerHash === undefined) {
-      await handle?.close().catch(() => undefined);
+    if (!usable) {
       const verdict = toVerifyResult(recordingId, inspection);
       throw new AppError('RECORDING_CORRUPT', `recording ${recordingId} failed its integrity check: ${verdict.problems.join('; ')}`, {
         details: { recordingId, problems: verdict.problems, codes: verdict.codes },
       });
     }
-    return new RecordingReader(handle, header, trailer, inspection.chunks, dataKey, headerHash);
+    return new RecordingReader(handle!, header!, trailer!, inspection.chunks, dataKey!, headerHash!);
   }
 
   /** A-law bytes of samples [startSample, endSample). */
