@@ -3,6 +3,7 @@
 import { api, ApiError, setCsrfToken } from './api.js';
 import { field, h } from './dom.js';
 import { formatTime, language, setLanguage, t, tryT, type Language, type MessageKey } from './i18n.js';
+import { helsinkiWallTimeToIso } from './time.js';
 
 interface Me {
   id: string;
@@ -41,11 +42,24 @@ interface Call {
 const ROLES = ['agent', 'supervisor', 'quality-expert', 'technical-maintainer', 'phone-admin', 'registrar'];
 const main = document.getElementById('main') as HTMLElement;
 let me: Me | null = null;
+/** The TOTP enrolment begun in this page, kept until confirmed: re-rendering must not change the key. */
+let enrolment: { secret: string; uri: string } | null = null;
+/** Counts navigations; a view draws only if no newer navigation started while it waited for data. */
+let renderSeq = 0;
+/** Whether the status message said last is kept across the next navigation (it tells where to go next). */
+let keepStatus = false;
 
-function say(message: string, isError = false): void {
+function say(message: string, isError = false, acrossNavigation = false): void {
   const status = document.getElementById('status') as HTMLElement;
   status.textContent = message;
   status.className = isError ? 'error' : 'ok';
+  keepStatus = acrossNavigation;
+}
+
+/** Goes to a view: a changed hash routes by its hashchange event, the same hash routes again here. */
+function navigate(hash: string): void {
+  if (location.hash === hash) void route();
+  else location.hash = hash;
 }
 
 function errorText(err: unknown): string {
@@ -57,9 +71,17 @@ function can(permission: string): boolean {
   return me?.permissions.includes(permission) ?? false;
 }
 
-function show(title: string, ...content: HTMLElement[]): void {
-  document.title = `${title} – Tallennin`;
-  main.replaceChildren(h('h1', {}, title), ...content);
+/**
+ * The renderer of the view being built: it draws only while its navigation is the latest, so a
+ * slow answer for a view the user has already left never replaces the view they went to.
+ */
+function screen(): (title: string, ...content: HTMLElement[]) => void {
+  const seq = renderSeq;
+  return (title, ...content) => {
+    if (seq !== renderSeq) return;
+    document.title = `${title} – Tallennin`;
+    main.replaceChildren(h('h1', {}, title), ...content);
+  };
 }
 
 function renderChrome(): void {
@@ -77,8 +99,9 @@ function renderChrome(): void {
   }
   if (me !== null) items.push(h('a', { href: '#/logout', id: 'logout' }, t('nav.logout')));
   nav.replaceChildren(...items);
+  nav.setAttribute('aria-label', t('app.mainNav'));
   (document.getElementById('who') as HTMLElement).textContent = me?.displayName ?? '';
-  (document.getElementById('language-label') as HTMLElement).textContent = language() === 'fi' ? 'Kieli' : 'Language';
+  (document.getElementById('language-label') as HTMLElement).textContent = t('app.language');
   (document.getElementById('language') as HTMLSelectElement).value = language();
 }
 
@@ -104,6 +127,7 @@ function form(onSubmit: (data: FormData) => Promise<void>, ...children: HTMLElem
 const text = (data: FormData, name: string): string => String(data.get(name) ?? '').trim();
 
 function loginView(): void {
+  const show = screen();
   const totpField = field('totp', t('login.totp'), h('input', { name: 'totpCode', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}' }));
   totpField.hidden = true;
   show(
@@ -118,8 +142,7 @@ function loginView(): void {
           throw err;
         }
         await loadMe();
-        location.hash = me?.totpEnrollmentOnly === true ? '#/totp' : '#/calls';
-        void route();
+        navigate(me?.totpEnrollmentOnly === true ? '#/totp' : '#/calls');
       },
       h('div', { class: 'fields' },
         field('username', t('login.username'), h('input', { name: 'username', autocomplete: 'username', required: true })),
@@ -132,14 +155,15 @@ function loginView(): void {
 }
 
 function setupView(): void {
+  const show = screen();
   show(
     t('setup.title'),
     h('p', {}, t('setup.help')),
     form(
       async (data) => {
         await api('POST', '/setup', { token: text(data, 'token'), username: text(data, 'username'), displayName: text(data, 'displayName'), password: String(data.get('password')) });
-        say(t('setup.done'));
-        location.hash = '#/login';
+        say(t('setup.done'), false, true);
+        navigate('#/login');
       },
       h('div', { class: 'fields' },
         field('token', t('setup.token'), h('input', { name: 'token', required: true, autocomplete: 'off' })),
@@ -153,22 +177,27 @@ function setupView(): void {
 }
 
 async function totpView(): Promise<void> {
-  const enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp');
+  const show = screen();
+  // No QR code: no QR library is available, so the key is shown grouped in fours and the
+  // otpauth:// address as text, both of which authenticator apps accept typed or pasted.
+  enrolment ??= await api<{ secret: string; uri: string }>('POST', '/me/totp');
+  const { secret, uri } = enrolment;
   show(
     t('totp.title'),
     h('p', {}, t('totp.help')),
     h('dl', { class: 'details' },
-      h('dt', {}, t('totp.key')), h('dd', {}, h('code', { class: 'secret', id: 'totp-secret' }, enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? '')),
-      h('dt', {}, t('totp.uri')), h('dd', {}, h('code', {}, enrolment.uri)),
+      h('dt', {}, t('totp.key')), h('dd', {}, h('code', { class: 'secret', id: 'totp-secret' }, secret.match(/.{1,4}/g)?.join(' ') ?? '')),
+      h('dt', {}, t('totp.uri')), h('dd', {}, h('code', { class: 'uri', id: 'totp-uri' }, uri)),
     ),
     form(
       async (data) => {
         await api('POST', '/me/totp/confirm', { code: text(data, 'code') });
+        enrolment = null;
         await loadMe();
-        say(t('totp.done'));
-        location.hash = '#/calls';
+        say(t('totp.done'), false, true);
+        navigate('#/calls');
       },
-      h('div', { class: 'fields' }, field('code', t('totp.code'), h('input', { name: 'code', inputmode: 'numeric', required: true, pattern: '[0-9]{6}' })), h('div', {}, h('button', { type: 'submit' }, t('totp.submit')))),
+      h('div', { class: 'fields' }, field('code', t('totp.code'), h('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, pattern: '[0-9]{6}' })), h('div', {}, h('button', { type: 'submit' }, t('totp.submit')))),
     ),
   );
 }
@@ -184,34 +213,70 @@ function duration(call: Call): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-async function callsView(params: URLSearchParams): Promise<void> {
-  const page = Number(params.get('page') ?? '1');
-  const query = new URLSearchParams(params);
-  for (const key of ['from', 'to']) {
-    const value = params.get(key);
-    if (value) query.set(key, new Date(value).toISOString());
+/**
+ * The query of a search form as the API takes it: empty fields left out, the datetime-local
+ * fields (Helsinki wall time, kept so in the address) turned into UTC instants.
+ */
+function apiQuery(params: URLSearchParams, timeFields: readonly string[]): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of params) {
+    if (value.trim() === '') continue;
+    if (timeFields.includes(key)) {
+      const iso = helsinkiWallTimeToIso(value);
+      if (iso !== undefined) query.set(key, iso);
+    } else query.set(key, value);
   }
-  const result = await api<{ total: number; page: number; pageSize: number; items: Call[] }>('GET', `/calls?${query.toString()}`);
+  return query;
+}
+
+/** A search form's submit: its non-empty fields become the view's address, so a search can be bookmarked. */
+function searchTo(view: string) {
+  return async (data: FormData): Promise<void> => {
+    const next = new URLSearchParams();
+    for (const [key, value] of data.entries()) if (String(value).trim() !== '') next.set(key, String(value).trim());
+    navigate(`#/${view}?${next.toString()}`);
+  };
+}
+
+function pager(view: string, params: URLSearchParams, page: number, pages: number): HTMLElement {
+  const goto = (n: number): string => {
+    const next = new URLSearchParams(params);
+    next.set('page', String(n));
+    return `#/${view}?${next.toString()}`;
+  };
+  return h('nav', { class: 'pager', 'aria-label': t('calls.page', { page }) },
+    page > 1 ? h('a', { href: goto(page - 1), rel: 'prev' }, t('calls.prev')) : null,
+    h('span', {}, t('calls.page', { page }), ` / ${pages}`),
+    page < pages ? h('a', { href: goto(page + 1), rel: 'next' }, t('calls.next')) : null,
+  );
+}
+
+async function callsView(params: URLSearchParams): Promise<void> {
+  const show = screen();
+  const page = Number(params.get('page') ?? '1');
+  const result = await api<{ total: number; page: number; pageSize: number; items: Call[] }>('GET', `/calls?${apiQuery(params, ['from', 'to']).toString()}`);
   const input = (name: string, type = 'text'): HTMLInputElement => h('input', { name, type, value: params.get(name) ?? '' });
+  const order = h('select', { name: 'order' },
+    h('option', { value: 'desc', ...(params.get('order') !== 'asc' ? { selected: true } : {}) }, t('calls.newest')),
+    h('option', { value: 'asc', ...(params.get('order') === 'asc' ? { selected: true } : {}) }, t('calls.oldest')),
+  );
   const search = form(
-    async (data) => {
-      const next = new URLSearchParams();
-      for (const [key, value] of data.entries()) if (String(value).trim() !== '') next.set(key, String(value).trim());
-      location.hash = `#/calls?${next.toString()}`;
-    },
+    searchTo('calls'),
     h('div', { class: 'fields' },
       field('from', t('calls.from'), input('from', 'datetime-local')),
       field('to', t('calls.to'), input('to', 'datetime-local')),
       field('caller', t('calls.caller'), input('caller')),
       field('service', t('calls.service'), input('service')),
       field('agent', t('calls.agent'), input('agent')),
-      h('div', {}, h('label', { for: 'recorded' }, t('calls.recorded')), h('input', { id: 'recorded', name: 'recorded', type: 'checkbox', value: 'true', ...(params.get('recorded') === 'true' ? { checked: true } : {}) })),
+      field('order', t('calls.order'), order),
+      h('div', { class: 'check' }, h('input', { id: 'recorded', name: 'recorded', type: 'checkbox', value: 'true', ...(params.get('recorded') === 'true' ? { checked: true } : {}) }), h('label', { for: 'recorded' }, t('calls.recorded'))),
       h('div', {}, h('button', { type: 'submit' }, t('calls.search'))),
     ),
+    h('p', { class: 'hint' }, t('calls.timeZone')),
   );
   const rows = result.items.map((call) =>
     h('tr', {},
-      h('td', {}, h('a', { href: `#/calls/${call.callId}` }, formatTime(call.startedAt))),
+      h('td', { class: 'time' }, h('a', { href: `#/calls/${call.callId}` }, formatTime(call.startedAt))),
       h('td', {}, duration(call)),
       h('td', {}, call.callerNumber ?? t('call.withheld')),
       h('td', {}, call.serviceNumber ?? '–'),
@@ -219,28 +284,19 @@ async function callsView(params: URLSearchParams): Promise<void> {
       h('td', {}, describeRecording(call)),
     ),
   );
-  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-  const goto = (n: number): string => {
-    const next = new URLSearchParams(params);
-    next.set('page', String(n));
-    return `#/calls?${next.toString()}`;
-  };
   show(
     t('calls.title'),
     search,
-    h('p', {}, t('calls.total', { n: result.total })),
+    h('p', { id: 'calls-total' }, t('calls.total', { n: result.total })),
     result.items.length === 0
       ? h('p', {}, t('calls.none'))
-      : h('table', {}, h('thead', {}, h('tr', {}, ...(['col.start', 'col.duration', 'col.caller', 'col.service', 'col.agent', 'col.recording'] as const).map((key) => h('th', { scope: 'col' }, t(key))))), h('tbody', {}, ...rows)),
-    h('div', { class: 'pager' },
-      page > 1 ? h('a', { href: goto(page - 1) }, t('calls.prev')) : null,
-      h('span', {}, t('calls.page', { page })),
-      page < pages ? h('a', { href: goto(page + 1) }, t('calls.next')) : null,
-    ),
+      : h('table', { id: 'calls' }, h('thead', {}, h('tr', {}, ...(['col.start', 'col.duration', 'col.caller', 'col.service', 'col.agent', 'col.recording'] as const).map((key) => h('th', { scope: 'col' }, t(key))))), h('tbody', {}, ...rows)),
+    pager('calls', params, page, Math.max(1, Math.ceil(result.total / result.pageSize))),
   );
 }
 
 async function callView(id: string): Promise<void> {
+  const show = screen();
   const { call } = await api<{ call: Call }>('GET', `/calls/${encodeURIComponent(id)}`);
   const details = h('dl', { class: 'details' },
     h('dt', {}, t('call.start')), h('dd', {}, formatTime(call.startedAt)),
@@ -305,6 +361,7 @@ function waveform(recording: RecordingView, audio: HTMLAudioElement): HTMLCanvas
 }
 
 async function usersView(): Promise<void> {
+  const show = screen();
   const { users } = await api<{ users: Array<{ id: string; username: string; displayName: string; roles: string[]; extensions: string[]; disabled: boolean }> }>('GET', '/users');
   const rows = users.map((user) =>
     h('tr', {},
@@ -335,7 +392,7 @@ async function usersView(): Promise<void> {
   const roleBoxes = ROLES.map((role) => h('label', {}, h('input', { type: 'checkbox', name: 'roles', value: role }), ` ${tryT(`role.${role}`) ?? role}`));
   show(
     t('users.title'),
-    h('table', {}, h('thead', {}, h('tr', {}, ...['users.username', 'users.displayName', 'users.roles', 'users.extensions', 'users.disable'].map((key) => h('th', { scope: 'col' }, t(key as MessageKey))))), h('tbody', {}, ...rows)),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['users.username', 'users.displayName', 'users.roles', 'users.extensions', 'users.state'].map((key) => h('th', { scope: 'col' }, t(key as MessageKey))))), h('tbody', {}, ...rows)),
     h('h2', {}, t('users.create')),
     form(
       async (data) => {
@@ -356,32 +413,70 @@ async function usersView(): Promise<void> {
   );
 }
 
+const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.update', 'user.password', 'user.totp', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify'];
+const AUDIT_OUTCOMES = ['success', 'denied', 'failed'];
+
+interface AuditRow {
+  seq: number;
+  time: string;
+  action: string;
+  outcome: string;
+  actorId: string | null;
+  actorName?: string;
+  target?: { type: string; id: string };
+  details?: Record<string, string | number | boolean | null>;
+}
+
 async function auditView(params: URLSearchParams): Promise<void> {
+  const show = screen();
+  const page = Number(params.get('page') ?? '1');
   const [result, check] = await Promise.all([
-    api<{ total: number; items: Array<{ seq: number; time: string; action: string; outcome: string; actorId: string | null; target?: { type: string; id: string } }> }>('GET', `/audit?${params.toString()}`),
-    api<{ verification: { ok: boolean; entries: number; problem?: string } }>('GET', '/audit/verification'),
+    api<{ total: number; page: number; pageSize: number; items: AuditRow[] }>('GET', `/audit?${apiQuery(params, ['from', 'to']).toString()}`),
+    api<{ verification: { ok: boolean; entries: number; firstBadSeq?: number | null; problem?: string } }>('GET', '/audit/verification'),
   ]);
   const v = check.verification;
+  const input = (name: string, type = 'text'): HTMLInputElement => h('input', { name, type, value: params.get(name) ?? '' });
+  const choice = (name: string, values: readonly string[], label: (value: string) => string): HTMLSelectElement =>
+    h('select', { name }, h('option', { value: '' }, t('audit.any')), ...values.map((value) => h('option', { value, ...(params.get(name) === value ? { selected: true } : {}) }, label(value))));
+  const actionLabel = (action: string): string => tryT(`action.${action}`) ?? action;
+  const outcomeLabel = (outcome: string): string => tryT(`outcome.${outcome}`) ?? t('app.unknownOutcome');
+  const status = v.ok
+    ? h('p', { class: 'ok', id: 'audit-status', role: 'status' }, t('audit.ok', { n: v.entries }))
+    : h('p', { class: 'error', id: 'audit-status', role: 'alert' }, t('audit.bad', { problem: v.problem ?? '' }), typeof v.firstBadSeq === 'number' ? ` ${t('audit.firstBad', { seq: v.firstBadSeq })}` : '');
   show(
     t('audit.title'),
-    h('p', { class: v.ok ? 'ok' : 'error', id: 'audit-status' }, v.ok ? t('audit.ok', { n: v.entries }) : t('audit.bad', { problem: v.problem ?? '' })),
+    status,
     form(
-      async (data) => {
-        const next = new URLSearchParams();
-        const action = text(data, 'action');
-        if (action !== '') next.set('action', action);
-        location.hash = `#/audit?${next.toString()}`;
-      },
-      h('div', { class: 'fields' }, field('action', t('audit.action'), h('input', { name: 'action', value: params.get('action') ?? '' })), h('div', {}, h('button', { type: 'submit' }, t('calls.search')))),
+      searchTo('audit'),
+      h('div', { class: 'fields' },
+        field('audit-from', t('audit.from'), input('from', 'datetime-local')),
+        field('audit-to', t('audit.to'), input('to', 'datetime-local')),
+        field('audit-action', t('audit.action'), choice('action', AUDIT_ACTIONS, actionLabel)),
+        field('audit-outcome', t('audit.outcome'), choice('outcome', AUDIT_OUTCOMES, outcomeLabel)),
+        field('audit-actor', t('audit.actor'), input('actor')),
+        field('audit-target', t('audit.target'), input('target')),
+        h('div', {}, h('button', { type: 'submit' }, t('calls.search'))),
+      ),
+      h('p', { class: 'hint' }, t('calls.timeZone')),
     ),
-    h('table', {},
-      h('thead', {}, h('tr', {}, ...(['col.time', 'col.action', 'col.outcome', 'col.actor', 'col.target'] as const).map((key) => h('th', { scope: 'col' }, t(key))))),
-      h('tbody', {}, ...result.items.map((r) => h('tr', {}, h('td', {}, formatTime(r.time)), h('td', {}, r.action), h('td', {}, r.outcome), h('td', {}, r.actorId ?? '–'), h('td', {}, r.target === undefined ? '–' : `${r.target.type} ${r.target.id}`)))),
+    h('p', { id: 'audit-total' }, t('audit.total', { n: result.total })),
+    h('table', { id: 'audit' },
+      h('thead', {}, h('tr', {}, ...(['col.time', 'col.action', 'col.outcome', 'col.actor', 'col.target', 'col.details'] as const).map((key) => h('th', { scope: 'col' }, t(key))))),
+      h('tbody', {}, ...result.items.map((r) => h('tr', {},
+        h('td', { class: 'time' }, formatTime(r.time)),
+        h('td', {}, actionLabel(r.action), h('br', {}), h('code', { class: 'id' }, r.action)),
+        h('td', { class: 'outcome' }, h('span', { class: r.outcome === 'success' ? 'badge' : 'badge warn' }, outcomeLabel(r.outcome))),
+        h('td', {}, h('code', { class: 'id' }, r.actorId ?? r.actorName ?? '–')),
+        h('td', {}, r.target === undefined ? '–' : h('code', { class: 'id' }, `${r.target.type} ${r.target.id}`)),
+        h('td', {}, r.details === undefined ? '–' : h('code', { class: 'id' }, Object.entries(r.details).map(([key, value]) => `${key}: ${String(value)}`).join(', '))),
+      ))),
     ),
+    pager('audit', params, page, Math.max(1, Math.ceil(result.total / result.pageSize))),
   );
 }
 
 async function systemView(): Promise<void> {
+  const show = screen();
   const health = await api<{ bridge: { linkUp: boolean }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
@@ -411,6 +506,7 @@ interface Settings {
 }
 
 async function settingsView(): Promise<void> {
+  const show = screen();
   const { settings } = await api<{ settings: Settings }>('GET', '/settings');
   const body = h('tbody', {});
   const addRow = (agent = { extension: '', name: '', phone: '' }): void => {
@@ -450,14 +546,16 @@ async function settingsView(): Promise<void> {
 }
 
 function accountView(): void {
+  const show = screen();
   show(
     t('account.title'),
     form(
       async (data) => {
         await api('POST', '/me/password', { currentPassword: String(data.get('current')), newPassword: String(data.get('new')) });
         me = null;
-        say(t('account.changed'));
-        location.hash = '#/login';
+        setCsrfToken(undefined);
+        say(t('account.changed'), false, true);
+        navigate('#/login');
       },
       h('div', { class: 'fields' },
         field('current', t('account.current'), h('input', { name: 'current', type: 'password', required: true, autocomplete: 'current-password' })),
@@ -468,18 +566,30 @@ function accountView(): void {
   );
 }
 
-async function route(): Promise<void> {
+/**
+ * Shows the view the address names. `moveFocus`: after a navigation, focus goes to the new
+ * view's content (screen readers start there); a language switch leaves it on the switch.
+ */
+async function route(moveFocus = true): Promise<void> {
+  const seq = ++renderSeq;
+  const show = screen();
   const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
   const params = new URLSearchParams(queryString);
   const [view, id] = path.split('/');
   const status = document.getElementById('status') as HTMLElement;
-  // A message belongs to the view it was said on.
-  if (status.className === 'error') status.textContent = '';
+  // A message belongs to the view it was said on, unless it says what to do on the next one.
+  if (!keepStatus) {
+    status.textContent = '';
+    status.className = '';
+  }
+  keepStatus = false;
   try {
     if (view === 'logout') {
       await api('DELETE', '/session').catch(() => undefined);
       me = null;
-      location.hash = '#/login';
+      enrolment = null;
+      setCsrfToken(undefined);
+      navigate('#/login');
       return;
     }
     if (me === null) await loadMe();
@@ -506,25 +616,32 @@ async function route(): Promise<void> {
       case 'totp':
         return await totpView();
       default:
-        location.hash = '#/calls';
+        navigate('#/calls');
     }
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
+      // The session ended (idle, expired, or the account was disabled): sign in again.
       me = null;
+      enrolment = null;
       renderChrome();
       return loginView();
     }
-    show(t('error.other', { code: '' }).replace(/:\s*$/, ''), h('p', { class: 'error', role: 'alert' }, errorText(err)));
+    show(t('app.errorTitle'), h('p', { class: 'error', role: 'alert' }, errorText(err)));
   } finally {
-    renderChrome();
-    main.focus();
+    if (seq === renderSeq) {
+      renderChrome();
+      if (moveFocus) {
+        window.scrollTo(0, 0);
+        main.focus({ preventScroll: true });
+      }
+    }
   }
 }
 
 const languageSelect = document.getElementById('language') as HTMLSelectElement;
 languageSelect.addEventListener('change', () => {
   setLanguage(languageSelect.value as Language);
-  void route();
+  void route(false);
 });
 setLanguage(language());
 window.addEventListener('hashchange', () => void route());
