@@ -89,7 +89,7 @@ export class AccountAccess {
 
   async changePassword(actor: Actor, currentPassword: string, newPassword: string, clientAddress: string): Promise<void> {
     try {
-      await this.deps.authenticator.changePassword(actor.id, currentPassword, newPassword);
+      await this.deps.authenticator.changePassword(actor.id, currentPassword, newPassword, clientAddress);
     } catch (err) {
       await this.deps.audit.append({ action: 'user.password', outcome: 'failed', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { reason: err instanceof AppError ? err.code : 'error' } });
       throw err;

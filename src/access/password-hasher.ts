@@ -1,22 +1,32 @@
 /**
  * Password hashing with argon2id. Each hash takes tens of megabytes for a moment, so at most a
  * few run at once and a bounded queue waits behind them: a login flood gets AUTH_BUSY instead of
- * exhausting the box's memory.
+ * exhausting the box's memory. Passwords are NFKC-normalised before hashing and verifying, so a
+ * password typed on another keyboard or operating system still matches.
  */
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { AppError } from '../errors.js';
 import { normalizePassword } from './password-rules.js';
 
 export interface Argon2Params {
+  /** KiB of memory per hash. */
   memoryCost: number;
+  /** Passes over the memory. */
   timeCost: number;
+  /** Lanes. */
   parallelism: number;
 }
 
 /** The library's defaults (64 MiB, t=3, p=4), above OWASP's floor. */
 export const DEFAULT_ARGON2_PARAMS: Argon2Params = Object.freeze({ memoryCost: 65536, timeCost: 3, parallelism: 4 });
-/** OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. */
+/** OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. Nothing weaker is accepted. */
 export const MIN_ARGON2_PARAMS: Argon2Params = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+export const DEFAULT_MAX_CONCURRENT_HASHES = 2;
+export const DEFAULT_MAX_QUEUED_HASHES = 64;
+
+/** argon2's own PHC encoding: unpadded standard base64. */
+const phcBase64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
 
 export class PasswordHasher {
   private readonly params: Argon2Params;
@@ -25,43 +35,72 @@ export class PasswordHasher {
   private running = 0;
   private rejected = 0;
   private readonly queue: Array<() => void> = [];
-  /** A real hash of a random password: verifying against it costs what a real verify costs. */
-  private dummyHash: Promise<string> | undefined;
+  /**
+   * An argon2id string with the current parameters, a random salt and a random digest: no
+   * password matches it, and verifying against it costs exactly what a real verify costs.
+   * Built without hashing, so the first unknown user name is not slower than the next ones.
+   */
+  private readonly dummyHash: string;
 
   constructor(options: { params?: Argon2Params; maxConcurrent?: number; maxQueued?: number } = {}) {
     const params = options.params ?? DEFAULT_ARGON2_PARAMS;
-    if (params.memoryCost < MIN_ARGON2_PARAMS.memoryCost || params.timeCost < MIN_ARGON2_PARAMS.timeCost || params.parallelism < MIN_ARGON2_PARAMS.parallelism) {
+    const atLeast = (value: number, floor: number): boolean => Number.isSafeInteger(value) && value >= floor;
+    if (!atLeast(params.memoryCost, MIN_ARGON2_PARAMS.memoryCost) || !atLeast(params.timeCost, MIN_ARGON2_PARAMS.timeCost) || !atLeast(params.parallelism, MIN_ARGON2_PARAMS.parallelism)) {
       throw new AppError('HASH_PARAMS_INVALID', 'argon2id parameters below m=19456 KiB, t=2, p=1 are not allowed');
     }
-    this.params = { ...params };
-    this.maxConcurrent = options.maxConcurrent ?? 2;
-    this.maxQueued = options.maxQueued ?? 64;
+    this.params = Object.freeze({ memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism });
+    this.maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_HASHES;
+    this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_HASHES;
+    if (!atLeast(this.maxConcurrent, 1) || !atLeast(this.maxQueued, 0)) {
+      throw new AppError('HASH_PARAMS_INVALID', 'maxConcurrent must be at least 1 and maxQueued at least 0');
+    }
+    const { memoryCost, timeCost, parallelism } = this.params;
+    this.dummyHash = `$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$${phcBase64(randomBytes(16))}$${phcBase64(randomBytes(32))}`;
   }
 
+  /** The parameters new hashes get (a copy). */
+  get parameters(): Argon2Params {
+    return { ...this.params };
+  }
+
+  /** An argon2id PHC string of the NFKC-normalised password. Throws AUTH_BUSY when saturated. */
   hash(password: string): Promise<string> {
     return this.limited(() => argon2.hash(normalizePassword(password), { type: argon2.argon2id, ...this.params }));
   }
 
+  /**
+   * Whether the password matches the hash, and whether the hash should be replaced because it
+   * was made with other parameters (or another argon2 variant). A malformed hash is a mismatch,
+   * never an exception; only AUTH_BUSY is thrown.
+   */
   async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
     return this.limited(async () => {
-      let ok = false;
+      let ok: boolean;
       try {
         ok = await argon2.verify(hash, normalizePassword(password));
       } catch {
         ok = false;
       }
-      return { ok, needsRehash: ok && argon2.needsRehash(hash, { ...this.params }) };
+      return { ok, needsRehash: ok && this.needsRehash(hash) };
     });
   }
 
   /** Costs what a real verify costs, so an unknown user name takes as long as a wrong password. */
   async verifyDummy(password: string): Promise<void> {
-    this.dummyHash ??= this.hash(`dummy ${Math.random()} password for timing`);
-    await this.verify(await this.dummyHash, password);
+    await this.verify(this.dummyHash, password);
   }
 
   stats(): { running: number; queued: number; rejected: number } {
     return { running: this.running, queued: this.queue.length, rejected: this.rejected };
+  }
+
+  private needsRehash(hash: string): boolean {
+    if (!hash.startsWith('$argon2id$')) return true;
+    try {
+      return argon2.needsRehash(hash, { ...this.params });
+    } catch {
+      return true;
+    }
   }
 
   private async limited<T>(work: () => Promise<T>): Promise<T> {
@@ -70,6 +109,7 @@ export class PasswordHasher {
         this.rejected++;
         throw new AppError('AUTH_BUSY', 'too many sign-ins at once: try again in a moment');
       }
+      // The slot is handed over by the finishing hash (see finally), so `running` stays counted.
       await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {
       this.running++;
@@ -78,7 +118,6 @@ export class PasswordHasher {
       return await work();
     } finally {
       const next = this.queue.shift();
-      // The slot passes straight to the next waiter; only when none waits is it freed.
       if (next === undefined) this.running--;
       else next();
     }

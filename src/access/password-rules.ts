@@ -2,15 +2,26 @@
  * Password rules of NIST SP 800-63B: long (at least 15 characters), no composition rules, no
  * forced rotation, and never a password that is known from breaches or guessable from context.
  * The breached list is the maintained one of @zxcvbn-ts/language-common (~49,000 passwords).
+ *
+ * Length is counted in Unicode code points after NFKC normalisation, the same form the hasher
+ * hashes, so "Å" is one character however the keyboard produced it.
  */
 import { dictionary } from '@zxcvbn-ts/language-common';
 
 export const MIN_PASSWORD_LENGTH = 15;
 export const MAX_PASSWORD_LENGTH = 128;
+/**
+ * Input longer than this (UTF-16 units) is too long without normalising it first: NFKC can
+ * compose a few units into one code point, but never this many, and normalising megabytes of
+ * input sent by a client would be work for nothing.
+ */
+const MAX_RAW_PASSWORD_UNITS = MAX_PASSWORD_LENGTH * 8;
+/** Parts of the display name shorter than this are too common to refuse ("Li", "Ek"). */
+const MIN_NAME_PART_LENGTH = 4;
+const PRODUCT_NAME = 'tallennin';
 
-export type PasswordRuleResult =
-  | { ok: true }
-  | { ok: false; code: 'PASSWORD_TOO_SHORT' | 'PASSWORD_TOO_LONG' | 'PASSWORD_COMMON' | 'PASSWORD_CONTEXT'; message: string };
+export type PasswordRuleCode = 'PASSWORD_TOO_SHORT' | 'PASSWORD_TOO_LONG' | 'PASSWORD_COMMON' | 'PASSWORD_CONTEXT';
+export type PasswordRuleResult = { ok: true } | { ok: false; code: PasswordRuleCode; message: string };
 
 const COMMON_PASSWORDS: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
 
@@ -20,36 +31,67 @@ export function normalizePassword(password: string): string {
 }
 
 export function checkPasswordRules(password: string, context: { username: string; displayName?: string }): PasswordRuleResult {
+  if (password.length > MAX_RAW_PASSWORD_UNITS) return tooLong();
   const normalized = normalizePassword(password);
   const length = [...normalized].length;
   if (length < MIN_PASSWORD_LENGTH) return { ok: false, code: 'PASSWORD_TOO_SHORT', message: `a password has at least ${MIN_PASSWORD_LENGTH} characters` };
-  if (length > MAX_PASSWORD_LENGTH) return { ok: false, code: 'PASSWORD_TOO_LONG', message: `a password has at most ${MAX_PASSWORD_LENGTH} characters` };
+  if (length > MAX_PASSWORD_LENGTH) return tooLong();
   const lower = normalized.toLowerCase();
-  if (isCommon(lower)) return { ok: false, code: 'PASSWORD_COMMON', message: 'this password is known from breaches: choose another' };
-  const username = context.username.trim().toLowerCase();
-  if ((username.length >= 3 && lower.includes(username)) || lower.includes('tallennin') || /^(.)\1*$/u.test(lower)) {
-    return { ok: false, code: 'PASSWORD_CONTEXT', message: 'the password must not contain the user name or the product name, nor repeat one character' };
+  if (isContextual(lower, context)) {
+    return { ok: false, code: 'PASSWORD_CONTEXT', message: 'the password must not contain the user name, the name of the person or the product, nor repeat one character' };
   }
+  if (isCommon(lower)) return { ok: false, code: 'PASSWORD_COMMON', message: 'this password is known from breaches or is easy to guess: choose another' };
   return { ok: true };
 }
 
-/** "123456789012345", "abcdefghijklmnop", "zyxwvuts...": each character the next (or previous) one. */
-function isSequential(lower: string): boolean {
-  const next = (a: string, b: string, step: number): boolean =>
-    /\d/.test(a) && /\d/.test(b) ? (Number(a) + step + 10) % 10 === Number(b) : b.codePointAt(0) === (a.codePointAt(0) ?? 0) + step;
-  const chars = [...lower];
-  return [1, -1].some((step) => chars.every((char, i) => i === 0 || next(chars[i - 1]!, char, step)));
+function tooLong(): PasswordRuleResult {
+  return { ok: false, code: 'PASSWORD_TOO_LONG', message: `a password has at most ${MAX_PASSWORD_LENGTH} characters` };
 }
 
+/** The user name, the person's name parts, the product name, or one character over and over. */
+function isContextual(lower: string, context: { username: string; displayName?: string }): boolean {
+  if (/^(.)\1*$/su.test(lower) || lower.includes(PRODUCT_NAME)) return true;
+  const compact = lower.replace(/[\s\p{P}\p{S}]+/gu, '');
+  const username = normalizePassword(context.username).trim().toLowerCase();
+  if (username.length > 0 && (lower.includes(username) || compact.includes(username))) return true;
+  const nameParts = normalizePassword(context.displayName ?? '')
+    .toLowerCase()
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((part) => [...part].length >= MIN_NAME_PART_LENGTH);
+  return nameParts.some((part) => lower.includes(part));
+}
+
+/** "123456789012345", "abcdefghijklmnop", "zyxwvuts...": each character the next (or previous) one. */
+function isSequential(chars: readonly string[]): boolean {
+  const next = (a: string, b: string, step: number): boolean =>
+    /\d/.test(a) && /\d/.test(b) ? (Number(a) + step + 10) % 10 === Number(b) : b.codePointAt(0) === (a.codePointAt(0) ?? 0) + step;
+  return chars.length > 1 && [1, -1].some((step) => chars.every((char, i) => i === 0 || next(chars[i - 1]!, char, step)));
+}
+
+/** The password is a short unit said again and again: the unit, or undefined. */
+function repeatedUnit(chars: readonly string[]): string | undefined {
+  for (let unit = 1; unit <= chars.length / 2; unit++) {
+    if (chars.length % unit !== 0) continue;
+    if (chars.every((char, i) => char === chars[i % unit])) return chars.slice(0, unit).join('');
+  }
+  return undefined;
+}
+
+/**
+ * A listed password in disguise: as it is, without the digits and punctuation people put around
+ * it ("password2024!"), without spaces ("i love you i love you"), or a listed word or a unit of
+ * at most four characters repeated ("salasanasalasana", "abcabcabcabcabc").
+ */
 function isCommon(lower: string): boolean {
-  if (COMMON_PASSWORDS.has(lower) || isSequential(lower)) return true;
-  // "password2024!" and "salasanasalasana" are the list's words in disguise.
-  const stripped = lower.replace(/[\d\W_]+$/u, '');
-  if (stripped !== lower && COMMON_PASSWORDS.has(stripped)) return true;
-  for (let unit = 1; unit <= lower.length / 2; unit++) {
-    if (lower.length % unit !== 0) continue;
-    const piece = lower.slice(0, unit);
-    if (piece.repeat(lower.length / unit) === lower && (COMMON_PASSWORDS.has(piece) || unit <= 4)) return true;
+  const stripped = lower.replace(/^[\p{N}\p{P}\p{S}\s]+|[\p{N}\p{P}\p{S}\s]+$/gu, '');
+  const candidates = new Set([lower, stripped, lower.replace(/\s+/gu, ''), stripped.replace(/\s+/gu, '')]);
+  for (const candidate of candidates) {
+    if (candidate.length === 0) continue;
+    if (COMMON_PASSWORDS.has(candidate)) return true;
+    const chars = [...candidate];
+    if (isSequential(chars)) return true;
+    const unit = repeatedUnit(chars);
+    if (unit !== undefined && (COMMON_PASSWORDS.has(unit) || [...unit].length <= 4 || isSequential([...unit]))) return true;
   }
   return false;
 }

@@ -13,6 +13,8 @@ import { removeDurable, writeFileDurable } from '../storage/durable-file.js';
 
 export const SETUP_TOKEN_VALID_MS = 24 * 3600_000;
 const FILE_NAME = 'setup-token.json';
+/** A typed token is 39 characters; anything much longer is not one. */
+const MAX_TOKEN_INPUT_LENGTH = 256;
 const BASE32 = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 interface StoredToken {
@@ -24,6 +26,8 @@ const digest = (token: string): Buffer => createHash('sha256').update(token.repl
 
 export class SetupTokens {
   private readonly file: string;
+  /** consume() calls run one after another, so two requests cannot both spend one token. */
+  private consuming: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: { dataDir: string; clock: Clock }) {
     this.file = join(options.dataDir, FILE_NAME);
@@ -39,19 +43,30 @@ export class SetupTokens {
     return token;
   }
 
-  async consume(token: string): Promise<boolean> {
-    const stored = await this.read();
-    if (stored === undefined || stored.expiresAt <= this.options.clock.now()) return false;
-    const expected = Buffer.from(stored.sha256, 'hex');
-    const given = digest(token);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-    await removeDurable(this.file);
-    return true;
+  /**
+   * True once for the current token: checked in constant time, refused after expiry, and the
+   * file is removed (durably) before true is returned.
+   */
+  consume(token: string): Promise<boolean> {
+    const result = this.consuming.then(() => this.consumeNow(token));
+    this.consuming = result.catch(() => undefined);
+    return result;
   }
 
   async pending(): Promise<boolean> {
     const stored = await this.read();
     return stored !== undefined && stored.expiresAt > this.options.clock.now();
+  }
+
+  private async consumeNow(token: string): Promise<boolean> {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_INPUT_LENGTH) return false;
+    const stored = await this.read();
+    if (stored === undefined || stored.expiresAt <= this.options.clock.now()) return false;
+    const expected = Buffer.from(stored.sha256, 'hex');
+    const given = digest(token);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
+    // Removed by someone else in the meantime (another process): then it is not ours to spend.
+    return removeDurable(this.file);
   }
 
   private async read(): Promise<StoredToken | undefined> {

@@ -7,6 +7,8 @@ import * as OTPAuth from 'otpauth';
 const ISSUER = 'Tallennin';
 const PERIOD_S = 30;
 const DIGITS = 6;
+/** Steps accepted either side of now. */
+const WINDOW_STEPS = 1;
 
 function totpOf(secret: string, label = 'user'): OTPAuth.TOTP {
   return new OTPAuth.TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: DIGITS, period: PERIOD_S, secret: OTPAuth.Secret.fromBase32(secret) });
@@ -22,11 +24,28 @@ export function totpUri(secret: string, username: string): string {
   return totpOf(secret, username).toString();
 }
 
+/** The 30-second time step of a moment (RFC 6238's T). */
+export function totpStepAt(nowMs: number): number {
+  return Math.floor(nowMs / 1000 / PERIOD_S);
+}
+
+/**
+ * Checks a code against the steps just before, at and after now (the phone's clock may be off by
+ * up to 30 s). A code of a step at or before `lastUsedStep` is refused: each code works once,
+ * and so does every earlier one. Spaces in the code ("123 456") are ignored. A malformed secret
+ * is a mismatch, never an exception.
+ */
 export function verifyTotp(secret: string, code: string, nowMs: number, lastUsedStep: number | null): { ok: true; step: number } | { ok: false } {
-  if (!/^[0-9]{6}$/.test(code)) return { ok: false };
-  const delta = totpOf(secret).validate({ token: code, timestamp: nowMs, window: 1 });
+  const digits = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
+  if (!new RegExp(`^[0-9]{${DIGITS}}$`).test(digits) || !Number.isFinite(nowMs)) return { ok: false };
+  let delta: number | null;
+  try {
+    delta = totpOf(secret).validate({ token: digits, timestamp: nowMs, window: WINDOW_STEPS });
+  } catch {
+    return { ok: false };
+  }
   if (delta === null) return { ok: false };
-  const step = Math.floor(nowMs / 1000 / PERIOD_S) + delta;
+  const step = totpStepAt(nowMs) + delta;
   if (lastUsedStep !== null && step <= lastUsedStep) return { ok: false };
   return { ok: true, step };
 }

@@ -2,6 +2,10 @@
  * Personal accounts (P5, P6): one per person, in the encrypted document `access/users`. A user
  * has one or more roles (policy.ts); an agent is linked to their own extension(s), which is
  * what "own calls" means (P12). Passwords are kept only as argon2id hashes.
+ *
+ * Every change is written before it counts: when the write fails (disk full), the change is
+ * undone in memory too and the error surfaces, so memory never runs ahead of the file.
+ * Role and extension changes take effect at once: the HTTP layer reads the user on each request.
  */
 import { randomUUID } from 'node:crypto';
 import type { Low } from 'lowdb';
@@ -14,13 +18,17 @@ import type { PasswordHasher } from './password-hasher.js';
 
 export interface User {
   id: string;
+  /** Lower case, USERNAME_PATTERN. */
   username: string;
   displayName: string;
   roles: Role[];
+  /** An agent's own extension(s), digits: the calls answered there are the agent's own (P12). */
   extensions: string[];
   passwordHash: string;
+  /** Base32 TOTP secret; set at enrolment, enabled only after a first code is confirmed. */
   totpSecret: string | null;
   totpEnabled: boolean;
+  /** The last TOTP time step accepted: no code of this step or earlier is accepted again. */
   totpLastStep: number | null;
   disabled: boolean;
   createdAt: string;
@@ -30,17 +38,21 @@ export interface User {
 
 export type PublicUser = Omit<User, 'passwordHash' | 'totpSecret' | 'totpLastStep'>;
 
-interface UsersDocument {
+export interface UsersDocument {
   version: 1;
   users: User[];
 }
 
+/** What the store needs of DocumentStore. */
 export interface UserDocuments {
   openDocument<T>(name: string, defaultData: T): Promise<Low<T>>;
 }
 
-const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-const EXTENSION = /^[0-9]{1,12}$/;
+export const USERS_DOCUMENT = 'access/users';
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const EXTENSION_PATTERN = /^[0-9]{1,12}$/;
+export const MAX_DISPLAY_NAME_LENGTH = 200;
+export const MAX_EXTENSIONS_PER_USER = 32;
 
 export function toPublicUser(user: User): PublicUser {
   const { passwordHash: _hash, totpSecret: _secret, totpLastStep: _step, ...rest } = user;
@@ -56,7 +68,10 @@ export class UserStore {
   ) {}
 
   static async open(options: { documents: UserDocuments; hasher: PasswordHasher; clock: Clock; logger: Logger }): Promise<UserStore> {
-    const doc = await options.documents.openDocument<UsersDocument>('access/users', { version: 1, users: [] });
+    const doc = await options.documents.openDocument<UsersDocument>(USERS_DOCUMENT, { version: 1, users: [] });
+    if (doc.data.version !== 1 || !Array.isArray(doc.data.users)) {
+      throw new AppError('DOCUMENT_CORRUPT', `the user document has an unknown layout (version ${String(doc.data.version)})`, { details: { name: USERS_DOCUMENT } });
+    }
     return new UserStore(doc, options.hasher, options.clock, options.logger);
   }
 
@@ -68,29 +83,37 @@ export class UserStore {
     return this.doc.data.users.map(toPublicUser).sort((a, b) => a.username.localeCompare(b.username));
   }
 
+  /** A copy of the user: changes go through the methods below, which write them. */
   get(id: string): User | undefined {
-    return this.doc.data.users.find((user) => user.id === id);
+    const user = this.doc.data.users.find((candidate) => candidate.id === id);
+    return user === undefined ? undefined : copyOf(user);
   }
 
+  /** Case-insensitive, surrounding spaces ignored. */
   findByUsername(username: string): User | undefined {
     const wanted = username.trim().toLowerCase();
-    return this.doc.data.users.find((user) => user.username === wanted);
+    const user = this.doc.data.users.find((candidate) => candidate.username === wanted);
+    return user === undefined ? undefined : copyOf(user);
   }
 
   async create(input: { username: string; displayName: string; roles: Role[]; extensions?: string[]; password: string }): Promise<PublicUser> {
-    const username = input.username.trim().toLowerCase();
-    if (!USERNAME.test(username)) throw new AppError('USERNAME_INVALID', 'a user name is 3-64 characters: a-z, 0-9, dot, dash, underscore');
+    const username = String(input.username).trim().toLowerCase();
+    if (!USERNAME_PATTERN.test(username)) throw new AppError('USERNAME_INVALID', 'a user name is 3-64 characters: a-z, 0-9, dot, dash, underscore, starting with a letter or digit');
+    const displayName = validDisplayName(input.displayName);
     if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');
     const { roles, extensions } = validateRoles(input.roles, input.extensions ?? []);
-    requirePasswordRules(input.password, username, input.displayName);
-    const now = new Date(this.clock.now()).toISOString();
+    requirePasswordRules(input.password, username, displayName);
+    const passwordHash = await this.hasher.hash(input.password);
+    // Checked again: another create of the same name may have finished while this one hashed.
+    if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');
+    const now = this.nowIso();
     const user: User = {
       id: randomUUID(),
       username,
-      displayName: input.displayName.trim(),
+      displayName,
       roles,
       extensions,
-      passwordHash: await this.hasher.hash(input.password),
+      passwordHash,
       totpSecret: null,
       totpEnabled: false,
       totpLastStep: null,
@@ -99,54 +122,71 @@ export class UserStore {
       updatedAt: now,
       passwordChangedAt: now,
     };
-    if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');
     this.doc.data.users.push(user);
-    await this.doc.write();
+    try {
+      await this.doc.write();
+    } catch (err) {
+      this.doc.data.users = this.doc.data.users.filter((candidate) => candidate !== user);
+      throw err;
+    }
     this.logger.info('user created', { userId: user.id, roles: roles.join(',') });
     return toPublicUser(user);
   }
 
   async update(id: string, patch: { displayName?: string; roles?: Role[]; extensions?: string[]; disabled?: boolean }): Promise<PublicUser> {
-    const user = this.require(id);
-    const { roles, extensions } = validateRoles(patch.roles ?? user.roles, patch.extensions ?? user.extensions);
-    if (patch.displayName !== undefined) {
-      if (patch.displayName.trim() === '') throw new AppError('USERNAME_INVALID', 'a display name is needed');
-      user.displayName = patch.displayName.trim();
-    }
-    user.roles = roles;
-    user.extensions = extensions;
-    if (patch.disabled !== undefined) user.disabled = patch.disabled;
-    user.updatedAt = new Date(this.clock.now()).toISOString();
-    await this.doc.write();
-    return toPublicUser(user);
+    const current = this.require(id);
+    const { roles, extensions } = validateRoles(patch.roles ?? current.roles, patch.extensions ?? current.extensions);
+    const displayName = patch.displayName === undefined ? current.displayName : validDisplayName(patch.displayName);
+    if (patch.disabled !== undefined && typeof patch.disabled !== 'boolean') throw new AppError('VALIDATION_FAILED', 'disabled is true or false');
+    const updated = await this.commit(id, (user) => {
+      user.displayName = displayName;
+      user.roles = roles;
+      user.extensions = extensions;
+      if (patch.disabled !== undefined) user.disabled = patch.disabled;
+      user.updatedAt = this.nowIso();
+    });
+    this.logger.info('user updated', { userId: id, roles: roles.join(','), disabled: updated.disabled });
+    return toPublicUser(updated);
   }
 
+  /** A new password, checked against the rules (AppError with the rule's code). */
   async setPassword(id: string, newPassword: string): Promise<void> {
-    const user = this.require(id);
-    requirePasswordRules(newPassword, user.username, user.displayName);
-    user.passwordHash = await this.hasher.hash(newPassword);
-    user.passwordChangedAt = user.updatedAt = new Date(this.clock.now()).toISOString();
-    await this.doc.write();
+    const current = this.require(id);
+    requirePasswordRules(newPassword, current.username, current.displayName);
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.commit(id, (user) => {
+      user.passwordHash = passwordHash;
+      user.passwordChangedAt = user.updatedAt = this.nowIso();
+    });
+    this.logger.info('password changed', { userId: id });
   }
 
   /** A new hash of the same password (the hashing parameters changed): done at login. */
   async replaceHash(id: string, hash: string): Promise<void> {
-    this.require(id).passwordHash = hash;
-    await this.doc.write();
+    if (!hash.startsWith('$argon2')) throw new AppError('VALIDATION_FAILED', 'not an argon2 hash');
+    await this.commit(id, (user) => {
+      user.passwordHash = hash;
+    });
   }
 
+  /** Enrolment (secret, not enabled), confirmation (enabled) or removal (null). */
   async setTotp(id: string, totp: { secret: string | null; enabled: boolean }): Promise<void> {
-    const user = this.require(id);
-    user.totpSecret = totp.secret;
-    user.totpEnabled = totp.enabled && totp.secret !== null;
-    if (!user.totpEnabled) user.totpLastStep = null;
-    user.updatedAt = new Date(this.clock.now()).toISOString();
-    await this.doc.write();
+    if (totp.secret !== null && !/^[A-Z2-7]{16,}=*$/.test(totp.secret)) throw new AppError('VALIDATION_FAILED', 'a TOTP secret is base32');
+    await this.commit(id, (user) => {
+      user.totpSecret = totp.secret;
+      user.totpEnabled = totp.enabled && totp.secret !== null;
+      // A new secret starts a new sequence of steps; the old one's last step means nothing to it.
+      user.totpLastStep = null;
+      user.updatedAt = this.nowIso();
+    });
   }
 
+  /** Remembers the step of an accepted code so it cannot be replayed; never moves backwards. */
   async recordTotpStep(id: string, step: number): Promise<void> {
-    this.require(id).totpLastStep = step;
-    await this.doc.write();
+    if (!Number.isSafeInteger(step) || step < 0) throw new AppError('VALIDATION_FAILED', 'a TOTP step is a non-negative integer');
+    await this.commit(id, (user) => {
+      user.totpLastStep = Math.max(step, user.totpLastStep ?? step);
+    });
   }
 
   private require(id: string): User {
@@ -154,18 +194,54 @@ export class UserStore {
     if (user === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
     return user;
   }
+
+  /** Applies a change to the stored user, writes it, and undoes it when the write fails. */
+  private async commit(id: string, change: (user: User) => void): Promise<User> {
+    const stored = this.doc.data.users.find((candidate) => candidate.id === id);
+    if (stored === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
+    const before = copyOf(stored);
+    change(stored);
+    try {
+      await this.doc.write();
+    } catch (err) {
+      Object.assign(stored, before);
+      throw err;
+    }
+    return copyOf(stored);
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
 }
 
-function validateRoles(roles: readonly string[], extensions: readonly string[]): { roles: Role[]; extensions: string[] } {
-  const valid = [...new Set(roles)].filter(isRole);
-  if (valid.length === 0 || valid.length !== new Set(roles).size) throw new AppError('ROLES_INVALID', 'roles must be one or more of the known roles');
-  const cleanExtensions = [...new Set(extensions.map((extension) => extension.trim()))];
-  if (!cleanExtensions.every((extension) => EXTENSION.test(extension))) throw new AppError('ROLES_INVALID', 'an extension is 1-12 digits');
+function copyOf(user: User): User {
+  return { ...user, roles: [...user.roles], extensions: [...user.extensions] };
+}
+
+function validDisplayName(value: unknown): string {
+  const name = typeof value === 'string' ? value.normalize('NFC').trim() : '';
+  // eslint-disable-next-line no-control-regex
+  if (name.length === 0 || name.length > MAX_DISPLAY_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new AppError('VALIDATION_FAILED', `a display name is 1-${MAX_DISPLAY_NAME_LENGTH} characters, without control characters`, { details: { field: 'displayName' } });
+  }
+  return name;
+}
+
+function validateRoles(roles: readonly unknown[], extensions: readonly unknown[]): { roles: Role[]; extensions: string[] } {
+  if (!Array.isArray(roles) || !Array.isArray(extensions)) throw new AppError('ROLES_INVALID', 'roles and extensions are lists');
+  const distinct = [...new Set(roles)];
+  const valid = distinct.filter(isRole);
+  if (valid.length === 0 || valid.length !== distinct.length) throw new AppError('ROLES_INVALID', 'roles must be one or more of the known roles');
+  const cleanExtensions = [...new Set(extensions.map((extension) => (typeof extension === 'string' ? extension.trim() : '')))];
+  if (!cleanExtensions.every((extension) => EXTENSION_PATTERN.test(extension))) throw new AppError('ROLES_INVALID', 'an extension is 1-12 digits');
+  if (cleanExtensions.length > MAX_EXTENSIONS_PER_USER) throw new AppError('ROLES_INVALID', `at most ${MAX_EXTENSIONS_PER_USER} extensions per user`);
   if (valid.includes('agent') && cleanExtensions.length === 0) throw new AppError('ROLES_INVALID', 'an agent needs their own extension');
   return { roles: valid, extensions: cleanExtensions };
 }
 
-function requirePasswordRules(password: string, username: string, displayName?: string): void {
-  const result = checkPasswordRules(password, { username, ...(displayName === undefined ? {} : { displayName }) });
+function requirePasswordRules(password: string, username: string, displayName: string): void {
+  if (typeof password !== 'string') throw new AppError('PASSWORD_TOO_SHORT', 'a password is needed', { details: { code: 'PASSWORD_TOO_SHORT' } });
+  const result = checkPasswordRules(password, { username, displayName });
   if (!result.ok) throw new AppError(result.code, result.message, { details: { code: result.code } });
 }

@@ -1,0 +1,238 @@
+import t, { type Test } from 'tap';
+import * as OTPAuth from 'otpauth';
+import { Authenticator, type LoginResult } from '../../../src/access/authenticator.js';
+import { LoginThrottle } from '../../../src/access/login-throttle.js';
+import { PasswordHasher } from '../../../src/access/password-hasher.js';
+import { SessionStore } from '../../../src/access/session-store.js';
+import { generateTotpSecret } from '../../../src/access/totp.js';
+import type { Role } from '../../../src/access/policy.js';
+import { AppError } from '../../../src/errors.js';
+import { FAST_PARAMS, PASSWORD, openUsers, type UserFixture } from './auth-fixtures.js';
+import { capturingLogger } from '../storage/helpers.js';
+
+const ADDRESS = '10.0.0.5';
+
+/** Counts the argon2 verifications the authenticator asks for (verifyDummy goes through verify). */
+class CountingHasher extends PasswordHasher {
+  verifications = 0;
+  override async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
+    this.verifications++;
+    return super.verify(hash, password);
+  }
+}
+
+interface AuthFixture extends UserFixture {
+  auth: Authenticator;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  counting: CountingHasher;
+  lines: Record<string, unknown>[];
+  make: (username: string, roles: Role[], extra?: { extensions?: string[] }) => Promise<string>;
+}
+
+async function fixture(t: Test, options: { hasher?: PasswordHasher } = {}): Promise<AuthFixture> {
+  const counting = new CountingHasher({ params: FAST_PARAMS });
+  const { logger, lines } = capturingLogger();
+  const base = await openUsers(t, { hasher: counting, logger });
+  const sessions = new SessionStore({ clock: base.clock });
+  const throttle = new LoginThrottle({ clock: base.clock });
+  const auth = new Authenticator({ users: base.users, hasher: options.hasher ?? counting, throttle, sessions, clock: base.clock, logger });
+  const make = async (username: string, roles: Role[], extra: { extensions?: string[] } = {}): Promise<string> =>
+    (await base.users.create({ username, displayName: username, roles, password: PASSWORD, ...extra })).id;
+  return { ...base, auth, sessions, throttle, counting, lines, make };
+}
+
+async function enrolTotp(f: AuthFixture, userId: string): Promise<OTPAuth.TOTP> {
+  const secret = generateTotpSecret();
+  await f.users.setTotp(userId, { secret, enabled: true });
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+}
+
+const login = (f: AuthFixture, username: string, password = PASSWORD, totpCode?: string, clientAddress = ADDRESS): Promise<LoginResult> =>
+  f.auth.login({ username, password, clientAddress, ...(totpCode === undefined ? {} : { totpCode }) });
+
+t.test('when the right password is given, then a session with a new token and the public user come back', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  const result = await login(f, ' Esihenkilo ');
+  if (!result.ok) throw new Error(`login failed: ${result.reason}`);
+  t.equal(result.user.id, id);
+  t.notOk('passwordHash' in result.user, 'no hash in the public user');
+  t.notOk('totpSecret' in result.user);
+  t.match(result.session, { userId: id, secondFactor: false, totpEnrollmentOnly: false, clientAddress: ADDRESS });
+  t.equal(f.sessions.get(result.token), result.session);
+  const again = await login(f, 'esihenkilo');
+  t.ok(again.ok && again.token !== result.token, 'fixation: every login a new token');
+  t.equal(f.sessions.count(), 2);
+  for (const line of f.lines) t.notOk(JSON.stringify(line).includes(PASSWORD) || JSON.stringify(line).includes(result.token), 'no password or token in the log');
+});
+
+t.test('when the user is unknown or the password wrong, then the answer is the same and takes about as long', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  const timed = async (username: string, address: string): Promise<{ result: LoginResult; ms: number }> => {
+    const started = process.hrtime.bigint();
+    const result = await login(f, username, 'väärä salasana täysin', undefined, address);
+    return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  };
+  const wrong: number[] = [];
+  const unknown: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const w = await timed('esihenkilo', `10.0.1.${i}`);
+    const u = await timed(`eiole${i}`, `10.0.2.${i}`);
+    wrong.push(w.ms);
+    unknown.push(u.ms);
+    const { userId, ...wrongSeen } = w.result as Extract<LoginResult, { ok: false }>;
+    t.equal(userId, id, 'the account is named for the audit entry');
+    t.same(wrongSeen, { ok: false, reason: 'INVALID_CREDENTIALS' });
+    t.same(u.result, { ok: false, reason: 'INVALID_CREDENTIALS' }, 'unknown: the same answer, without an account');
+  }
+  t.equal(f.counting.verifications, 6, 'argon2 ran for each, also for the unknown user names');
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1]!;
+  t.ok(median(unknown) > median(wrong) / 3 && median(unknown) < median(wrong) * 3, `unknown ${median(unknown).toFixed(1)} ms vs wrong ${median(wrong).toFixed(1)} ms`);
+});
+
+t.test('when the account is disabled, then even the right password gets INVALID_CREDENTIALS after a real verify', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  await f.users.update(id, { disabled: true });
+  t.same(await login(f, 'esihenkilo'), { ok: false, reason: 'INVALID_CREDENTIALS', userId: id });
+  t.equal(f.counting.verifications, 1);
+  t.equal(f.sessions.count(), 0);
+});
+
+t.test('when an account is throttled, then THROTTLED comes before any hashing, and the right password waits too', async (t) => {
+  const f = await fixture(t);
+  await f.make('esihenkilo', ['supervisor']);
+  for (let i = 0; i < 5; i++) t.match(await login(f, 'esihenkilo', `väärä salasana ${i} on tämä`), { ok: false, reason: 'INVALID_CREDENTIALS' });
+  const before = f.counting.verifications;
+  const throttled = await login(f, 'esihenkilo');
+  t.same(throttled, { ok: false, reason: 'THROTTLED', retryAfterMs: 1000 });
+  t.equal(f.counting.verifications, before, 'no argon2 work for a throttled attempt');
+  f.clock.advance(1000);
+  t.match(await login(f, 'esihenkilo'), { ok: true }, 'after the wait');
+});
+
+t.test('when wrong guesses arrive in parallel, then one is checked at a time per account and the rest are THROTTLED', async (t) => {
+  const f = await fixture(t);
+  await f.make('esihenkilo', ['supervisor']);
+  const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => login(f, 'esihenkilo', `väärä salasana ${i} on tämä`, undefined, `10.0.3.${i}`)));
+  t.equal(burst.filter((r) => !r.ok && r.reason === 'INVALID_CREDENTIALS').length, 1);
+  t.equal(burst.filter((r) => !r.ok && r.reason === 'THROTTLED').length, 9);
+  t.equal(f.counting.verifications, 1, 'a burst cannot get past the throttle before the first failure counts');
+  t.match(await login(f, 'esihenkilo'), { ok: true }, 'the slot is free again afterwards');
+});
+
+t.test('when the hasher is saturated, then AUTH_BUSY surfaces and the attempt slot is released', async (t) => {
+  const busy = new PasswordHasher({ params: FAST_PARAMS, maxConcurrent: 1, maxQueued: 0 });
+  const f = await fixture(t, { hasher: busy });
+  await f.make('esihenkilo', ['supervisor']);
+  const blocker = busy.hash('kuka tahansa mitä tahansa');
+  await t.rejects(login(f, 'esihenkilo'), { code: 'AUTH_BUSY' });
+  await blocker;
+  t.match(await login(f, 'esihenkilo'), { ok: true });
+});
+
+t.test('when an administrator has no TOTP yet, then the session may only enrol', async (t) => {
+  const f = await fixture(t);
+  await f.make('yllapitaja', ['technical-maintainer']);
+  t.match(await login(f, 'yllapitaja'), { ok: true, session: { secondFactor: false, totpEnrollmentOnly: true } });
+  await f.make('puhelin', ['phone-admin', 'supervisor']);
+  t.match(await login(f, 'puhelin'), { ok: true, session: { totpEnrollmentOnly: true } });
+});
+
+t.test('when TOTP is enabled, then the code is required, checked, not replayable, and failures count', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('yllapitaja', ['technical-maintainer']);
+  const totp = await enrolTotp(f, id);
+  t.same(await login(f, 'yllapitaja'), { ok: false, reason: 'TOTP_REQUIRED', userId: id }, 'the right password alone');
+  t.same(await login(f, 'yllapitaja', PASSWORD, ''), { ok: false, reason: 'TOTP_REQUIRED', userId: id });
+  t.same(await login(f, 'yllapitaja', 'väärä salasana täysin', totp.generate({ timestamp: f.clock.now() })), { ok: false, reason: 'INVALID_CREDENTIALS', userId: id }, 'a code does not help a wrong password');
+  const wrongCode = totp.generate({ timestamp: f.clock.now() }) === '000000' ? '111111' : '000000';
+  t.same(await login(f, 'yllapitaja', PASSWORD, wrongCode), { ok: false, reason: 'TOTP_INVALID', userId: id });
+  const code = totp.generate({ timestamp: f.clock.now() });
+  t.match(await login(f, 'yllapitaja', PASSWORD, code), { ok: true, session: { secondFactor: true, totpEnrollmentOnly: false } });
+  t.same(await login(f, 'yllapitaja', PASSWORD, code), { ok: false, reason: 'TOTP_INVALID', userId: id }, 'the same code again');
+  t.ok(f.users.get(id)!.totpLastStep !== null, 'the step is remembered on disk');
+  // Failures so far: one wrong password, two wrong codes; the successful login cleared the account.
+  for (let i = 0; i < 4; i++) await login(f, 'yllapitaja', PASSWORD, wrongCode);
+  t.match(await login(f, 'yllapitaja', PASSWORD, totp.generate({ timestamp: f.clock.now() + 30_000 })), { ok: false, reason: 'THROTTLED' }, 'TOTP failures count for the throttle');
+});
+
+t.test('when the hashing parameters changed, then a successful login replaces the hash', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  const stronger = new PasswordHasher({ params: { ...FAST_PARAMS, timeCost: 3 } });
+  const auth = new Authenticator({ users: f.users, hasher: stronger, throttle: f.throttle, sessions: f.sessions, clock: f.clock, logger: f.logger });
+  const before = f.users.get(id)!.passwordHash;
+  t.match(before, /t=2,/);
+  t.match(await auth.login({ username: 'esihenkilo', password: 'väärä salasana täysin', clientAddress: ADDRESS }), { ok: false });
+  t.equal(f.users.get(id)!.passwordHash, before, 'not on a failed login');
+  t.match(await auth.login({ username: 'esihenkilo', password: PASSWORD, clientAddress: ADDRESS }), { ok: true });
+  const after = f.users.get(id)!.passwordHash;
+  t.match(after, /^\$argon2id\$v=19\$m=19456,t=3,p=1\$/);
+  t.same(await stronger.verify(after, PASSWORD), { ok: true, needsRehash: false });
+  t.ok(f.lines.some((l) => l.msg === 'password rehashed with the current parameters' && l.userId === id));
+});
+
+t.test('when the rehash fails, then the login still succeeds and the old hash stays', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  class FailingRehash extends PasswordHasher {
+    override hash(): Promise<string> {
+      return Promise.reject(new AppError('AUTH_BUSY', 'busy'));
+    }
+  }
+  const auth = new Authenticator({ users: f.users, hasher: new FailingRehash({ params: { ...FAST_PARAMS, timeCost: 3 } }), throttle: f.throttle, sessions: f.sessions, clock: f.clock, logger: f.logger });
+  const before = f.users.get(id)!.passwordHash;
+  t.match(await auth.login({ username: 'esihenkilo', password: PASSWORD, clientAddress: ADDRESS }), { ok: true });
+  t.equal(f.users.get(id)!.passwordHash, before);
+  t.ok(f.lines.some((l) => l.level === 'warn' && l.code === 'AUTH_BUSY'));
+});
+
+t.test('when a session re-authenticates, then the password (and code) are checked and the session is marked', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('rekisteri', ['registrar']);
+  const signedIn = await login(f, 'rekisteri');
+  if (!signedIn.ok) throw new Error('login failed');
+  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, 'väärin väärin väärin'));
+  t.notOk(f.sessions.isRecentlyReauthenticated(signedIn.session));
+  t.ok(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD));
+  t.ok(f.sessions.isRecentlyReauthenticated(signedIn.session));
+
+  const totp = await enrolTotp(f, id);
+  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD), 'with TOTP enabled, the code is needed too');
+  const code = totp.generate({ timestamp: f.clock.now() });
+  t.ok(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, code));
+  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, code), 'not the same code twice');
+
+  for (let i = 0; i < 5; i++) await f.auth.reauthenticate(signedIn.token, signedIn.session, 'väärin väärin väärin');
+  const before = f.counting.verifications;
+  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, totp.generate({ timestamp: f.clock.now() + 30_000 })), 'throttled');
+  t.equal(f.counting.verifications, before, 'without hashing');
+
+  await f.users.update(id, { disabled: true });
+  f.clock.advance(3600_000);
+  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD), 'a disabled user');
+});
+
+t.test('when a password is changed, then the current one is checked, the rules apply, and wrong guesses are throttled', async (t) => {
+  const f = await fixture(t);
+  const id = await f.make('esihenkilo', ['supervisor']);
+  await t.rejects(f.auth.changePassword(id, 'väärä salasana täysin', 'seitsemän siilin syysretki', ADDRESS), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(f.auth.changePassword(id, PASSWORD, 'salasana', ADDRESS), { code: 'PASSWORD_TOO_SHORT' });
+  await t.rejects(f.auth.changePassword(id, PASSWORD, 'passwordpassword', ADDRESS), { code: 'PASSWORD_COMMON' });
+  await t.rejects(f.auth.changePassword('no-such-id', PASSWORD, 'seitsemän siilin syysretki'), { code: 'USER_NOT_FOUND' });
+  const signedIn = await login(f, 'esihenkilo');
+  await f.auth.changePassword(id, PASSWORD, 'seitsemän siilin syysretki');
+  t.ok(signedIn.ok && f.sessions.get(signedIn.token), 'sessions are left for the caller to end');
+  t.match(await login(f, 'esihenkilo'), { ok: false, reason: 'INVALID_CREDENTIALS' }, 'the old password no longer works');
+  t.match(await login(f, 'esihenkilo', 'seitsemän siilin syysretki'), { ok: true });
+  for (let i = 0; i < 5; i++) await t.rejects(f.auth.changePassword(id, `väärä arvaus ${i} tässä`, 'kahdeksan kaunista kissaa'), { code: 'INVALID_CREDENTIALS' });
+  await t.rejects(f.auth.changePassword(id, 'seitsemän siilin syysretki', 'kahdeksan kaunista kissaa'), { code: 'THROTTLED', details: { retryAfterMs: 1000 } });
+  const parallel = await Promise.allSettled([0, 1].map(() => {
+    f.clock.advance(3600_000);
+    return f.auth.changePassword(id, 'seitsemän siilin syysretki', 'kahdeksan kaunista kissaa');
+  }));
+  t.same(parallel.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as AppError).code)), ['ok', 'THROTTLED'], 'one check at a time');
+});
