@@ -20,8 +20,10 @@ import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
 import { PasswordHasher } from './access/password-hasher.js';
+import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
 import { LoginThrottle } from './access/login-throttle.js';
+import { LoginTarpit } from './access/login-tarpit.js';
 import { SessionStore } from './access/session-store.js';
 import { Authenticator } from './access/authenticator.js';
 import { SetupTokens } from './access/setup-token.js';
@@ -163,12 +165,14 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     retentionDays: config.audit.retentionDays,
   });
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
-  const hasher = options.hasher ?? new PasswordHasher();
+  // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.
+  const hashWorker = options.hasher === undefined ? new HashWorker({ logger: logger.child('hash-worker') }) : undefined;
+  const hasher = options.hasher ?? new PasswordHasher({ runner: hashWorker });
   const users = await UserStore.open({ documents: storage.documents, hasher, clock, logger: logger.child('users') });
   const sessions = new SessionStore({ clock, idleTimeoutMs: config.sessions.idleMinutes * 60_000, absoluteTimeoutMs: config.sessions.absoluteHours * 3600_000 });
   const setupTokens = new SetupTokens({ dataDir: config.dataDir, clock });
   const authenticator = new Authenticator({ users, hasher, throttle: new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth') });
-  const accounts = new AccountAccess({ users, authenticator, sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
+  const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
@@ -201,6 +205,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       notifier.stopping();
       retention.stop();
       await web.stop();
+      await hashWorker?.close();
       await readers.closeAll();
       await bridge.stop();
       await tracker.stop();

@@ -15,6 +15,7 @@ import { generateTotpSecret, totpUri, verifyTotp } from './totp.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
 import type { Viewer } from './call-access.js';
+import type { LoginTarpit } from './login-tarpit.js';
 
 export interface Actor extends Viewer {
   readonly token: string;
@@ -27,6 +28,8 @@ export class AccountAccess {
     private readonly deps: {
       readonly users: UserStore;
       readonly authenticator: Authenticator;
+      /** Holds the answers to throttled sign-ins (login-tarpit.ts). */
+      readonly tarpit: LoginTarpit;
       readonly sessions: SessionStore;
       readonly setupTokens: SetupTokens;
       readonly audit: AuditTrail;
@@ -47,6 +50,7 @@ export class AccountAccess {
       clientAddress: input.clientAddress,
       details: result.ok ? { secondFactor: result.session.secondFactor, enrollmentOnly: result.session.totpEnrollmentOnly } : { reason: result.reason },
     });
+    if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold(result.retryAfterMs ?? 0);
     return result;
   }
 

@@ -2,20 +2,26 @@
  * The audit trail: append-only JSON-lines segments (one per UTC month) under <dataDir>/audit/,
  * hash-chained across segments (audit-entry.ts), with Ed25519-signed checkpoints every N entries
  * and a signed head (the last seq and hash) rewritten after every commit, so cutting entries off
- * the end is detected too. Appends that arrive together are committed together: one write, one
- * fdatasync, one head. An append resolves only when its entry is on disk; if that fails the
- * caller gets AUDIT_UNAVAILABLE and must refuse the request (fail closed).
+ * the end is detected too.
+ *
+ * Each entry is written to its segment synchronously when it is appended, so the chain's order
+ * is the file's order. A commit loop then fdatasyncs what was written and signs a new head;
+ * entries written while one commit runs share the next (group commit). An append resolves when
+ * its entry is committed (or, for `written`, when it is in the file); if either fails the caller
+ * gets AUDIT_UNAVAILABLE and must refuse the request (fail closed).
  *
  * The trail holds ids and pseudonyms only, no personal data in clear, so it is plain text that an
  * auditor can read; retention drops whole months and leaves a signed anchor to verify from.
  */
-import { open, readdir, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sign, verify as verifySignature, type KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { AppError, errnoCode } from '../errors.js';
-import { ensureDirectory, removeDurable, writeFileDurable } from '../storage/durable-file.js';
+import { ensureDirectory, fsyncDirectory, removeDurable, writeFileDurable } from '../storage/durable-file.js';
 import { entryHash, GENESIS_HASH, signedPosition, type AuditEventInput, type AuditOutcome, type AuditRecord } from './audit-entry.js';
 
 export type AuditVerifyResult = { ok: true; entries: number; lastSeq: number } | { ok: false; entries: number; firstBadSeq: number | null; problem: string };
@@ -58,13 +64,36 @@ export interface AuditTrailOptions {
   readonly checkpointEvery?: number;
 }
 
+/**
+ * How far an append must get before it resolves. `synced`: its entry is fdatasync'd and covered
+ * by the signed head (the default, and what every access decision waits for). `written`: its
+ * entry is in the segment file (ordered in the chain, in the page cache) and is fdatasync'd by
+ * the group commit that follows within milliseconds; only the parts of a playback whose opening
+ * entry was already `synced` use it (docs/audit-trail.md, "Durability").
+ */
+export type AuditDurability = 'synced' | 'written';
+
+interface SyncWaiter {
+  readonly record: AuditRecord;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (err: Error) => void;
+}
+
 export class AuditTrail {
   private lastSeq = 0;
   private lastHash = GENESIS_HASH;
   private entries = 0;
-  private pending: Array<{ event: AuditEventInput; resolve: (record: AuditRecord) => void; reject: (err: Error) => void }> = [];
-  private flushing: Promise<void> | null = null;
-  private handle: { month: string; file: FileHandle } | null = null;
+  /** The last entry known to be fdatasync'd and covered by the head. */
+  private syncedSeq = 0;
+  private segment: { month: string; fd: number } | null = null;
+  /** Segments of earlier months: synced once more by the next commit, then closed. */
+  private retired: number[] = [];
+  private directoryDirty = false;
+  private waiters: SyncWaiter[] = [];
+  private syncing: Promise<void> | null = null;
+  /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
+  private fault: Error | null = null;
+  private recovering: Promise<void> | null = null;
   private lastVerified: AuditVerifyResult | undefined;
   private readonly dir: string;
   private readonly checkpointEvery: number;
@@ -80,6 +109,7 @@ export class AuditTrail {
     const trail = new AuditTrail(options);
     await ensureDirectory(trail.dir);
     await trail.loadState();
+    trail.syncedSeq = trail.lastSeq;
     return trail;
   }
 
@@ -88,12 +118,18 @@ export class AuditTrail {
     return new AuditTrail(options).verifyFiles();
   }
 
-  /** Appends an entry; resolves when it is on disk. */
-  append(event: AuditEventInput): Promise<AuditRecord> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ event, resolve, reject });
-      if (this.flushing === null) this.flushing = new Promise<void>((done) => setImmediate(() => void this.flush().finally(done)));
-    });
+  /**
+   * Appends an entry. The write itself is synchronous, so the order of the chain is the order of
+   * the file whatever the callers do in between; entries that arrive while a commit runs share
+   * the next one (group commit). Rejects with AUDIT_UNAVAILABLE when the entry cannot be
+   * written or synced: the caller must then refuse the request (fail closed).
+   */
+  async append(event: AuditEventInput, durability: AuditDurability = 'synced'): Promise<AuditRecord> {
+    while (this.fault !== null) await this.recover();
+    const record = this.writeEntry(event);
+    this.requestSync();
+    if (durability === 'written' || this.syncedSeq >= record.seq) return record;
+    return new Promise((resolve, reject) => this.waiters.push({ record, resolve, reject }));
   }
 
   async search(query: AuditSearch): Promise<{ total: number; records: AuditRecord[] }> {
@@ -146,67 +182,140 @@ export class AuditTrail {
     return { removedEntries: removed };
   }
 
+  /** Commits what is written, adds a closing checkpoint and head, and closes the segment. */
   async close(): Promise<void> {
     await this.idle();
-    if (this.lastSeq > 0) {
-      await this.appendCheckpointAndHead(true);
+    if (this.lastSeq > 0 && this.fault === null) {
+      const time = new Date(this.options.clock.now()).toISOString();
+      const fd = this.segmentFd(monthOf(time));
+      writeFully(fd, Buffer.from(JSON.stringify(this.checkpointOf(this.lastSeq, this.lastHash, time)) + '\n'));
+      await fdatasyncAsync(fd);
+      await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, time);
     }
-    await this.handle?.file.close();
-    this.handle = null;
+    this.closeFiles();
   }
 
   private async idle(): Promise<void> {
-    while (this.flushing !== null) await this.flushing;
+    while (this.syncing !== null || this.recovering !== null) await (this.syncing ?? this.recovering)?.catch(() => undefined);
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    const savedSeq = this.lastSeq;
-    const savedHash = this.lastHash;
-    const savedEntries = this.entries;
+  /** Chains and writes one entry (and a checkpoint line when one is due) in a single write. */
+  private writeEntry(event: AuditEventInput): AuditRecord {
+    const time = new Date(this.options.clock.now()).toISOString();
+    const unsigned = { ...event, seq: this.lastSeq + 1, time, prevHash: this.lastHash };
+    const record: AuditRecord = { ...unsigned, hash: entryHash(unsigned) };
+    let text = JSON.stringify(record) + '\n';
+    if (record.seq % this.checkpointEvery === 0) text += JSON.stringify(this.checkpointOf(record.seq, record.hash, time)) + '\n';
     try {
-      const time = new Date(this.options.clock.now()).toISOString();
-      const month = monthOf(time);
-      const records: AuditRecord[] = [];
-      const lines: string[] = [];
-      for (const { event } of batch) {
-        const unsigned = { ...event, seq: this.lastSeq + 1, time, prevHash: this.lastHash };
-        const record: AuditRecord = { ...unsigned, hash: entryHash(unsigned) };
-        records.push(record);
-        lines.push(JSON.stringify(record));
-        this.lastSeq = record.seq;
-        this.lastHash = record.hash;
-        this.entries++;
-        if (record.seq % this.checkpointEvery === 0) lines.push(JSON.stringify(this.checkpointOf(record.seq, record.hash, time)));
-      }
-      const file = await this.segmentFile(month);
-      await file.appendFile(lines.join('\n') + '\n');
-      await file.datasync();
-      await this.writeHead(this.lastSeq, this.lastHash, time);
-      batch.forEach(({ resolve }, i) => resolve(records[i]!));
+      writeFully(this.segmentFd(monthOf(time)), Buffer.from(text));
     } catch (err) {
-      this.lastSeq = savedSeq;
-      this.lastHash = savedHash;
-      this.entries = savedEntries;
-      this.options.logger.error('audit entry not written: refusing the requests that needed it', { error: errnoCode(err) ?? (err instanceof Error ? err.name : 'unknown') });
-      // What reached the file (if anything) is re-read before the next append.
-      await this.handle?.file.close().catch(() => undefined);
-      this.handle = null;
-      await this.loadState().catch(() => undefined);
-      const failure = new AppError('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: the request is refused', { cause: err });
-      for (const { reject } of batch) reject(failure);
-    } finally {
-      this.flushing = this.pending.length > 0 ? new Promise<void>((done) => setImmediate(() => void this.flush().finally(done))) : null;
+      throw this.markFault(err);
     }
+    this.lastSeq = record.seq;
+    this.lastHash = record.hash;
+    this.entries++;
+    return record;
   }
 
-  private async segmentFile(month: string): Promise<FileHandle> {
-    if (this.handle?.month === month) return this.handle.file;
-    await this.handle?.file.close();
-    const file = await open(join(this.dir, `audit-${month}.jsonl`), 'a', 0o600);
-    this.handle = { month, file };
-    return file;
+  private segmentFd(month: string): number {
+    if (this.segment?.month === month) return this.segment.fd;
+    const fd = openSync(join(this.dir, `audit-${month}.jsonl`), 'a', 0o600);
+    if (this.segment !== null) this.retired.push(this.segment.fd);
+    this.segment = { month, fd };
+    this.directoryDirty = true;
+    return fd;
+  }
+
+  private requestSync(): void {
+    this.syncing ??= this.syncLoop().finally(() => {
+      this.syncing = null;
+    });
+  }
+
+  /** The group commit: fdatasync of everything written so far, then a new signed head. */
+  private async syncLoop(): Promise<void> {
+    while (this.fault === null && this.syncedSeq < this.lastSeq && this.segment !== null) {
+      const seq = this.lastSeq;
+      const hash = this.lastHash;
+      const retired = this.retired.splice(0);
+      try {
+        for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
+        for (const fd of retired) closeSync(fd);
+        if (this.directoryDirty) {
+          this.directoryDirty = false;
+          await fsyncDirectory(this.dir);
+        }
+        await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
+      } catch (err) {
+        this.retired.unshift(...retired);
+        this.markFault(err);
+        break;
+      }
+      this.syncedSeq = seq;
+      this.settle((record) => record.seq <= seq, null);
+    }
+    if (this.fault !== null) this.settle(() => true, unavailable(this.fault));
+  }
+
+  private settle(covered: (record: AuditRecord) => boolean, failure: AppError | null): void {
+    const still: SyncWaiter[] = [];
+    for (const waiter of this.waiters) {
+      if (!covered(waiter.record)) still.push(waiter);
+      else if (failure === null) waiter.resolve(waiter.record);
+      else waiter.reject(failure);
+    }
+    this.waiters = still;
+  }
+
+  private markFault(err: unknown): AppError {
+    if (this.fault === null) {
+      this.options.logger.error('audit entry not written: refusing the requests that needed it', { error: errnoCode(err) ?? (err instanceof Error ? err.name : 'unknown') });
+    }
+    this.fault = err instanceof Error ? err : new Error(String(err));
+    return unavailable(err);
+  }
+
+  /**
+   * After a fault: waits for the commit in flight, closes the files and re-reads the chain's end
+   * from disk (what reached it, a torn line moved aside), then commits it. Until that works every
+   * append is refused.
+   */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      try {
+        while (this.syncing !== null) await this.syncing;
+        this.closeFiles();
+        await this.loadState();
+        const last = (await this.segmentNames()).at(-1);
+        if (last !== undefined) {
+          const fd = openSync(join(this.dir, last), 'a', 0o600);
+          this.segment = { month: SEGMENT.exec(last)![1]!, fd };
+          await fdatasyncAsync(fd);
+        }
+        // The same head write every commit makes: recovered only when commits can work again.
+        if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
+        this.syncedSeq = this.lastSeq;
+        this.fault = null;
+      } catch (err) {
+        this.closeFiles();
+        throw this.markFault(err);
+      } finally {
+        this.recovering = null;
+      }
+    })();
+    return this.recovering;
+  }
+
+  private closeFiles(): void {
+    for (const fd of [...this.retired, ...(this.segment === null ? [] : [this.segment.fd])]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already unusable: the fault that got us here is what is reported.
+      }
+    }
+    this.retired = [];
+    this.segment = null;
   }
 
   private checkpointOf(seq: number, hash: string, time: string): CheckpointLine {
@@ -232,16 +341,6 @@ export class AuditTrail {
     const temp = join(this.dir, `${HEAD_FILE}.next`);
     await writeFile(temp, JSON.stringify(this.signPosition(seq, hash, time)), { mode: 0o600 });
     await rename(temp, join(this.dir, HEAD_FILE));
-  }
-
-  private async appendCheckpointAndHead(checkpoint: boolean): Promise<void> {
-    const time = new Date(this.options.clock.now()).toISOString();
-    if (checkpoint) {
-      const file = await this.segmentFile(monthOf(time));
-      await file.appendFile(JSON.stringify(this.checkpointOf(this.lastSeq, this.lastHash, time)) + '\n');
-      await file.datasync();
-    }
-    await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, time);
   }
 
   /**
@@ -370,4 +469,15 @@ export class AuditTrail {
 
 function monthOf(isoTime: string): string {
   return isoTime.slice(0, 7);
+}
+
+const fdatasyncAsync = promisify(fdatasync);
+
+function unavailable(cause: unknown): AppError {
+  return new AppError('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: the request is refused', { cause });
+}
+
+/** writeSync until every byte is in (a regular file may take a write in parts). */
+function writeFully(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
 }

@@ -56,8 +56,19 @@ export interface RecordingView {
 
 /** Without a range, a search covers the retention period. */
 const DEFAULT_SEARCH_DAYS = 93;
+/**
+ * A playback stays open this long after its last committed entry: the parts a player fetches
+ * within it (seeks, the next range) are written before they are sent and committed by the group
+ * commit right after, instead of each waiting for its own fdatasync.
+ */
+export const PLAYBACK_COMMIT_INTERVAL_MS = 5 * 60_000;
+/** Open playbacks remembered at most (least recently committed forgotten first). */
+const MAX_OPEN_PLAYBACKS = 1000;
 
 export class CallAccess {
+  /** `${userId} ${recordingId}` -> when its last playback entry was committed. */
+  private readonly openPlaybacks = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       readonly history: ContactHistory;
@@ -86,6 +97,7 @@ export class CallAccess {
     const matches = await this.deps.history.search({
       fromMs,
       toMs,
+      ...(typeof caller === 'string' ? { callerNumber: caller } : {}),
       predicate: (record) =>
         (seesAll || ownExtensions.has(record.agentExtension)) &&
         (caller === undefined || record.callerNumber === caller) &&
@@ -140,14 +152,33 @@ export class CallAccess {
     return { record, reader };
   }
 
-  /** The audit entry of one played part (which recording, which part), before it is sent. */
+  /**
+   * The audit entry of one played part (which recording, which part), in the trail before the
+   * part is sent. The first part of a playback waits until its entry is committed (fdatasync'd
+   * and under the signed head): who opened which recording is always durable before any audio
+   * leaves. The following parts of the same playback only wait for their entry to be written.
+   */
   async auditPlayback(viewer: Viewer, record: ContactRecord, part: { startMs: number; endMs: number; bytes: string }, clientAddress: string): Promise<void> {
-    await this.audit(viewer, 'recording.play', 'success', clientAddress, { type: 'recording', id: record.recordingId ?? 'none' }, {
-      callId: record.callId,
-      fromMs: part.startMs,
-      toMs: part.endMs,
-      bytes: part.bytes,
-    });
+    const recordingId = record.recordingId ?? 'none';
+    const key = `${viewer.id} ${recordingId}`;
+    const now = this.deps.now();
+    const committedAt = this.openPlaybacks.get(key);
+    const continuing = committedAt !== undefined && now - committedAt < PLAYBACK_COMMIT_INTERVAL_MS && now >= committedAt;
+    await this.deps.audit.append(
+      {
+        action: 'recording.play',
+        outcome: 'success',
+        actorId: viewer.id,
+        clientAddress,
+        target: { type: 'recording', id: recordingId },
+        details: { callId: record.callId, fromMs: part.startMs, toMs: part.endMs, bytes: part.bytes },
+      },
+      continuing ? 'written' : 'synced',
+    );
+    if (continuing) return;
+    this.openPlaybacks.delete(key);
+    this.openPlaybacks.set(key, now);
+    if (this.openPlaybacks.size > MAX_OPEN_PLAYBACKS) this.openPlaybacks.delete(this.openPlaybacks.keys().next().value!);
   }
 
   /** A recording leaving the box as a file: needs recordings:export (and, in the HTTP layer, a fresh re-authentication). */

@@ -23,6 +23,24 @@ export const DEFAULT_ARGON2_PARAMS: Argon2Params = Object.freeze({ memoryCost: 6
 /** OWASP's minimum for argon2id: m=19 MiB, t=2, p=1. Nothing weaker is accepted. */
 export const MIN_ARGON2_PARAMS: Argon2Params = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
 export const DEFAULT_MAX_CONCURRENT_HASHES = 2;
+
+/** Where argon2id runs: in this process (the default), or in a worker process (hash-worker.ts). */
+export interface Argon2Runner {
+  hash(password: string, params: Argon2Params): Promise<string>;
+  /** False for a mismatch and for a malformed hash. */
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export const inProcessArgon2: Argon2Runner = {
+  hash: (password, params) => argon2.hash(password, { type: argon2.argon2id, ...params }),
+  async verify(hash, password) {
+    try {
+      return await argon2.verify(hash, password);
+    } catch {
+      return false;
+    }
+  },
+};
 export const DEFAULT_MAX_QUEUED_HASHES = 64;
 
 /** argon2's own PHC encoding: unpadded standard base64. */
@@ -32,6 +50,7 @@ export class PasswordHasher {
   private readonly params: Argon2Params;
   private readonly maxConcurrent: number;
   private readonly maxQueued: number;
+  private readonly runner: Argon2Runner;
   private running = 0;
   private rejected = 0;
   private readonly queue: Array<() => void> = [];
@@ -42,7 +61,8 @@ export class PasswordHasher {
    */
   private readonly dummyHash: string;
 
-  constructor(options: { params?: Argon2Params; maxConcurrent?: number; maxQueued?: number } = {}) {
+  constructor(options: { params?: Argon2Params; maxConcurrent?: number; maxQueued?: number; runner?: Argon2Runner } = {}) {
+    this.runner = options.runner ?? inProcessArgon2;
     const params = options.params ?? DEFAULT_ARGON2_PARAMS;
     const atLeast = (value: number, floor: number): boolean => Number.isSafeInteger(value) && value >= floor;
     if (!atLeast(params.memoryCost, MIN_ARGON2_PARAMS.memoryCost) || !atLeast(params.timeCost, MIN_ARGON2_PARAMS.timeCost) || !atLeast(params.parallelism, MIN_ARGON2_PARAMS.parallelism)) {
@@ -65,7 +85,7 @@ export class PasswordHasher {
 
   /** An argon2id PHC string of the NFKC-normalised password. Throws AUTH_BUSY when saturated. */
   hash(password: string): Promise<string> {
-    return this.limited(() => argon2.hash(normalizePassword(password), { type: argon2.argon2id, ...this.params }));
+    return this.limited(() => this.runner.hash(normalizePassword(password), this.params));
   }
 
   /**
@@ -75,12 +95,7 @@ export class PasswordHasher {
    */
   async verify(hash: string, password: string): Promise<{ ok: boolean; needsRehash: boolean }> {
     return this.limited(async () => {
-      let ok: boolean;
-      try {
-        ok = await argon2.verify(hash, normalizePassword(password));
-      } catch {
-        ok = false;
-      }
+      const ok = await this.runner.verify(hash, normalizePassword(password));
       return { ok, needsRehash: ok && this.needsRehash(hash) };
     });
   }

@@ -27,12 +27,24 @@ export interface HistorySearch {
   readonly fromMs?: number;
   /** Exclusive upper bound on startedAt, ms UTC. */
   readonly toMs?: number;
+  /** Only this caller (E.164, as stored): answered from the caller index, not by a scan. */
+  readonly callerNumber?: string;
   readonly predicate?: (record: ContactRecord) => boolean;
 }
 
+/**
+ * Every record by call id, and the call ids of every caller: built on first use from the day
+ * documents (which are in memory anyway) and kept current by add, update and purge. Looking a
+ * call up for each range a player asks for, and a search for one caller over 90 days, then
+ * touch only the records concerned instead of all 180,000.
+ */
+interface HistoryIndex {
+  readonly byId: Map<string, ContactRecord>;
+  readonly byCaller: Map<string, Set<string>>;
+}
+
 export class ContactHistory {
-  /** callId -> day, built on the first lookup and kept current by add and purge. */
-  private dayOfCall: Map<string, string> | null = null;
+  private built: HistoryIndex | null = null;
 
   constructor(private readonly documents: HistoryDocuments) {}
 
@@ -44,7 +56,7 @@ export class ContactHistory {
     }
     doc.data.records.push(record);
     await doc.write();
-    this.dayOfCall?.set(record.callId, dayKeyOf(record.startedAt));
+    if (this.built !== null) indexRecord(this.built, record);
   }
 
   /** Changes a record in place; the day is found from startedAt, which never changes. */
@@ -56,6 +68,10 @@ export class ContactHistory {
     const updated: ContactRecord = { ...current, ...patch };
     doc.data.records[index] = updated;
     await doc.write();
+    if (this.built !== null) {
+      unindexRecord(this.built, current);
+      indexRecord(this.built, updated);
+    }
     return updated;
   }
 
@@ -77,16 +93,21 @@ export class ContactHistory {
     // this loop runs over up to 180,000 records per search and must not parse dates.
     const from = query.fromMs === undefined ? undefined : new Date(query.fromMs).toISOString();
     const to = query.toMs === undefined ? undefined : new Date(query.toMs).toISOString();
-    const fromDay = from === undefined ? undefined : dayKeyOf(from);
-    const toDay = to === undefined ? undefined : dayKeyOf(to);
+    const wanted = (record: ContactRecord): boolean =>
+      (from === undefined || record.startedAt >= from) && (to === undefined || record.startedAt < to) && (query.predicate === undefined || query.predicate(record));
     const found: ContactRecord[] = [];
-    for (const day of await this.days()) {
-      if ((fromDay !== undefined && day < fromDay) || (toDay !== undefined && day > toDay)) continue;
-      for (const record of (await this.readDay(day)).records) {
-        if (from !== undefined && record.startedAt < from) continue;
-        if (to !== undefined && record.startedAt >= to) continue;
-        if (query.predicate !== undefined && !query.predicate(record)) continue;
-        found.push(record);
+    if (query.callerNumber !== undefined) {
+      const index = await this.index();
+      for (const callId of index.byCaller.get(query.callerNumber) ?? []) {
+        const record = index.byId.get(callId);
+        if (record !== undefined && wanted(record)) found.push(record);
+      }
+    } else {
+      const fromDay = from === undefined ? undefined : dayKeyOf(from);
+      const toDay = to === undefined ? undefined : dayKeyOf(to);
+      for (const day of await this.days()) {
+        if ((fromDay !== undefined && day < fromDay) || (toDay !== undefined && day > toDay)) continue;
+        for (const record of (await this.readDay(day)).records) if (wanted(record)) found.push(record);
       }
     }
     return found.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
@@ -94,14 +115,7 @@ export class ContactHistory {
 
   /** One call by id; played recordings look their call up on every range request, so this is indexed. */
   async find(callId: string): Promise<ContactRecord | undefined> {
-    if (this.dayOfCall === null) {
-      const index = new Map<string, string>();
-      for (const day of await this.days()) for (const record of (await this.readDay(day)).records) index.set(record.callId, day);
-      this.dayOfCall ??= index;
-    }
-    const day = this.dayOfCall.get(callId);
-    if (day === undefined) return undefined;
-    return (await this.readDay(day)).records.find((record) => record.callId === callId);
+    return (await this.index()).byId.get(callId);
   }
 
   /** Calls without an end: after a crash these are the calls that were in progress. */
@@ -125,7 +139,7 @@ export class ContactHistory {
       if (old.length === 0) continue;
       removed.push(...old);
       if (dryRun) continue;
-      for (const record of old) this.dayOfCall?.delete(record.callId);
+      if (this.built !== null) for (const record of old) unindexRecord(this.built, record);
       if (kept.length === 0) {
         await this.documents.remove(DOCUMENT_PREFIX + day);
         daysRemoved.push(day);
@@ -137,6 +151,16 @@ export class ContactHistory {
     return { records: removed, daysRemoved };
   }
 
+  private async index(): Promise<HistoryIndex> {
+    if (this.built === null) {
+      const index: HistoryIndex = { byId: new Map(), byCaller: new Map() };
+      for (const day of await this.days()) for (const record of (await this.readDay(day)).records) indexRecord(index, record);
+      // Another call may have built it while this one awaited: the first one stays.
+      this.built ??= index;
+    }
+    return this.built;
+  }
+
   private async readDay(day: string): Promise<HistoryDay> {
     return (await this.dayDocument(day)).data;
   }
@@ -144,6 +168,22 @@ export class ContactHistory {
   private dayDocument(day: string): Promise<Low<HistoryDay>> {
     return this.documents.openDocument<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day));
   }
+}
+
+function indexRecord(index: HistoryIndex, record: ContactRecord): void {
+  index.byId.set(record.callId, record);
+  if (record.callerNumber === null) return;
+  let calls = index.byCaller.get(record.callerNumber);
+  if (calls === undefined) index.byCaller.set(record.callerNumber, (calls = new Set()));
+  calls.add(record.callId);
+}
+
+function unindexRecord(index: HistoryIndex, record: ContactRecord): void {
+  index.byId.delete(record.callId);
+  if (record.callerNumber === null) return;
+  const calls = index.byCaller.get(record.callerNumber);
+  calls?.delete(record.callId);
+  if (calls?.size === 0) index.byCaller.delete(record.callerNumber);
 }
 
 function emptyDay(day: string): HistoryDay {

@@ -44,9 +44,21 @@ export function linearToAlaw(sample: number): number {
   return code ^ mask;
 }
 
-/** Decodes A-law bytes into 16-bit little-endian PCM (2 bytes per sample). */
+/** True on x86 and ARM: an Int16Array then holds exactly the bytes of little-endian PCM. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Decodes A-law bytes into 16-bit little-endian PCM (2 bytes per sample). Every range a player
+ * asks for goes through here, so on a little-endian host the samples are stored through an
+ * Int16Array view instead of one writeInt16LE call each (about ten times faster).
+ */
 export function alawToPcm16le(alaw: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(alaw.length * 2);
+  if (LITTLE_ENDIAN_HOST && out.byteOffset % 2 === 0) {
+    const samples = new Int16Array(out.buffer, out.byteOffset, alaw.length);
+    for (let i = 0; i < alaw.length; i += 1) samples[i] = ALAW_TO_LINEAR[alaw[i] as number] as number;
+    return out;
+  }
   for (let i = 0; i < alaw.length; i += 1) out.writeInt16LE(ALAW_TO_LINEAR[alaw[i] as number] as number, i * 2);
   return out;
 }

@@ -283,16 +283,16 @@ export class RecordingReader {
   async readAlaw(startSample: number, endSample: number): Promise<Buffer> {
     this.checkRange(startSample, endSample);
     const out = Buffer.allocUnsafe(endSample - startSample);
+    if (endSample === startSample) return out;
+    const first = this.chunkAt(startSample);
+    const chunks = await this.chunksFromTo(first, this.chunkAt(endSample - 1));
     let position = startSample;
-    let chunkNumber = this.chunkAt(startSample);
-    while (position < endSample) {
-      const entry = this.chunks[chunkNumber] as ChunkIndexEntry;
-      const chunk = await this.chunk(chunkNumber);
+    for (const [i, chunk] of chunks.entries()) {
+      const entry = this.chunks[first + i] as ChunkIndexEntry;
       const from = position - entry.sampleStart;
       const to = Math.min(entry.prefix.sampleCount, endSample - entry.sampleStart);
       chunk.samples.copy(out, position - startSample, from, to);
       position += to - from;
-      chunkNumber += 1;
     }
     return out;
   }
@@ -345,17 +345,39 @@ export class RecordingReader {
   private async chunk(number: number): Promise<OpenedChunk> {
     if (this.cached?.index === number) return this.cached.chunk;
     const entry = this.chunks[number] as ChunkIndexEntry;
-    const record = await readAt(this.handle, entry.offset, entry.prefix.recordBytes);
-    let chunk: OpenedChunk;
+    const chunk = this.openRecord(entry, await readAt(this.handle, entry.offset, entry.prefix.recordBytes));
+    this.cached = { index: number, chunk };
+    return chunk;
+  }
+
+  /**
+   * Chunks first..last with one read when they lie back to back in the file (they always do in
+   * a recording this service wrote): a seek then costs one trip to the disk, not one per second.
+   */
+  private async chunksFromTo(first: number, last: number): Promise<OpenedChunk[]> {
+    const entries = this.chunks.slice(first, last + 1);
+    const contiguous = entries.every((entry, i) => i === 0 || entry.offset === entries[i - 1]!.offset + entries[i - 1]!.prefix.recordBytes);
+    if (entries.length === 1 || !contiguous) {
+      const opened: OpenedChunk[] = [];
+      for (let number = first; number <= last; number += 1) opened.push(await this.chunk(number));
+      return opened;
+    }
+    const start = entries[0]!.offset;
+    const block = await readAt(this.handle, start, entries.at(-1)!.offset + entries.at(-1)!.prefix.recordBytes - start);
+    const opened = entries.map((entry) => this.openRecord(entry, block.subarray(entry.offset - start, entry.offset - start + entry.prefix.recordBytes)));
+    this.cached = { index: last, chunk: opened.at(-1)! };
+    return opened;
+  }
+
+  /** Decrypts and checks one chunk record; a record that does not open is RECORDING_CORRUPT. */
+  private openRecord(entry: ChunkIndexEntry, record: Buffer): OpenedChunk {
     try {
-      chunk = openChunk(record, entry.prefix, this.dataKey, this.headerHash);
+      return openChunk(record, entry.prefix, this.dataKey, this.headerHash);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new AppError('RECORDING_CORRUPT', `recording ${this.recordingId}: ${message}`, {
         details: { recordingId: this.recordingId, chunk: entry.prefix.index },
       });
     }
-    this.cached = { index: number, chunk };
-    return chunk;
   }
 }

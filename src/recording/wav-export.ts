@@ -128,5 +128,6 @@ export async function readWavRange(reader: WavSource, startByte: number, endByte
     const pcm = await reader.readPcm16(plan.sampleStart, plan.sampleEnd);
     parts.push(pcm.subarray(plan.pcmSkip, plan.pcmSkip + plan.pcmBytes));
   }
-  return Buffer.concat(parts);
+  // A seek into the audio is one part: sent as it is, not copied again.
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }

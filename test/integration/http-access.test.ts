@@ -102,10 +102,12 @@ t.test('when 100 wrong passwords are tried against one account, then the login i
   t.same(unknown.json(), wrong.json(), 'unknown user and wrong password: the same answer');
   let firstThrottled = -1;
   for (let attempt = 2; attempt <= 100; attempt++) {
+    const sentAt = Date.now();
     const res = await attacker.post('/api/v1/session', { username: 'yllapitaja', password: `väärä salasana ${attempt}` });
     if (res.status === 429) {
       firstThrottled = attempt;
       t.ok(Number(res.headers['retry-after']) > 0, 'Retry-After tells when to try again');
+      t.ok(Date.now() - sentAt >= 450, 'the throttled answer is held back (tarpit), so a loop of guesses slows to about one a second');
       break;
     }
   }

@@ -53,6 +53,34 @@ t.test('when the trail cannot be written, then append fails with AUDIT_UNAVAILAB
   await t.rejects(audit.append({ action: 'a.three', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' }, 'and stays refused while the disk is gone');
 });
 
+t.test('when an entry is appended as written, then it is in the file at once and committed by the group commit after', async (t) => {
+  const { audit, dir } = await trail(t);
+  await audit.append({ action: 'recording.play', outcome: 'success', actorId: actor, target: { type: 'recording', id: 'r1' } });
+  const record = await audit.append({ action: 'recording.play', outcome: 'success', actorId: actor, target: { type: 'recording', id: 'r1' } }, 'written');
+  const [segment] = (await readdir(join(dir, 'audit'))).filter((n) => n.endsWith('.jsonl'));
+  const lines = (await readFile(join(dir, 'audit', segment!), 'utf8')).trim().split('\n');
+  t.equal(JSON.parse(lines.at(-1)!).hash, record.hash, 'the entry is the last line of the segment when append resolves');
+  const head = async () => JSON.parse(await readFile(join(dir, 'audit', 'head.json'), 'utf8')) as { seq: number };
+  t.match(await audit.verify(), { ok: true, entries: 2 }, 'verify waits for the commit in flight');
+  t.equal((await head()).seq, 2, 'the signed head covers the written entry once the commit is done');
+  const synced = await audit.append({ action: 'call.view', outcome: 'success', actorId: actor });
+  t.equal((await head()).seq, synced.seq, 'a synced append resolves only once the head covers it');
+});
+
+t.test('when the commit after a write fails, then waiting appends are refused and the trail recovers once the disk is back', async (t) => {
+  const { audit, dir } = await trail(t);
+  await audit.append({ action: 'a.one', outcome: 'success', actorId: actor });
+  // The head cannot be replaced while a directory stands where its temp file goes.
+  const { mkdir, rmdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'audit', 'head.json.next'));
+  await t.rejects(audit.append({ action: 'a.two', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' });
+  await t.rejects(audit.append({ action: 'a.three', outcome: 'success', actorId: actor }, 'written'), { code: 'AUDIT_UNAVAILABLE' }, 'written appends are refused too while the fault lasts');
+  await rmdir(join(dir, 'audit', 'head.json.next'));
+  const after = await audit.append({ action: 'a.four', outcome: 'success', actorId: actor });
+  t.equal(after.seq, 3, 'the chain goes on after what reached the disk (a.two was written before its commit failed)');
+  t.match(await audit.verify(), { ok: true, entries: 3 });
+});
+
 t.test('when a process dies mid-write, then the torn line is moved aside and the trail goes on verified', async (t) => {
   const first = await trail(t);
   for (let i = 0; i < 3; i++) await first.audit.append({ action: 'x.y', outcome: 'success', actorId: actor });

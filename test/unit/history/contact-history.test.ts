@@ -90,3 +90,25 @@ t.test('when purging before a cutoff, then older days go whole, the cutoff day i
   t.same((await history.search()).map((r) => r.callId), [boundaryNew.callId, recent.callId]);
   t.same((await readdir(join(dataDir, 'documents', 'history'))).sort(), ['2026-08-28.tdoc', '2026-11-28.tdoc']);
 });
+
+t.test('when searching by caller, then the caller index answers and stays current through add, update and purge', async (t) => {
+  const { history } = await openHistory(t);
+  const first = record('2026-10-01T08:00:00.000Z', { callerNumber: '+358401111111' });
+  const other = record('2026-10-02T08:00:00.000Z', { callerNumber: '+358402222222' });
+  const second = record('2026-11-20T08:00:00.000Z', { callerNumber: '+358401111111' });
+  await history.add(first);
+  await history.add(other);
+  const byCaller = (number: string, fromMs?: number) => history.search({ callerNumber: number, ...(fromMs === undefined ? {} : { fromMs }) });
+  t.same((await byCaller('+358401111111')).map((r) => r.callId), [first.callId], 'built from the documents on first use');
+  await history.add(second);
+  t.same((await byCaller('+358401111111')).map((r) => r.callId), [first.callId, second.callId], 'a new call is found at once, oldest first');
+  t.same((await byCaller('+358401111111', Date.parse('2026-11-01T00:00:00Z'))).map((r) => r.callId), [second.callId], 'the time range still applies');
+  await history.update(second.callId, second.startedAt, { endedAt: '2026-11-20T08:05:00.000Z' });
+  t.equal((await byCaller('+358401111111')).at(-1)?.endedAt, '2026-11-20T08:05:00.000Z', 'an update is what the index returns');
+  t.equal((await history.find(second.callId))?.endedAt, '2026-11-20T08:05:00.000Z', 'and what find returns');
+  await history.purgeBefore(Date.parse('2026-11-01T00:00:00Z'), false);
+  t.same((await byCaller('+358401111111')).map((r) => r.callId), [second.callId], 'purged calls leave the index');
+  t.same(await byCaller('+358402222222'), []);
+  t.equal(await history.find(first.callId), undefined);
+  t.same(await byCaller('+358409999999'), [], 'an unknown caller finds nothing');
+});

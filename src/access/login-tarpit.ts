@@ -1,0 +1,45 @@
+/**
+ * The answer to a throttled sign-in is held back for a while (a tarpit) instead of being sent at
+ * once. A throttled attempt already costs nothing to check, but a client that sends the next one
+ * as soon as it hears "no" can otherwise keep the service busy answering; held answers slow
+ * every such loop to one attempt per hold, so playback and searches stay fast during a flood.
+ *
+ * The hold is never longer than the wait the throttle asks for, and at most `maxHeld` answers
+ * wait at once: past that the answer goes out at once, so held answers cannot use up memory.
+ * Each hold is between half and all of that (at random), so that answers held together are not
+ * all sent at the same moment, and the next attempts do not all arrive together either.
+ */
+import { AppError } from '../errors.js';
+
+export const DEFAULT_MAX_HOLD_MS = 1000;
+export const DEFAULT_MAX_HELD = 1000;
+
+export class LoginTarpit {
+  private held = 0;
+  private readonly maxHoldMs: number;
+  private readonly maxHeld: number;
+
+  constructor(options: { maxHoldMs?: number; maxHeld?: number } = {}) {
+    this.maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+    this.maxHeld = options.maxHeld ?? DEFAULT_MAX_HELD;
+    if (!Number.isSafeInteger(this.maxHoldMs) || this.maxHoldMs < 0) throw new AppError('CONFIG_INVALID', 'the login tarpit hold must be a whole number of ms, 0 or more');
+    if (!Number.isSafeInteger(this.maxHeld) || this.maxHeld < 0) throw new AppError('CONFIG_INVALID', 'the number of held login answers must be a whole number, 0 or more');
+  }
+
+  /** Resolves after 50-100 % of min(retryAfterMs, the longest hold), or at once when too many are held. */
+  async hold(retryAfterMs: number): Promise<void> {
+    const ms = Math.round(Math.min(Math.max(0, retryAfterMs), this.maxHoldMs) * (0.5 + Math.random() / 2));
+    if (ms === 0 || this.held >= this.maxHeld) return;
+    this.held++;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    } finally {
+      this.held--;
+    }
+  }
+
+  /** Answers waiting right now (for health and tests). */
+  holding(): number {
+    return this.held;
+  }
+}
