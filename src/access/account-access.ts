@@ -42,14 +42,19 @@ export class AccountAccess {
   async login(input: { username: string; password: string; totpCode?: string; clientAddress: string }): Promise<LoginResult> {
     const result = await this.deps.authenticator.login(input);
     const known = result.ok ? result.user.id : (result.userId ?? null);
-    await this.deps.audit.append({
-      action: 'auth.login',
-      outcome: result.ok ? 'success' : 'denied',
-      actorId: known,
-      ...(known === null ? { actorName: this.deps.pseudonyms.of('username', input.username.trim().toLowerCase()) } : {}),
-      clientAddress: input.clientAddress,
-      details: result.ok ? { secondFactor: result.session.secondFactor, enrollmentOnly: result.session.totpEnrollmentOnly } : { reason: result.reason },
-    });
+    // A refused attempt lets nothing out: its entry is written before the answer and committed
+    // by the next group commit, so a flood of refused guesses costs no signature each.
+    await this.deps.audit.append(
+      {
+        action: 'auth.login',
+        outcome: result.ok ? 'success' : 'denied',
+        actorId: known,
+        ...(known === null ? { actorName: this.deps.pseudonyms.of('username', input.username.trim().toLowerCase()) } : {}),
+        clientAddress: input.clientAddress,
+        details: result.ok ? { secondFactor: result.session.secondFactor, enrollmentOnly: result.session.totpEnrollmentOnly } : { reason: result.reason },
+      },
+      result.ok ? 'synced' : 'written',
+    );
     if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold(result.retryAfterMs ?? 0);
     return result;
   }

@@ -41,6 +41,8 @@ interface CheckpointLine {
 const SEGMENT = /^audit-(\d{4}-\d{2})\.jsonl$/;
 const HEAD_FILE = 'head.json';
 const ANCHOR_FILE = 'anchor.json';
+/** Entries committed without a head waiting for them get one at most this much later. */
+const HEAD_INTERVAL_MS = 250;
 
 export interface AuditSearch {
   fromMs?: number;
@@ -91,6 +93,11 @@ export class AuditTrail {
   private directoryDirty = false;
   private waiters: SyncWaiter[] = [];
   private syncing: Promise<void> | null = null;
+  /** The last entry the signed head on disk covers. */
+  private headSeq = 0;
+  /** A head is owed for entries committed without one (set by headTimer). */
+  private headDue = false;
+  private headTimer: NodeJS.Timeout | null = null;
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
@@ -110,6 +117,7 @@ export class AuditTrail {
     await ensureDirectory(trail.dir);
     await trail.loadState();
     trail.syncedSeq = trail.lastSeq;
+    trail.headSeq = trail.lastSeq;
     return trail;
   }
 
@@ -127,9 +135,10 @@ export class AuditTrail {
   async append(event: AuditEventInput, durability: AuditDurability = 'synced'): Promise<AuditRecord> {
     while (this.fault !== null) await this.recover();
     const record = this.writeEntry(event);
+    // The waiter goes in before the commit starts: the commit decides by it whether to sign a head.
+    const committed = durability === 'written' ? record : new Promise<AuditRecord>((resolve, reject) => this.waiters.push({ record, resolve, reject }));
     this.requestSync();
-    if (durability === 'written' || this.syncedSeq >= record.seq) return record;
-    return new Promise((resolve, reject) => this.waiters.push({ record, resolve, reject }));
+    return committed;
   }
 
   async search(query: AuditSearch): Promise<{ total: number; records: AuditRecord[] }> {
@@ -185,6 +194,8 @@ export class AuditTrail {
   /** Commits what is written, adds a closing checkpoint and head, and closes the segment. */
   async close(): Promise<void> {
     await this.idle();
+    if (this.headTimer !== null) clearTimeout(this.headTimer);
+    this.headTimer = null;
     if (this.lastSeq > 0 && this.fault === null) {
       const time = new Date(this.options.clock.now()).toISOString();
       const fd = this.segmentFd(monthOf(time));
@@ -227,31 +238,53 @@ export class AuditTrail {
   }
 
   private requestSync(): void {
-    this.syncing ??= this.syncLoop().finally(() => {
+    if (this.syncing !== null) return;
+    this.syncing = this.syncLoop().finally(() => {
       this.syncing = null;
+      // An entry written between the loop's last check and this point still needs its commit.
+      if (this.commitPending()) this.requestSync();
     });
   }
 
-  /** The group commit: fdatasync of everything written so far, then a new signed head. */
+  private commitPending(): boolean {
+    return this.fault === null && this.segment !== null && (this.syncedSeq < this.lastSeq || (this.headDue && this.headSeq < this.syncedSeq));
+  }
+
+  /**
+   * The group commit: fdatasync of everything written so far, then, when an append waits for
+   * it, a new signed head. Entries nobody waits for (the later parts of a playback) get a head
+   * at most HEAD_INTERVAL_MS later, so that a seek does not cost a signature and a file rename.
+   */
   private async syncLoop(): Promise<void> {
-    while (this.fault === null && this.syncedSeq < this.lastSeq && this.segment !== null) {
+    while (this.commitPending() && this.segment !== null) {
       const seq = this.lastSeq;
       const hash = this.lastHash;
       const retired = this.retired.splice(0);
+      const withHead = this.waiters.length > 0 || this.headDue;
       try {
-        for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
+        if (this.syncedSeq < seq) for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
         for (const fd of retired) closeSync(fd);
         if (this.directoryDirty) {
           this.directoryDirty = false;
           await fsyncDirectory(this.dir);
         }
-        await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
+        if (withHead) await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
       } catch (err) {
         this.retired.unshift(...retired);
         this.markFault(err);
         break;
       }
       this.syncedSeq = seq;
+      if (withHead) {
+        this.headSeq = seq;
+        this.headDue = false;
+      } else {
+        this.headTimer ??= setTimeout(() => {
+          this.headTimer = null;
+          this.headDue = true;
+          this.requestSync();
+        }, HEAD_INTERVAL_MS);
+      }
       this.settle((record) => record.seq <= seq, null);
     }
     if (this.fault !== null) this.settle(() => true, unavailable(this.fault));
@@ -295,6 +328,7 @@ export class AuditTrail {
         // The same head write every commit makes: recovered only when commits can work again.
         if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
         this.syncedSeq = this.lastSeq;
+        this.headSeq = this.lastSeq;
         this.fault = null;
       } catch (err) {
         this.closeFiles();

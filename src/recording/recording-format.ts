@@ -56,6 +56,7 @@
  * crashed writer may already have put bytes of chunk n on disk under the derived nonce for n.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { readSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 
@@ -480,6 +481,23 @@ export class BlockReader {
 }
 
 /** Reads exactly `length` bytes at `position` (fewer only at end of file). */
+/**
+ * readAt without the trip through libuv's thread pool, for the few chunks under a player's seek:
+ * from the page cache it costs microseconds where the pool's round trip costs a few hundred
+ * under load. The caller bounds `length`, so that a read the cache cannot answer holds the event
+ * loop for one small disk read at most.
+ */
+export function readAtSync(handle: FileHandle, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const bytesRead = readSync(handle.fd, buffer, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return buffer.subarray(0, got);
+}
+
 export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   let got = 0;

@@ -21,6 +21,7 @@ import {
   parseChunkPrefix,
   parseTrailer,
   readAt,
+  readAtSync,
   samplesToMs,
   sha256,
   toGap,
@@ -83,6 +84,12 @@ interface Inspection {
 
 /** At most this many chunk failures are listed one by one; the rest are counted. */
 const MAX_LISTED_CHUNK_FAILURES = 5;
+/**
+ * Chunks under a range up to this size are read without the thread pool (readAtSync): a player's
+ * seek (64 KiB of WAV is about 40 KiB of chunks). Longer ranges, such as a whole export, go
+ * through the pool so that the event loop never waits for a long read.
+ */
+const SYNC_READ_MAX_BYTES = 256 * 1024;
 
 async function inspect(location: RecordingLocation, keys: RecordingReadKeys, decryptAll: boolean, keepOpen: boolean): Promise<Inspection> {
   const result: Inspection = { problems: [], chunks: [], gaps: [] };
@@ -363,7 +370,8 @@ export class RecordingReader {
       return opened;
     }
     const start = entries[0]!.offset;
-    const block = await readAt(this.handle, start, entries.at(-1)!.offset + entries.at(-1)!.prefix.recordBytes - start);
+    const length = entries.at(-1)!.offset + entries.at(-1)!.prefix.recordBytes - start;
+    const block = length <= SYNC_READ_MAX_BYTES ? readAtSync(this.handle, start, length) : await readAt(this.handle, start, length);
     const opened = entries.map((entry) => this.openRecord(entry, block.subarray(entry.offset - start, entry.offset - start + entry.prefix.recordBytes)));
     this.cached = { index: last, chunk: opened.at(-1)! };
     return opened;
