@@ -157,10 +157,14 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
     searchMs.push(r.totalMs);
   }
 
+  // --- At rest again, in the state the flood starts from (after the searches): the reference
+  // for the flood, so that the comparison is of the flood alone.
+  const restBeforeFlood = await playback('at rest before the flood');
+
   // --- Playback during a 50-parallel login flood, sent from its own process.
   const flood = startChild(process.execPath, [join(REPO_ROOT, 'bench/lib/login-flood.js'), String(port), join(dataDir, 'tls', 'self-signed-cert.pem'), 'esihenkilo', '50']);
   await flood.waitForLine('stdout', (line) => line === 'flooding', 30_000, 'the login flood');
-  await new Promise((r) => setTimeout(r, Number(process.env.FLOOD_SETTLE_MS ?? 300)));
+  await new Promise((r) => setTimeout(r, 300));
   const underFlood = await playback('during the login flood');
   const floodAnswers = flood.waitForLine('stdout', (line) => line.startsWith('answers '), 10_000, 'the flood count');
   flood.child.kill('SIGTERM');
@@ -177,8 +181,9 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
     ['Search by caller over 180,000 records (90 days x 2,000) over HTTPS, audited, p50 / p95', `${f(p(searchMs, 0.5))} / ${f(p(searchMs, 0.95))}`, 'p95 < 50 ms', p(searchMs, 0.95) < 50],
     ['The same query in the contact history (in process), p50 / p95 / mean', `${f(p(engineMs, 0.5))} / ${f(p(engineMs, 0.95))} / ${f(mean(engineMs))}`, `<= 3x sqlite3 (${f(3 * p(sqliteMs, 0.5))})`, mean(engineMs) <= 3 * p(sqliteMs, 0.5)],
     ['Peer: sqlite3, indexed table, same query (mean of 1,000 in one session, median of 7)', f(p(sqliteMs, 0.5)), 'reference', null],
-    ['Login (argon2id m=64 MiB t=3 p=1, in the worker at nice 10), p50', f(p(loginMs, 0.5)), 'reference', null],
-    ['Playback TTFB during a 50-parallel login flood, p95', f(p(underFlood, 0.95)), `<= 2x at rest (${f(2 * p(tallenninTtfb, 0.95))})`, p(underFlood, 0.95) <= 2 * p(tallenninTtfb, 0.95)],
+    ['Login (argon2id m=64 MiB t=3 p=1, in the idle-scheduled worker), p50', f(p(loginMs, 0.5)), 'reference', null],
+    ['Playback TTFB at rest just before the flood, p50 / p95', `${f(p(restBeforeFlood, 0.5))} / ${f(p(restBeforeFlood, 0.95))}`, 'reference', null],
+    ['Playback TTFB during a 50-parallel login flood, p50 / p95', `${f(p(underFlood, 0.5))} / ${f(p(underFlood, 0.95))}`, `p95 <= 2x at rest just before (${f(2 * p(restBeforeFlood, 0.95))})`, p(underFlood, 0.95) <= 2 * p(restBeforeFlood, 0.95)],
   ];
   const table = ['| measurement | value | target | result |', '|---|---|---|---|', ...rows.map(([a, b, c, d]) => `| ${a} | ${b} | ${c} | ${d === null ? '' : d ? 'PASS' : 'FAIL'} |`)].join('\n');
   console.log(table);
@@ -212,11 +217,13 @@ ${table}
   same query on an indexed table of the same rows; its time per query is the difference between
   a session running it 1,001 times and one running it once.
 - **Login.** Wall time of POST /api/v1/session with the production argon2id parameters; hashing
-  runs in the worker process at nice 10.
+  runs in the worker process under SCHED_IDLE.
 - **Login flood.** 50 clients in a separate process (\`bench/lib/login-flood.js\`, as an attacker
   on another machine) send wrong passwords without pause while the playback series runs
-  again. The first attempts are hashed (one at a time per account, in the low-priority worker);
-  the throttle answers the rest without hashing, each answer held back for up to a second.
+  again. The first attempts are hashed (one at a time per account, in the idle-scheduled
+  worker); the throttle answers the rest without hashing, each answer held back for up to three
+  seconds. The reference is a series at rest run just before the flood, in the same state (after
+  the searches), so that the comparison is of the flood alone.
 `);
   if (!args.includes('--keep')) removeTempDirs();
 }

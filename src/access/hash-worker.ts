@@ -1,13 +1,16 @@
 /**
- * argon2id in a separate process at a lower CPU priority (hash-worker-process.ts). A hash keeps
- * every core busy for a tenth of a second or more; in the service's own process it would compete
- * on equal terms with the event loop that takes in audio, serves playback and answers searches.
- * In the worker the kernel gives those the CPU first, and a login flood only slows sign-ins.
+ * argon2id in a separate process at the lowest CPU priority (hash-worker-process.ts). A hash
+ * keeps a core busy for a fifth of a second; in the service's own process it would compete on
+ * equal terms with the event loop that takes in audio, serves playback and answers searches.
+ * The worker is started under SCHED_IDLE (util-linux `chrt --idle`), so it runs only on CPU time
+ * nothing else wants, and it lowers its niceness too (for when SCHED_IDLE is refused). A login
+ * flood then slows sign-ins, not the recorder.
  *
  * Requests are matched to answers by id. If the worker dies, the requests it held fail with
  * AUTH_BUSY (the client may try again) and a new worker is started for the next one.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
@@ -23,8 +26,10 @@ export type HashResponse =
   | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: string | boolean }
   | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string };
 
-/** Niceness of the worker: below the service, above idle-only work. */
+/** Niceness of the worker, for when it cannot run under SCHED_IDLE. */
 export const DEFAULT_HASH_WORKER_NICENESS = 10;
+/** util-linux's chrt, part of every Debian system. */
+const CHRT = '/usr/bin/chrt';
 
 // The worker file sits next to this one: .js when built, .ts when the tests run the sources.
 const WORKER_ENTRY = fileURLToPath(new URL(`./hash-worker-process${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -40,10 +45,25 @@ export class HashWorker implements Argon2Runner {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private closed = false;
-  /** What the last worker reported about its priority ('lowered', or why not). */
+  /** How the last worker runs: 'idle' (SCHED_IDLE), 'lowered' (niceness only), or why neither. */
   priority = 'unknown';
+  private idleScheduling: boolean;
 
-  constructor(private readonly options: { readonly logger: Logger; readonly niceness?: number }) {}
+  private readonly chrt: string;
+
+  constructor(
+    private readonly options: {
+      readonly logger: Logger;
+      readonly niceness?: number;
+      /** false: niceness only. */
+      readonly idleScheduling?: boolean;
+      /** The chrt program (tests give one that fails, to check the fallback). */
+      readonly chrt?: string;
+    },
+  ) {
+    this.chrt = options.chrt ?? CHRT;
+    this.idleScheduling = options.idleScheduling !== false && existsSync(this.chrt);
+  }
 
   async hash(password: string, params: Argon2Params): Promise<string> {
     return (await this.request((id) => ({ op: 'hash', id, password, params }))) as string;
@@ -80,28 +100,49 @@ export class HashWorker implements Argon2Runner {
   }
 
   private start(): Promise<void> {
-    this.ready ??= new Promise<void>((resolve, reject) => {
-      const child = fork(WORKER_ENTRY, [String(this.options.niceness ?? DEFAULT_HASH_WORKER_NICENESS)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.ready ??= this.launch(this.idleScheduling)
+      .catch((err: unknown) => {
+        if (!this.idleScheduling || this.closed) throw err;
+        // chrt refused (a sandbox without sched_setscheduler): the niceness alone must do.
+        this.idleScheduling = false;
+        this.options.logger.warn('password hashing cannot run under SCHED_IDLE; it runs at lowered niceness');
+        return this.launch(false);
+      })
+      .catch((err: unknown) => {
+        this.ready = null;
+        throw err;
+      });
+    return this.ready;
+  }
+
+  private launch(idle: boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const node = [...process.execArgv, WORKER_ENTRY, String(this.options.niceness ?? DEFAULT_HASH_WORKER_NICENESS)];
+      const child = idle ? spawn(this.chrt, ['--idle', '0', process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      let started = false;
       this.child = child;
       child.on('message', (message: HashResponse) => {
         if (message.type === 'ready') {
-          this.priority = message.priority;
-          if (message.priority !== 'lowered') this.options.logger.warn('password hashing runs at normal priority', { reason: message.priority });
+          started = true;
+          this.priority = idle ? 'idle' : message.priority;
+          if (this.priority !== 'idle' && this.priority !== 'lowered') this.options.logger.warn('password hashing runs at normal priority', { reason: message.priority });
           resolve();
         } else if (message.ok) this.settle(message.id, null, message.value);
         else this.settle(message.id, new AppError('AUTH_BUSY', 'the password check failed: try again', { details: { error: message.error } }));
       });
       child.once('error', (err) => reject(new AppError('AUTH_BUSY', 'the password-hashing worker could not be started', { cause: err })));
       child.once('exit', (code, signal) => {
-        this.child = null;
+        if (this.child === child) this.child = null;
+        if (!started) {
+          reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal } }));
+          return;
+        }
         this.ready = null;
-        reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready'));
         if (this.closed && this.waiting.size === 0) return;
         this.options.logger.error('password-hashing worker stopped: its checks are refused, the next one starts a new worker', { code, signal });
         for (const id of [...this.waiting.keys()]) this.settle(id, new AppError('AUTH_BUSY', 'the password check was interrupted: try again'));
       });
     });
-    return this.ready;
   }
 
   private settle(id: number, err: Error | null, value?: string | boolean): void {

@@ -11,7 +11,7 @@
  */
 import { AppError } from '../errors.js';
 
-export const DEFAULT_MAX_HOLD_MS = 1000;
+export const DEFAULT_MAX_HOLD_MS = 3000;
 export const DEFAULT_MAX_HELD = 1000;
 
 export class LoginTarpit {

@@ -4,17 +4,20 @@ import { HashWorker } from '../../../src/access/hash-worker.js';
 import { PasswordHasher, MIN_ARGON2_PARAMS } from '../../../src/access/password-hasher.js';
 import { silentLogger } from '../../../src/log.js';
 
-/** Nice values of every thread of a process (field 19 of /proc/<pid>/task/<tid>/stat). */
-async function threadNiceness(pid: number): Promise<number[]> {
-  const values: number[] = [];
+/** Scheduling of every thread of a process: [niceness, policy] from /proc/<pid>/task/<tid>/stat. */
+async function threadScheduling(pid: number): Promise<Array<{ nice: number; policy: number }>> {
+  const threads: Array<{ nice: number; policy: number }> = [];
   for (const tid of await readdir(`/proc/${pid}/task`)) {
     const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    values.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    threads.push({ nice: Number(fields[16]), policy: Number(fields[38]) });
   }
-  return values;
+  return threads;
 }
 
-t.test('when passwords are hashed in the worker, then they verify, and the hashing threads run at a lower priority', async (t) => {
+const SCHED_IDLE = 5;
+
+t.test('when passwords are hashed in the worker, then they verify, and every thread of the worker runs under SCHED_IDLE', async (t) => {
   const worker = new HashWorker({ logger: silentLogger, niceness: 10 });
   t.teardown(() => worker.close());
   const hasher = new PasswordHasher({ params: MIN_ARGON2_PARAMS, runner: worker });
@@ -23,10 +26,20 @@ t.test('when passwords are hashed in the worker, then they verify, and the hashi
   t.same(await hasher.verify(hash, 'kuusi kettua juoksee metsässä'), { ok: true, needsRehash: false });
   t.same(await hasher.verify(hash, 'seitsemän kettua juoksee metsässä'), { ok: false, needsRehash: false });
   t.same(await hasher.verify('not a hash at all', 'kuusi kettua juoksee metsässä'), { ok: false, needsRehash: false }, 'a malformed hash is a mismatch');
-  t.equal(worker.priority, 'lowered');
-  const niceness = await threadNiceness(worker.pid!);
-  t.ok(niceness.filter((value) => value === 10).length >= 2, `the main thread and the pool threads that hash run at nice 10 (${niceness.join(',')})`);
+  t.equal(worker.priority, 'idle');
+  const threads = await threadScheduling(worker.pid!);
+  t.ok(threads.every((thread) => thread.policy === SCHED_IDLE && thread.nice === 10), `all ${threads.length} threads idle-scheduled at nice 10: ${JSON.stringify(threads)}`);
   t.notOk(process.pid === worker.pid, 'in its own process');
+});
+
+t.test('when SCHED_IDLE cannot be had, then the worker runs at lowered niceness instead', async (t) => {
+  const worker = new HashWorker({ logger: silentLogger, niceness: 10, chrt: '/bin/false' });
+  t.teardown(() => worker.close());
+  const hash = await worker.hash('kuusi kettua juoksee metsässä', MIN_ARGON2_PARAMS);
+  t.ok(await worker.verify(hash, 'kuusi kettua juoksee metsässä'));
+  t.equal(worker.priority, 'lowered');
+  const threads = await threadScheduling(worker.pid!);
+  t.ok(threads.every((thread) => thread.nice === 10 && thread.policy === 0), `all ${threads.length} threads at nice 10 under the normal policy`);
 });
 
 t.test('when the worker dies during a check, then that check fails with AUTH_BUSY and the next one gets a new worker', async (t) => {
