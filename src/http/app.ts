@@ -70,12 +70,14 @@ export function createApp(deps: AppDependencies): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  // Each resource's router under its own prefix, so a request passes only the routes of its
+  // resource; the calls first, since a player sends a range request every few seconds.
+  api.use('/calls', callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use(sessionRoutes(deps.accounts));
-  api.use(userRoutes(deps.accounts));
-  api.use(callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
-  api.use(auditRoutes(deps.audit));
-  api.use(settingsRoutes(deps.settings));
-  api.use(healthRoutes(deps.health));
+  api.use('/users', userRoutes(deps.accounts));
+  api.use('/audit', auditRoutes(deps.audit));
+  api.use('/settings', settingsRoutes(deps.settings));
+  api.use('/health', healthRoutes(deps.health));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
 

@@ -341,14 +341,18 @@ export interface OpenedChunk {
 }
 
 /** Decrypts a whole chunk record; throws FormatError('CHUNK_AUTH_FAILED') if it does not authenticate. */
-export function openChunk(record: Buffer, prefix: ChunkPrefix, dataKey: Buffer, headerHash: Buffer): OpenedChunk {
+/** `dataKey` may be a KeyObject made once per reader: then each chunk skips importing the key. */
+export function openChunk(record: Buffer, prefix: ChunkPrefix, dataKey: Buffer | KeyObject, headerHash: Buffer): OpenedChunk {
   if (record.length !== prefix.recordBytes) throw new FormatError('TRUNCATED', `chunk ${prefix.index} cut short`);
   const decipher = createDecipheriv('aes-256-gcm', dataKey, prefix.nonce);
   decipher.setAAD(Buffer.concat([headerHash, record.subarray(0, CHUNK_PREFIX_BYTES)]));
   decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
   let plaintext: Buffer;
   try {
-    plaintext = Buffer.concat([decipher.update(record.subarray(CHUNK_PREFIX_BYTES, record.length - TAG_BYTES)), decipher.final()]);
+    const body = decipher.update(record.subarray(CHUNK_PREFIX_BYTES, record.length - TAG_BYTES));
+    const tail = decipher.final();
+    // GCM hands out everything in update(): the copy of a concat is only needed if it ever does not.
+    plaintext = tail.length === 0 ? body : Buffer.concat([body, tail]);
   } catch {
     throw new FormatError('CHUNK_AUTH_FAILED', `chunk ${prefix.index} failed authentication (tampered, reordered or from another recording)`);
   }

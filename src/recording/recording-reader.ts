@@ -7,8 +7,7 @@
  * it is decrypted. verify() additionally decrypts every chunk.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import type { KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { AppError, errnoCode } from '../errors.js';
 import { alawToPcm16le } from './alaw.js';
 import {
@@ -235,6 +234,8 @@ export class RecordingReader {
   readonly sealedAtMs: number;
   readonly chunkCount: number;
   private cached: { index: number; chunk: OpenedChunk } | undefined;
+  /** The data key imported once, not once per chunk opened. */
+  private readonly chunkKey: KeyObject;
   private gapList: Gap[] | undefined;
   private closed = false;
 
@@ -243,7 +244,7 @@ export class RecordingReader {
     header: RecordingHeader,
     trailer: ParsedTrailer,
     private readonly chunks: ChunkIndexEntry[],
-    private readonly dataKey: Buffer,
+    dataKey: Buffer,
     private readonly headerHash: Buffer,
   ) {
     this.recordingId = header.recordingId;
@@ -256,6 +257,7 @@ export class RecordingReader {
     this.outcome = trailer.outcome;
     this.sealedAtMs = trailer.sealedAtMs;
     this.chunkCount = trailer.chunkCount;
+    this.chunkKey = createSecretKey(dataKey);
   }
 
   /**
@@ -380,7 +382,7 @@ export class RecordingReader {
   /** Decrypts and checks one chunk record; a record that does not open is RECORDING_CORRUPT. */
   private openRecord(entry: ChunkIndexEntry, record: Buffer): OpenedChunk {
     try {
-      return openChunk(record, entry.prefix, this.dataKey, this.headerHash);
+      return openChunk(record, entry.prefix, this.chunkKey, this.headerHash);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new AppError('RECORDING_CORRUPT', `recording ${this.recordingId}: ${message}`, {

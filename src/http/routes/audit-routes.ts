@@ -9,11 +9,11 @@ import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
 export function auditRoutes(audit: AuditTrail): Router {
   const router = Router();
-  router.use('/audit', requireSession(), (_req, res, next) => {
+  router.use(requireSession(), (_req, res, next) => {
     next(can(actorOf(res).roles, 'audit:read') ? undefined : new AppError('FORBIDDEN', 'this account may not read the audit trail'));
   });
 
-  router.get('/audit', async (req, res) => {
+  router.get('/', async (req, res) => {
     const query = validate(auditSearchQuery, req.query);
     const actor = actorOf(res);
     await audit.append({ action: 'audit.search', outcome: 'success', actorId: actor.id, clientAddress: clientAddress(req), details: { action: query.action ?? null, page: query.page } });
@@ -30,7 +30,7 @@ export function auditRoutes(audit: AuditTrail): Router {
     res.json({ total: result.total, page: query.page, pageSize: query.pageSize, items: result.records });
   });
 
-  router.get('/audit/verification', async (req, res) => {
+  router.get('/verification', async (req, res) => {
     const actor = actorOf(res);
     await audit.append({ action: 'audit.verify', outcome: 'success', actorId: actor.id, clientAddress: clientAddress(req) });
     res.json({ verification: await audit.verify() });

@@ -17,9 +17,9 @@ const MAX_RANGE_BYTES = 4 * 1024 * 1024;
 
 export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: Response) => boolean): Router {
   const router = Router();
-  router.use('/calls', requireSession());
+  router.use(requireSession());
 
-  router.get('/calls', async (req, res) => {
+  router.get('/', async (req, res) => {
     const query = validate(callSearchQuery, req.query);
     const page = await calls.search(
       actorOf(res),
@@ -39,24 +39,24 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
     res.json(page);
   });
 
-  router.get('/calls/:id', async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const id = validate(idParam, req.params.id);
     res.json({ call: await calls.view(actorOf(res), id, clientAddress(req)) });
   });
 
-  router.get('/calls/:id/recording', async (req, res) => {
+  router.get('/:id/recording', async (req, res) => {
     const id = validate(idParam, req.params.id);
     res.json({ recording: await calls.recordingView(actorOf(res), id, clientAddress(req)) });
   });
 
-  router.get('/calls/:id/audio', async (req, res) => {
+  router.get('/:id/audio', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const viewer = actorOf(res);
     const { record, reader } = await calls.openRecording(viewer, id, clientAddress(req));
     await sendWav(req, res, reader, async (part) => calls.auditPlayback(viewer, record, part, clientAddress(req)));
   });
 
-  router.get('/calls/:id/export.wav', async (req, res) => {
+  router.get('/:id/export.wav', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const { purpose } = validate(exportQuery, req.query);
     if (!isRecentlyReauthenticated(res)) throw new AppError('REAUTH_REQUIRED', 'confirm your password before an export');

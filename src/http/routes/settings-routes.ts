@@ -5,11 +5,11 @@ import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
 export function settingsRoutes(settings: SettingsAccess): Router {
   const router = Router();
-  router.use('/settings', requireSession());
-  router.get('/settings', async (req, res) => {
+  router.use(requireSession());
+  router.get('/', async (req, res) => {
     res.json({ settings: await settings.view(actorOf(res), clientAddress(req)) });
   });
-  router.put('/settings', async (req, res) => {
+  router.put('/', async (req, res) => {
     res.json({ settings: await settings.replace(actorOf(res), req.body, clientAddress(req)) });
   });
   return router;

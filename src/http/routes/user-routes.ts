@@ -7,18 +7,18 @@ import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
 export function userRoutes(accounts: AccountAccess): Router {
   const router = Router();
-  router.use('/users', requireSession());
+  router.use(requireSession());
 
-  router.get('/users', (_req, res) => {
+  router.get('/', (_req, res) => {
     res.json({ users: accounts.listUsers(actorOf(res)) });
   });
 
-  router.post('/users', async (req, res) => {
+  router.post('/', async (req, res) => {
     const body = validate(userCreateBody, req.body);
     res.status(201).json({ user: await accounts.createUser(actorOf(res), body, clientAddress(req)) });
   });
 
-  router.patch('/users/:id', async (req, res) => {
+  router.patch('/:id', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const body = validate(userUpdateBody, req.body);
     res.json({ user: await accounts.updateUser(actorOf(res), id, body, clientAddress(req)) });

@@ -39,3 +39,17 @@ void t.test('when buffers are converted, then PCM is little-endian 16-bit of the
   t.same(Array.from(alawToLinear(alaw)), [8, -8, 32256, -32256]);
   t.same(linearToAlawBuffer([8, -8, 32256, -32256]), alaw);
 });
+
+void t.test('when any bytes are decoded, aligned or not, odd length or even, then every sample is the table value', async (t) => {
+  // Every ordered pair of A-law bytes: each byte at an even and at an odd position.
+  const all = Buffer.alloc(65536 * 2);
+  for (let pair = 0; pair < 65536; pair += 1) all.writeUInt16BE(pair, pair * 2);
+  const expected = (bytes: Uint8Array): number[] => Array.from(bytes, (byte) => ALAW_TO_LINEAR[byte] as number);
+  const decoded = (pcm: Buffer): number[] => Array.from({ length: pcm.length / 2 }, (_, i) => pcm.readInt16LE(i * 2));
+  t.same(decoded(alawToPcm16le(all)), expected(all), 'all 65,536 pairs');
+  const odd = all.subarray(1, 1 + 4001);
+  t.same(decoded(alawToPcm16le(odd)), expected(odd), 'an odd length at an odd offset');
+  const evenStartOddLength = all.subarray(2, 2 + 4001);
+  t.same(decoded(alawToPcm16le(evenStartOddLength)), expected(evenStartOddLength), 'an odd length at an even offset');
+  t.equal(alawToPcm16le(Buffer.alloc(0)).length, 0);
+});
