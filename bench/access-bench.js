@@ -206,7 +206,7 @@ ${table}
   client from the request to the first body byte. Each request checks the session, reads the
   user, finds the call (index by id), reads the chunks under the range in one read, decrypts
   them, and writes its audit entry before the bytes go out; the entry is committed by the group
-  commit right after (docs/audit-trail.md, "Durability"). nginx serves the exported WAV from a
+  commit within 10 ms (docs/audit-trail.md, "Durability"). nginx serves the exported WAV from a
   plain file over TLS with the same certificate.
 - **Opening a playback.** The first range of each of ${OPENINGS} one-minute recordings: the
   reader is opened (the seal checked over the whole file) and the audit entry is committed

@@ -43,6 +43,8 @@ const HEAD_FILE = 'head.json';
 const ANCHOR_FILE = 'anchor.json';
 /** Entries committed without a head waiting for them get one at most this much later. */
 const HEAD_INTERVAL_MS = 250;
+/** Entries written without anyone waiting are committed at most this much later. */
+const WRITTEN_COMMIT_DELAY_MS = 10;
 
 export interface AuditSearch {
   fromMs?: number;
@@ -70,8 +72,9 @@ export interface AuditTrailOptions {
  * How far an append must get before it resolves. `synced`: its entry is fdatasync'd and covered
  * by the signed head (the default, and what every access decision waits for). `written`: its
  * entry is in the segment file (ordered in the chain, in the page cache) and is fdatasync'd by
- * the group commit that follows within milliseconds; only the parts of a playback whose opening
- * entry was already `synced` use it (docs/audit-trail.md, "Durability").
+ * a group commit at most 10 ms later. Only what lets nothing new out uses it: the later parts
+ * of a playback whose opening entry was `synced`, and refused sign-ins (docs/audit-trail.md,
+ * "Durability").
  */
 export type AuditDurability = 'synced' | 'written';
 
@@ -98,6 +101,7 @@ export class AuditTrail {
   /** A head is owed for entries committed without one (set by headTimer). */
   private headDue = false;
   private headTimer: NodeJS.Timeout | null = null;
+  private commitTimer: NodeJS.Timeout | null = null;
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
@@ -207,6 +211,11 @@ export class AuditTrail {
   }
 
   private async idle(): Promise<void> {
+    if (this.commitTimer !== null) {
+      clearTimeout(this.commitTimer);
+      this.commitTimer = null;
+      if (this.commitPending()) this.startSync();
+    }
     while (this.syncing !== null || this.recovering !== null) await (this.syncing ?? this.recovering)?.catch(() => undefined);
   }
 
@@ -238,6 +247,20 @@ export class AuditTrail {
   }
 
   private requestSync(): void {
+    if (this.syncing !== null) return;
+    if (this.waiters.length === 0 && !this.headDue) {
+      // Only entries nobody waits for: one commit for all that arrive within the delay, rather
+      // than an fdatasync (and a journal commit) for every range a player fetches.
+      this.commitTimer ??= setTimeout(() => {
+        this.commitTimer = null;
+        if (this.commitPending()) this.startSync();
+      }, WRITTEN_COMMIT_DELAY_MS);
+      return;
+    }
+    this.startSync();
+  }
+
+  private startSync(): void {
     if (this.syncing !== null) return;
     this.syncing = this.syncLoop().finally(() => {
       this.syncing = null;

@@ -58,8 +58,8 @@ export interface RecordingView {
 const DEFAULT_SEARCH_DAYS = 93;
 /**
  * A playback stays open this long after its last committed entry: the parts a player fetches
- * within it (seeks, the next range) are written before they are sent and committed by the group
- * commit right after, instead of each waiting for its own fdatasync.
+ * within it (seeks, the next range) are written before they are sent and committed by a group
+ * commit within milliseconds, instead of each waiting for its own fdatasync.
  */
 export const PLAYBACK_COMMIT_INTERVAL_MS = 5 * 60_000;
 /** Open playbacks remembered at most (least recently committed forgotten first). */

@@ -292,16 +292,10 @@ export class RecordingReader {
   async readAlaw(startSample: number, endSample: number): Promise<Buffer> {
     this.checkRange(startSample, endSample);
     const out = Buffer.allocUnsafe(endSample - startSample);
-    if (endSample === startSample) return out;
-    const first = this.chunkAt(startSample);
-    const chunks = await this.chunksFromTo(first, this.chunkAt(endSample - 1));
-    let position = startSample;
-    for (const [i, chunk] of chunks.entries()) {
-      const entry = this.chunks[first + i] as ChunkIndexEntry;
-      const from = position - entry.sampleStart;
-      const to = Math.min(entry.prefix.sampleCount, endSample - entry.sampleStart);
-      chunk.samples.copy(out, position - startSample, from, to);
-      position += to - from;
+    let position = 0;
+    for (const part of await this.alawParts(startSample, endSample)) {
+      part.copy(out, position);
+      position += part.length;
     }
     return out;
   }
@@ -309,6 +303,28 @@ export class RecordingReader {
   /** 16-bit little-endian PCM of samples [startSample, endSample) (2 bytes per sample). */
   async readPcm16(startSample: number, endSample: number): Promise<Buffer> {
     return alawToPcm16le(await this.readAlaw(startSample, endSample));
+  }
+
+  /**
+   * The A-law bytes of samples [startSample, endSample) one chunk's worth at a time: the chunks'
+   * bytes are read at once, each chunk is decrypted (and authenticated) only when the iteration
+   * reaches it. A player's first bytes can so leave after one chunk instead of all of them.
+   */
+  async alawParts(startSample: number, endSample: number): Promise<Iterable<Buffer>> {
+    this.checkRange(startSample, endSample);
+    if (endSample === startSample) return [];
+    const first = this.chunkAt(startSample);
+    const chunks = await this.chunksFromTo(first, this.chunkAt(endSample - 1));
+    const entries = this.chunks;
+    return (function* parts(): Generator<Buffer> {
+      let position = startSample;
+      for (const [i, open] of chunks.entries()) {
+        const entry = entries[first + i] as ChunkIndexEntry;
+        const to = Math.min(entry.prefix.sampleCount, endSample - entry.sampleStart);
+        yield open().samples.subarray(position - entry.sampleStart, to);
+        position = entry.sampleStart + to;
+      }
+    })();
   }
 
   /** Lost stretches (silence filled), in order. Decrypts every chunk once, then cached. */
@@ -360,23 +376,25 @@ export class RecordingReader {
   }
 
   /**
-   * Chunks first..last with one read when they lie back to back in the file (they always do in
-   * a recording this service wrote): a seek then costs one trip to the disk, not one per second.
+   * Chunks first..last, each as a function that decrypts it when called. They are read with one
+   * read when they lie back to back in the file (they always do in a recording this service
+   * wrote): a seek then costs one trip to the disk, not one per second of audio.
    */
-  private async chunksFromTo(first: number, last: number): Promise<OpenedChunk[]> {
+  private async chunksFromTo(first: number, last: number): Promise<Array<() => OpenedChunk>> {
     const entries = this.chunks.slice(first, last + 1);
     const contiguous = entries.every((entry, i) => i === 0 || entry.offset === entries[i - 1]!.offset + entries[i - 1]!.prefix.recordBytes);
     if (entries.length === 1 || !contiguous) {
-      const opened: OpenedChunk[] = [];
-      for (let number = first; number <= last; number += 1) opened.push(await this.chunk(number));
+      const opened: Array<() => OpenedChunk> = [];
+      for (let number = first; number <= last; number += 1) {
+        const chunk = await this.chunk(number);
+        opened.push(() => chunk);
+      }
       return opened;
     }
     const start = entries[0]!.offset;
     const length = entries.at(-1)!.offset + entries.at(-1)!.prefix.recordBytes - start;
     const block = length <= SYNC_READ_MAX_BYTES ? readAtSync(this.handle, start, length) : await readAt(this.handle, start, length);
-    const opened = entries.map((entry) => this.openRecord(entry, block.subarray(entry.offset - start, entry.offset - start + entry.prefix.recordBytes)));
-    this.cached = { index: last, chunk: opened.at(-1)! };
-    return opened;
+    return entries.map((entry) => () => this.openRecord(entry, block.subarray(entry.offset - start, entry.offset - start + entry.prefix.recordBytes)));
   }
 
   /** Decrypts and checks one chunk record; a record that does not open is RECORDING_CORRUPT. */

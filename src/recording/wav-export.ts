@@ -13,7 +13,7 @@
 import wav from 'node-wav';
 import { AppError } from '../errors.js';
 import { DurableFileWriter } from '../storage/durable-file.js';
-import { ALAW_TO_LINEAR } from './alaw.js';
+import { ALAW_TO_LINEAR, alawToPcm16le } from './alaw.js';
 import { SAMPLE_RATE_HZ, SAMPLES_PER_CHUNK } from './recording-format.js';
 import type { RecordingReader } from './recording-reader.js';
 
@@ -23,7 +23,7 @@ export const WAV_BYTES_PER_SAMPLE = 2;
 const EXPORT_BLOCK_SAMPLES = 10 * SAMPLES_PER_CHUNK;
 
 /** The part of a recording that reads need (RecordingReader satisfies it). */
-export type WavSource = Pick<RecordingReader, 'sampleCount' | 'readAlaw' | 'readPcm16' | 'recordingId'>;
+export type WavSource = Pick<RecordingReader, 'sampleCount' | 'readAlaw' | 'alawParts' | 'recordingId'>;
 
 /** Total size of the WAV of `sampleCount` samples. */
 export function wavByteLength(sampleCount: number): number {
@@ -121,13 +121,30 @@ export function planWavByteRange(startByte: number, endByte: number, sampleCount
 
 /** Bytes [startByte, endByte] (inclusive, as in HTTP Range) of the recording's WAV export. */
 export async function readWavRange(reader: WavSource, startByte: number, endByte: number): Promise<Buffer> {
-  const plan = planWavByteRange(startByte, endByte, reader.sampleCount);
-  const parts: Buffer[] = [];
-  if (plan.headerTo > plan.headerFrom) parts.push(wavHeader(reader.sampleCount).subarray(plan.headerFrom, plan.headerTo));
-  if (plan.pcmBytes > 0) {
-    const pcm = await reader.readPcm16(plan.sampleStart, plan.sampleEnd);
-    parts.push(pcm.subarray(plan.pcmSkip, plan.pcmSkip + plan.pcmBytes));
-  }
-  // A seek into the audio is one part: sent as it is, not copied again.
+  const parts = [...(await wavRangeParts(reader, startByte, endByte))];
+  // A seek into the audio of one chunk is one part: sent as it is, not copied again.
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * The same bytes as readWavRange, in parts of at most one chunk of audio, each decrypted and
+ * decoded only when the iteration reaches it: the first part can be sent while the rest waits.
+ */
+export async function wavRangeParts(reader: WavSource, startByte: number, endByte: number): Promise<Iterable<Buffer>> {
+  const plan = planWavByteRange(startByte, endByte, reader.sampleCount);
+  const header = plan.headerTo > plan.headerFrom ? wavHeader(reader.sampleCount).subarray(plan.headerFrom, plan.headerTo) : undefined;
+  const alaw = plan.pcmBytes > 0 ? await reader.alawParts(plan.sampleStart, plan.sampleEnd) : [];
+  return (function* parts(): Generator<Buffer> {
+    if (header !== undefined) yield header;
+    let skip = plan.pcmSkip;
+    let remaining = plan.pcmBytes;
+    for (const samples of alaw) {
+      if (remaining === 0) break;
+      const pcm = alawToPcm16le(samples);
+      const part = pcm.subarray(skip, Math.min(pcm.length, skip + remaining));
+      skip = 0;
+      remaining -= part.length;
+      yield part;
+    }
+  })();
 }

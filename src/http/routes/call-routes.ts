@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../../errors.js';
 import type { CallAccess } from '../../access/call-access.js';
-import { planWavByteRange, readWavRange, wavByteLength, WAV_HEADER_BYTES, WAV_BYTES_PER_SAMPLE } from '../../recording/wav-export.js';
+import { planWavByteRange, readWavRange, wavByteLength, wavRangeParts, WAV_HEADER_BYTES, WAV_BYTES_PER_SAMPLE } from '../../recording/wav-export.js';
 import type { RecordingReader } from '../../recording/recording-reader.js';
 import { callSearchQuery, exportQuery, idParam } from '../api-schemas.js';
 import { validate } from '../validate.js';
@@ -94,9 +94,11 @@ async function sendWav(req: Request, res: Response, reader: RecordingReader, aud
     res.setHeader('Content-Range', `bytes ${start}-${end}/${total}`);
   }
   if (partial || total <= MAX_RANGE_BYTES) {
-    const body = await readWavRange(reader, start, end);
-    res.setHeader('Content-Length', String(body.length));
-    res.end(body);
+    // Sent a chunk at a time: the first second of audio leaves while the rest is decrypted.
+    const parts = await wavRangeParts(reader, start, end);
+    res.setHeader('Content-Length', String(end - start + 1));
+    for (const part of parts) res.write(part);
+    res.end();
     return;
   }
   // A whole long recording is streamed a block at a time, never held in memory at once.

@@ -102,7 +102,7 @@ void t.test('when the export target cannot be written, then the error surfaces a
   t.teardown(() => reader.close());
   const dir = await tempDir(t);
   await t.rejects(exportWav(reader, join(dir, 'missing', 'x.wav')), { code: 'STORAGE_IO_ERROR' });
-  const failing = { ...reader, sampleCount: reader.sampleCount, recordingId: id, readPcm16: reader.readPcm16.bind(reader), readAlaw: async () => Promise.reject(new Error('read failed')) };
+  const failing = { ...reader, sampleCount: reader.sampleCount, recordingId: id, alawParts: reader.alawParts.bind(reader), readAlaw: async () => Promise.reject(new Error('read failed')) };
   await t.rejects(exportWav(failing, join(dir, 'y.wav')), /read failed/);
   t.same(await readdir(dir), []);
 });
