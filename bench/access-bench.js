@@ -127,9 +127,9 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
 `);
   const nginx = startChild('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
   await new Promise((r) => setTimeout(r, 500));
-  const nginxGet = (range) => new Promise((resolve, reject) => {
+  const nginxGet = (range, toPort = nginxPort) => new Promise((resolve, reject) => {
     const started = performance.now();
-    const req = request({ host: '127.0.0.1', port: nginxPort, path: '/call.wav', ca, servername: 'localhost', headers: { range } }, (r) => {
+    const req = request({ host: '127.0.0.1', port: toPort, path: '/call.wav', ca, servername: 'localhost', headers: { range } }, (r) => {
       let first;
       r.once('data', () => (first = performance.now() - started));
       r.on('data', () => undefined);
@@ -146,6 +146,16 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
     nginxTtfb.push(r.firstByteMs);
   }
   await stopChild(nginx, 5000);
+
+  // The floor of any Node service: the same TLS, the same 64 KiB from memory, no work at all.
+  const bare = startChild(process.execPath, [join(REPO_ROOT, 'bench/lib/bare-https.js'), join(dataDir, 'tls', 'self-signed-cert.pem'), join(dataDir, 'tls', 'self-signed-key.pem')]);
+  const barePort = Number((await bare.waitForLine('stdout', (line) => line.startsWith('port '), 10_000, 'the bare https server')).line.slice(5));
+  const bareTtfb = [];
+  for (const [i, range] of ranges.entries()) {
+    const r = await nginxGet(range, barePort);
+    if (i >= 20) bareTtfb.push(r.firstByteMs);
+  }
+  await stopChild(bare, 5000);
 
   // --- Search over 180,000 records.
   const searchMs = [];
@@ -178,6 +188,7 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
     ['Playback TTFB, seek: random 64 KiB range of a 60-min recording being played, p50 / p95', `${f(p(tallenninTtfb, 0.5))} / ${f(p(tallenninTtfb, 0.95))}`, 'p50 <= 2x nginx', p(tallenninTtfb, 0.5) <= 2 * p(nginxTtfb, 0.5)],
     ['Playback TTFB, first range of a playback (audit entry committed first), p50 / p95', `${f(p(openingTtfb, 0.5))} / ${f(p(openingTtfb, 0.95))}`, 'reference', null],
     ['Peer: nginx, same WAV unencrypted over TLS, p50 / p95', `${f(p(nginxTtfb, 0.5))} / ${f(p(nginxTtfb, 0.95))}`, 'reference', null],
+    ['Floor: bare Node https server, 64 KiB from memory, p50 / p95', `${f(p(bareTtfb, 0.5))} / ${f(p(bareTtfb, 0.95))}`, 'reference', null],
     ['Search by caller over 180,000 records (90 days x 2,000) over HTTPS, audited, p50 / p95', `${f(p(searchMs, 0.5))} / ${f(p(searchMs, 0.95))}`, 'p95 < 50 ms', p(searchMs, 0.95) < 50],
     ['The same query in the contact history (in process), p50 / p95 / mean', `${f(p(engineMs, 0.5))} / ${f(p(engineMs, 0.95))} / ${f(mean(engineMs))}`, `<= 3x sqlite3 (${f(3 * p(sqliteMs, 0.5))})`, mean(engineMs) <= 3 * p(sqliteMs, 0.5)],
     ['Peer: sqlite3, indexed table, same query (mean of 1,000 in one session, median of 7)', f(p(sqliteMs, 0.5)), 'reference', null],
@@ -207,7 +218,11 @@ ${table}
   user, finds the call (index by id), reads the chunks under the range in one read, decrypts
   them, and writes its audit entry before the bytes go out; the entry is committed by the group
   commit within 10 ms (docs/audit-trail.md, "Durability"). nginx serves the exported WAV from a
-  plain file over TLS with the same certificate.
+  plain file over TLS with the same certificate. The bare Node server (\`bench/lib/bare-https.js\`)
+  answers the same requests from memory with no work at all: the floor of any Node service on
+  this machine. What lies between it and Tallennin is the work each range needs before its first
+  byte: Express and helmet, the session and the policy, finding the call, the audit entry (hash
+  chain, one write), one read of the chunks, decrypting and decoding the first second of audio.
 - **Opening a playback.** The first range of each of ${OPENINGS} one-minute recordings: the
   reader is opened (the seal checked over the whole file) and the audit entry is committed
   (fdatasync and a signed head) before the first byte.
