@@ -42,8 +42,9 @@ export class AccountAccess {
   async login(input: { username: string; password: string; totpCode?: string; clientAddress: string }): Promise<LoginResult> {
     const result = await this.deps.authenticator.login(input);
     const known = result.ok ? result.user.id : (result.userId ?? null);
-    // A refused attempt lets nothing out: its entry is written before the answer and committed
-    // by the next group commit, so a flood of refused guesses costs no signature each.
+    // A wrong password or a throttled attempt lets nothing out: its entry is written before the
+    // answer and committed by the next group commit, so a flood of guesses costs no signature
+    // each. A TOTP answer tells that the password was right: that one waits for its commit.
     await this.deps.audit.append(
       {
         action: 'auth.login',
@@ -53,7 +54,7 @@ export class AccountAccess {
         clientAddress: input.clientAddress,
         details: result.ok ? { secondFactor: result.session.secondFactor, enrollmentOnly: result.session.totpEnrollmentOnly } : { reason: result.reason },
       },
-      result.ok ? 'synced' : 'written',
+      !result.ok && (result.reason === 'INVALID_CREDENTIALS' || result.reason === 'THROTTLED') ? 'written' : 'synced',
     );
     if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold(result.retryAfterMs ?? 0);
     return result;

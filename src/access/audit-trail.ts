@@ -102,6 +102,7 @@ export class AuditTrail {
   private headDue = false;
   private headTimer: NodeJS.Timeout | null = null;
   private commitTimer: NodeJS.Timeout | null = null;
+  private closing = false;
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
@@ -137,6 +138,7 @@ export class AuditTrail {
    * written or synced: the caller must then refuse the request (fail closed).
    */
   async append(event: AuditEventInput, durability: AuditDurability = 'synced'): Promise<AuditRecord> {
+    if (this.closing) throw unavailable(new Error('the audit trail is closed'));
     while (this.fault !== null) await this.recover();
     const record = this.writeEntry(event);
     // The waiter goes in before the commit starts: the commit decides by it whether to sign a head.
@@ -195,28 +197,45 @@ export class AuditTrail {
     return { removedEntries: removed };
   }
 
-  /** Commits what is written, adds a closing checkpoint and head, and closes the segment. */
+  /**
+   * Refuses further appends, commits what is written, adds a closing checkpoint and head, and
+   * closes the segment. An append still waiting then is refused, never left hanging.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     await this.idle();
-    if (this.headTimer !== null) clearTimeout(this.headTimer);
+    while (this.syncing !== null) await this.syncing.catch(() => undefined);
+    for (const timer of [this.headTimer, this.commitTimer]) if (timer !== null) clearTimeout(timer);
     this.headTimer = null;
-    if (this.lastSeq > 0 && this.fault === null) {
+    this.commitTimer = null;
+    if (this.lastSeq > 0 && this.fault === null && this.segment !== null) {
+      const seq = this.lastSeq;
+      const hash = this.lastHash;
       const time = new Date(this.options.clock.now()).toISOString();
       const fd = this.segmentFd(monthOf(time));
-      writeFully(fd, Buffer.from(JSON.stringify(this.checkpointOf(this.lastSeq, this.lastHash, time)) + '\n'));
+      writeFully(fd, Buffer.from(JSON.stringify(this.checkpointOf(seq, hash, time)) + '\n'));
       await fdatasyncAsync(fd);
-      await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, time);
+      await this.writeSigned(HEAD_FILE, seq, hash, time);
     }
+    this.settle(() => true, unavailable(new Error('the audit trail is closed')));
     this.closeFiles();
   }
 
+  /**
+   * Resolves when everything written before the call is committed (or a fault stopped that):
+   * not when appends stop arriving, which under a flood of refused sign-ins may be never.
+   */
   private async idle(): Promise<void> {
+    while (this.recovering !== null) await this.recovering.catch(() => undefined);
+    if (this.fault !== null || this.syncedSeq >= this.lastSeq || this.segment === null) return;
+    const target = { seq: this.lastSeq } as AuditRecord;
+    const covered = new Promise<unknown>((resolve) => this.waiters.push({ record: target, resolve, reject: resolve }));
     if (this.commitTimer !== null) {
       clearTimeout(this.commitTimer);
       this.commitTimer = null;
-      if (this.commitPending()) this.startSync();
     }
-    while (this.syncing !== null || this.recovering !== null) await (this.syncing ?? this.recovering)?.catch(() => undefined);
+    this.startSync();
+    await covered;
   }
 
   /** Chains and writes one entry (and a checkpoint line when one is due) in a single write. */
@@ -286,17 +305,20 @@ export class AuditTrail {
       const withHead = this.waiters.length > 0 || this.headDue;
       try {
         if (this.syncedSeq < seq) for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
-        for (const fd of retired) closeSync(fd);
         if (this.directoryDirty) {
           this.directoryDirty = false;
           await fsyncDirectory(this.dir);
         }
         if (withHead) await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
       } catch (err) {
+        // Still open: closeFiles() closes them, once, when the fault is recovered from.
         this.retired.unshift(...retired);
         this.markFault(err);
         break;
       }
+      // Closed only now that nothing can put them back in `retired`: a number closed twice
+      // could by then belong to another file of the service.
+      for (const fd of retired) closeSync(fd);
       this.syncedSeq = seq;
       if (withHead) {
         this.headSeq = seq;

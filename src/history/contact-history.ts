@@ -45,6 +45,8 @@ interface HistoryIndex {
 
 export class ContactHistory {
   private built: HistoryIndex | null = null;
+  /** Moved by every change: an index build that saw it move starts over. */
+  private generation = 0;
 
   constructor(private readonly documents: HistoryDocuments) {}
 
@@ -55,7 +57,9 @@ export class ContactHistory {
       throw new AppError('CALL_EXISTS', `call ${record.callId} is already in the contact history`);
     }
     doc.data.records.push(record);
+    this.generation++;
     await doc.write();
+    this.generation++;
     if (this.built !== null) indexRecord(this.built, record);
   }
 
@@ -67,7 +71,9 @@ export class ContactHistory {
     if (current === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
     const updated: ContactRecord = { ...current, ...patch };
     doc.data.records[index] = updated;
+    this.generation++;
     await doc.write();
+    this.generation++;
     if (this.built !== null) {
       unindexRecord(this.built, current);
       indexRecord(this.built, updated);
@@ -139,6 +145,7 @@ export class ContactHistory {
       if (old.length === 0) continue;
       removed.push(...old);
       if (dryRun) continue;
+      this.generation++;
       if (this.built !== null) for (const record of old) unindexRecord(this.built, record);
       if (kept.length === 0) {
         await this.documents.remove(DOCUMENT_PREFIX + day);
@@ -147,16 +154,23 @@ export class ContactHistory {
         doc.data.records = kept;
         await doc.write();
       }
+      // Again once the change is on disk: a build that listed the days meanwhile starts over.
+      this.generation++;
     }
     return { records: removed, daysRemoved };
   }
 
   private async index(): Promise<HistoryIndex> {
-    if (this.built === null) {
+    while (this.built === null) {
+      // The documents are loaded first (awaiting), then indexed in one synchronous pass. A change
+      // made while they loaded (it could not update an index not yet there) moves the
+      // generation, and the build starts over, so the index never misses a change.
+      const generation = this.generation;
+      const days = await Promise.all((await this.days()).map((day) => this.readDay(day)));
+      if (generation !== this.generation || this.built !== null) continue;
       const index: HistoryIndex = { byId: new Map(), byCaller: new Map() };
-      for (const day of await this.days()) for (const record of (await this.readDay(day)).records) indexRecord(index, record);
-      // Another call may have built it while this one awaited: the first one stays.
-      this.built ??= index;
+      for (const day of days) for (const record of day.records) indexRecord(index, record);
+      this.built = index;
     }
     return this.built;
   }

@@ -112,3 +112,17 @@ t.test('when searching by caller, then the caller index answers and stays curren
   t.equal(await history.find(first.callId), undefined);
   t.same(await byCaller('+358409999999'), [], 'an unknown caller finds nothing');
 });
+
+t.test('when calls are added and purged while the index is being built, then the index reflects both', async (t) => {
+  const { history } = await openHistory(t);
+  const old = record('2026-08-01T08:00:00.000Z', { callerNumber: '+358403333333' });
+  await history.add(old);
+  for (let day = 10; day < 30; day++) await history.add(record(`2026-10-${day}T08:00:00.000Z`));
+  const fresh = record('2026-11-20T08:00:00.000Z', { callerNumber: '+358403333333' });
+  // The first lookup builds the index; the add and the purge run while it loads the documents.
+  const building = history.find(fresh.callId);
+  await Promise.all([history.add(fresh), history.purgeBefore(Date.parse('2026-09-01T00:00:00Z'), false), building]);
+  t.equal(await history.find(old.callId), undefined, 'a purged call is not found');
+  t.equal((await history.find(fresh.callId))?.callId, fresh.callId, 'a call added meanwhile is found');
+  t.same((await history.search({ callerNumber: '+358403333333' })).map((r) => r.callId), [fresh.callId]);
+});
