@@ -78,10 +78,10 @@ export interface AuditTrailOptions {
  */
 export type AuditDurability = 'synced' | 'written';
 
+/** Someone waiting for the commit that covers entry `seq`: told null when it is done, or why not. */
 interface SyncWaiter {
-  readonly record: AuditRecord;
-  readonly resolve: (record: AuditRecord) => void;
-  readonly reject: (err: Error) => void;
+  readonly seq: number;
+  readonly done: (failure: AppError | null) => void;
 }
 
 export class AuditTrail {
@@ -142,9 +142,10 @@ export class AuditTrail {
     while (this.fault !== null) await this.recover();
     const record = this.writeEntry(event);
     // The waiter goes in before the commit starts: the commit decides by it whether to sign a head.
-    const committed = durability === 'written' ? record : new Promise<AuditRecord>((resolve, reject) => this.waiters.push({ record, resolve, reject }));
+    const committed = durability === 'written' ? undefined : this.committed(record.seq);
     this.requestSync();
-    return committed;
+    if (committed !== undefined) await committed;
+    return record;
   }
 
   async search(query: AuditSearch): Promise<{ total: number; records: AuditRecord[] }> {
@@ -217,7 +218,7 @@ export class AuditTrail {
       await fdatasyncAsync(fd);
       await this.writeSigned(HEAD_FILE, seq, hash, time);
     }
-    this.settle(() => true, unavailable(new Error('the audit trail is closed')));
+    this.settle(Infinity, unavailable(new Error('the audit trail is closed')));
     this.closeFiles();
   }
 
@@ -228,14 +229,18 @@ export class AuditTrail {
   private async idle(): Promise<void> {
     while (this.recovering !== null) await this.recovering.catch(() => undefined);
     if (this.fault !== null || this.syncedSeq >= this.lastSeq || this.segment === null) return;
-    const target = { seq: this.lastSeq } as AuditRecord;
-    const covered = new Promise<unknown>((resolve) => this.waiters.push({ record: target, resolve, reject: resolve }));
+    const covered = this.committed(this.lastSeq).catch(() => undefined);
     if (this.commitTimer !== null) {
       clearTimeout(this.commitTimer);
       this.commitTimer = null;
     }
     this.startSync();
     await covered;
+  }
+
+  /** Resolves when the commit covering entry `seq` is done; rejects with AUDIT_UNAVAILABLE if it fails. */
+  private committed(seq: number): Promise<void> {
+    return new Promise((resolve, reject) => this.waiters.push({ seq, done: (failure) => (failure === null ? resolve() : reject(failure)) }));
   }
 
   /** Chains and writes one entry (and a checkpoint line when one is due) in a single write. */
@@ -330,17 +335,17 @@ export class AuditTrail {
           this.requestSync();
         }, HEAD_INTERVAL_MS);
       }
-      this.settle((record) => record.seq <= seq, null);
+      this.settle(seq, null);
     }
-    if (this.fault !== null) this.settle(() => true, unavailable(this.fault));
+    if (this.fault !== null) this.settle(Infinity, unavailable(this.fault));
   }
 
-  private settle(covered: (record: AuditRecord) => boolean, failure: AppError | null): void {
+  /** Tells every waiter for an entry up to `seq` that its commit is done (failure null) or failed. */
+  private settle(seq: number, failure: AppError | null): void {
     const still: SyncWaiter[] = [];
     for (const waiter of this.waiters) {
-      if (!covered(waiter.record)) still.push(waiter);
-      else if (failure === null) waiter.resolve(waiter.record);
-      else waiter.reject(failure);
+      if (waiter.seq <= seq) waiter.done(failure);
+      else still.push(waiter);
     }
     this.waiters = still;
   }
@@ -365,11 +370,7 @@ export class AuditTrail {
         this.closeFiles();
         await this.loadState();
         const last = (await this.segmentNames()).at(-1);
-        if (last !== undefined) {
-          const fd = openSync(join(this.dir, last), 'a', 0o600);
-          this.segment = { month: SEGMENT.exec(last)![1]!, fd };
-          await fdatasyncAsync(fd);
-        }
+        if (last !== undefined) await fdatasyncAsync(this.segmentFd(SEGMENT.exec(last)![1]!));
         // The same head write every commit makes: recovered only when commits can work again.
         if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
         this.syncedSeq = this.lastSeq;

@@ -12,7 +12,7 @@ import type { ReaderCache } from '../recording/reader-cache.js';
 import type { RecordingReader } from '../recording/recording-reader.js';
 import type { WaveformStore } from '../recording/waveform.js';
 import { can, canPlayCall, canSeeCall, type Role } from './policy.js';
-import type { AuditTrail } from './audit-trail.js';
+import type { AuditDurability, AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
 
 export interface Viewer {
@@ -164,17 +164,8 @@ export class CallAccess {
     const now = this.deps.now();
     const committedAt = this.openPlaybacks.get(key);
     const continuing = committedAt !== undefined && now - committedAt < PLAYBACK_COMMIT_INTERVAL_MS && now >= committedAt;
-    await this.deps.audit.append(
-      {
-        action: 'recording.play',
-        outcome: 'success',
-        actorId: viewer.id,
-        clientAddress,
-        target: { type: 'recording', id: recordingId },
-        details: { callId: record.callId, fromMs: part.startMs, toMs: part.endMs, bytes: part.bytes },
-      },
-      continuing ? 'written' : 'synced',
-    );
+    const details = { callId: record.callId, fromMs: part.startMs, toMs: part.endMs, bytes: part.bytes };
+    await this.audit(viewer, 'recording.play', 'success', clientAddress, { type: 'recording', id: recordingId }, details, continuing ? 'written' : 'synced');
     if (continuing) return;
     this.openPlaybacks.delete(key);
     this.openPlaybacks.set(key, now);
@@ -216,14 +207,18 @@ export class CallAccess {
     clientAddress: string,
     target?: { type: 'call' | 'recording'; id: string },
     details?: Record<string, string | number | boolean | null>,
+    durability: AuditDurability = 'synced',
   ): Promise<void> {
-    await this.deps.audit.append({
-      action,
-      outcome,
-      actorId: viewer.id,
-      clientAddress,
-      ...(target === undefined ? {} : { target }),
-      ...(details === undefined ? {} : { details }),
-    });
+    await this.deps.audit.append(
+      {
+        action,
+        outcome,
+        actorId: viewer.id,
+        clientAddress,
+        ...(target === undefined ? {} : { target }),
+        ...(details === undefined ? {} : { details }),
+      },
+      durability,
+    );
   }
 }

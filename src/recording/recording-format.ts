@@ -340,8 +340,11 @@ export interface OpenedChunk {
   gaps: StoredGap[];
 }
 
-/** Decrypts a whole chunk record; throws FormatError('CHUNK_AUTH_FAILED') if it does not authenticate. */
-/** `dataKey` may be a KeyObject made once per reader: then each chunk skips importing the key. */
+/**
+ * Decrypts a whole chunk record; throws FormatError('CHUNK_AUTH_FAILED') if it does not
+ * authenticate. `dataKey` may be a KeyObject made once per reader: then each chunk skips
+ * importing the key.
+ */
 export function openChunk(record: Buffer, prefix: ChunkPrefix, dataKey: Buffer | KeyObject, headerHash: Buffer): OpenedChunk {
   if (record.length !== prefix.recordBytes) throw new FormatError('TRUNCATED', `chunk ${prefix.index} cut short`);
   const decipher = createDecipheriv('aes-256-gcm', dataKey, prefix.nonce);
@@ -484,7 +487,6 @@ export class BlockReader {
   }
 }
 
-/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
 /**
  * readAt without the trip through libuv's thread pool, for the few chunks under a player's seek:
  * from the page cache it costs microseconds where the pool's round trip costs a few hundred
@@ -502,6 +504,7 @@ export function readAtSync(handle: FileHandle, position: number, length: number)
   return buffer.subarray(0, got);
 }
 
+/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
 export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
   let got = 0;
