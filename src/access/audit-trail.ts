@@ -1,7 +1,7 @@
 /**
  * The audit trail: append-only JSON-lines segments (one per UTC month) under <dataDir>/audit/,
  * hash-chained across segments (audit-entry.ts), with Ed25519-signed checkpoints every N entries
- * and a signed head (the last seq and hash) rewritten after every commit, so cutting entries off
+ * and a signed head (the last seq and hash) rewritten by every commit, so cutting entries off
  * the end is detected too.
  *
  * Each entry is written to its segment synchronously when it is appended, so the chain's order
@@ -41,10 +41,12 @@ interface CheckpointLine {
 const SEGMENT = /^audit-(\d{4}-\d{2})\.jsonl$/;
 const HEAD_FILE = 'head.json';
 const ANCHOR_FILE = 'anchor.json';
-/** Entries committed without a head waiting for them get one at most this much later. */
-const HEAD_INTERVAL_MS = 250;
-/** Entries written without anyone waiting are committed at most this much later. */
-const WRITTEN_COMMIT_DELAY_MS = 10;
+/**
+ * Entries written without anyone waiting are committed (fdatasync and a signed head) at most
+ * this much later. Not sooner: under a player's seeks a commit every few milliseconds held the
+ * segment's pages under writeback and cost each next range more than all its other work.
+ */
+const WRITTEN_COMMIT_DELAY_MS = 250;
 
 export interface AuditSearch {
   fromMs?: number;
@@ -71,8 +73,8 @@ export interface AuditTrailOptions {
 /**
  * How far an append must get before it resolves. `synced`: its entry is fdatasync'd and covered
  * by the signed head (the default, and what every access decision waits for). `written`: its
- * entry is in the segment file (ordered in the chain, in the page cache) and is fdatasync'd by
- * a group commit at most 10 ms later. Only what lets nothing new out uses it: the later parts
+ * entry is in the segment file (ordered in the chain, in the page cache) and is committed by
+ * a group commit at most 250 ms later. Only what lets nothing new out uses it: the later parts
  * of a playback whose opening entry was `synced`, and refused sign-ins (docs/audit-trail.md,
  * "Durability").
  */
@@ -88,7 +90,7 @@ export class AuditTrail {
   private lastSeq = 0;
   private lastHash = GENESIS_HASH;
   private entries = 0;
-  /** The last entry known to be fdatasync'd and covered by the head. */
+  /** The last entry known to be fdatasync'd and covered by the signed head. */
   private syncedSeq = 0;
   private segment: { month: string; fd: number } | null = null;
   /** Segments of earlier months: synced once more by the next commit, then closed. */
@@ -96,11 +98,6 @@ export class AuditTrail {
   private directoryDirty = false;
   private waiters: SyncWaiter[] = [];
   private syncing: Promise<void> | null = null;
-  /** The last entry the signed head on disk covers. */
-  private headSeq = 0;
-  /** A head is owed for entries committed without one (set by headTimer). */
-  private headDue = false;
-  private headTimer: NodeJS.Timeout | null = null;
   private commitTimer: NodeJS.Timeout | null = null;
   private closing = false;
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
@@ -122,7 +119,6 @@ export class AuditTrail {
     await ensureDirectory(trail.dir);
     await trail.loadState();
     trail.syncedSeq = trail.lastSeq;
-    trail.headSeq = trail.lastSeq;
     return trail;
   }
 
@@ -206,8 +202,7 @@ export class AuditTrail {
     this.closing = true;
     await this.idle();
     while (this.syncing !== null) await this.syncing.catch(() => undefined);
-    for (const timer of [this.headTimer, this.commitTimer]) if (timer !== null) clearTimeout(timer);
-    this.headTimer = null;
+    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
     this.commitTimer = null;
     if (this.lastSeq > 0 && this.fault === null && this.segment !== null) {
       const seq = this.lastSeq;
@@ -272,9 +267,9 @@ export class AuditTrail {
 
   private requestSync(): void {
     if (this.syncing !== null) return;
-    if (this.waiters.length === 0 && !this.headDue) {
+    if (this.waiters.length === 0) {
       // Only entries nobody waits for: one commit for all that arrive within the delay, rather
-      // than an fdatasync (and a journal commit) for every range a player fetches.
+      // than an fdatasync, a journal commit and a signature for every range a player fetches.
       this.commitTimer ??= setTimeout(() => {
         this.commitTimer = null;
         if (this.commitPending()) this.startSync();
@@ -294,27 +289,28 @@ export class AuditTrail {
   }
 
   private commitPending(): boolean {
-    return this.fault === null && this.segment !== null && (this.syncedSeq < this.lastSeq || (this.headDue && this.headSeq < this.syncedSeq));
+    return this.fault === null && this.segment !== null && this.syncedSeq < this.lastSeq;
   }
 
   /**
-   * The group commit: fdatasync of everything written so far, then, when an append waits for
-   * it, a new signed head. Entries nobody waits for (the later parts of a playback) get a head
-   * at most HEAD_INTERVAL_MS later, so that a seek does not cost a signature and a file rename.
+   * The group commit: fdatasync of everything written so far, then a new signed head. It goes
+   * on while appends wait for a later commit; entries nobody waits for are left to the commit
+   * timer, so that a player's seeks share one commit instead of costing one each.
    */
   private async syncLoop(): Promise<void> {
-    while (this.commitPending() && this.segment !== null) {
+    let first = true;
+    while (this.commitPending() && this.segment !== null && (first || this.waiters.length > 0)) {
+      first = false;
       const seq = this.lastSeq;
       const hash = this.lastHash;
       const retired = this.retired.splice(0);
-      const withHead = this.waiters.length > 0 || this.headDue;
       try {
-        if (this.syncedSeq < seq) for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
+        for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
         if (this.directoryDirty) {
           this.directoryDirty = false;
           await fsyncDirectory(this.dir);
         }
-        if (withHead) await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
+        await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
       } catch (err) {
         // Still open: closeFiles() closes them, once, when the fault is recovered from.
         this.retired.unshift(...retired);
@@ -325,16 +321,6 @@ export class AuditTrail {
       // could by then belong to another file of the service.
       for (const fd of retired) closeSync(fd);
       this.syncedSeq = seq;
-      if (withHead) {
-        this.headSeq = seq;
-        this.headDue = false;
-      } else {
-        this.headTimer ??= setTimeout(() => {
-          this.headTimer = null;
-          this.headDue = true;
-          this.requestSync();
-        }, HEAD_INTERVAL_MS);
-      }
       this.settle(seq, null);
     }
     if (this.fault !== null) this.settle(Infinity, unavailable(this.fault));
@@ -374,7 +360,6 @@ export class AuditTrail {
         // The same head write every commit makes: recovered only when commits can work again.
         if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
         this.syncedSeq = this.lastSeq;
-        this.headSeq = this.lastSeq;
         this.fault = null;
       } catch (err) {
         this.closeFiles();

@@ -94,10 +94,17 @@ async function sendWav(req: Request, res: Response, reader: RecordingReader, aud
     res.setHeader('Content-Range', `bytes ${start}-${end}/${total}`);
   }
   if (partial || total <= MAX_RANGE_BYTES) {
-    // Sent a chunk at a time: the first second of audio leaves while the rest is decrypted.
-    const parts = await wavRangeParts(reader, start, end);
+    const parts = (await wavRangeParts(reader, start, end))[Symbol.iterator]();
     res.setHeader('Content-Length', String(end - start + 1));
-    for (const part of parts) res.write(part);
+    // The first part leaves on its own: node corks a response's writes until the tick ends, so
+    // without the pause the player's first second of audio would wait for the whole range to be
+    // decrypted, decoded and encrypted for TLS.
+    const first = parts.next();
+    if (!first.done) {
+      res.write(first.value);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let part = parts.next(); !part.done; part = parts.next()) res.write(part.value);
     res.end();
     return;
   }
