@@ -23,7 +23,7 @@ import { machineInfo } from './lib/proc.js';
 
 const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
-const REQUESTS = Number(args[args.indexOf('--requests') + 1] ?? 0) || 500;
+const REQUESTS = Number(args[args.indexOf('--requests') + 1] ?? 0) || 1000;
 const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined;
 /** Short recordings, each opened once: the first range of a playback waits for a committed audit entry. */
 const OPENINGS = 20;
@@ -108,15 +108,6 @@ async function main() {
     }
     return times;
   };
-  await playback('warm-up');
-  const tallenninTtfb = await playback('at rest');
-  const openingTtfb = [];
-  for (const opening of openings) {
-    const r = await supervisor('GET', `/api/v1/calls/${opening.callId}/audio`, undefined, { range: 'bytes=44-65579' });
-    if (r.status !== 206) throw new Error(`opening a playback answered ${r.status}`);
-    openingTtfb.push(r.firstByteMs);
-  }
-
   // nginx's workers run as www-data: the WAV's folders must be readable to them.
   await chmod(dir, 0o755);
   await chmod(join(dir, 'www'), 0o755);
@@ -126,8 +117,11 @@ events {}
 http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certificate ${join(dataDir, 'tls', 'self-signed-cert.pem')}; ssl_certificate_key ${join(dataDir, 'tls', 'self-signed-key.pem')}; root ${join(dir, 'www')}; } }
 `);
   const nginx = startChild('nginx', ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'nginx-error.log')]);
+  // The floor of any Node service: the same TLS, the same 64 KiB from memory, no work at all.
+  const bare = startChild(process.execPath, [join(REPO_ROOT, 'bench/lib/bare-https.js'), join(dataDir, 'tls', 'self-signed-cert.pem'), join(dataDir, 'tls', 'self-signed-key.pem')]);
+  const barePort = Number((await bare.waitForLine('stdout', (line) => line.startsWith('port '), 10_000, 'the bare https server')).line.slice(5));
   await new Promise((r) => setTimeout(r, 500));
-  const nginxGet = (range, toPort = nginxPort) => new Promise((resolve, reject) => {
+  const peerGet = (range, toPort) => new Promise((resolve, reject) => {
     const started = performance.now();
     const req = request({ host: '127.0.0.1', port: toPort, path: '/call.wav', ca, servername: 'localhost', headers: { range } }, (r) => {
       let first;
@@ -138,24 +132,32 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
     req.on('error', reject);
     req.end();
   });
-  for (const range of ranges.slice(0, 20)) await nginxGet(range);
-  const nginxTtfb = [];
-  for (const range of ranges) {
-    const r = await nginxGet(range);
-    if (r.status !== 206) throw new Error(`nginx answered ${r.status}`);
-    nginxTtfb.push(r.firstByteMs);
-  }
+  // The three servers answer the same ranges in turn, request by request: whatever else the
+  // machine does at a moment slows all three alike, and the comparison is of the servers alone.
+  const seekSeries = async (label) => {
+    const times = { tallennin: [], nginx: [], bare: [] };
+    for (const range of ranges) {
+      const r = await supervisor('GET', `/api/v1/calls/${callId}/audio`, undefined, { range });
+      if (r.status !== 206) throw new Error(`${label}: playback answered ${r.status}`);
+      times.tallennin.push(r.firstByteMs);
+      for (const [name, toPort] of [['nginx', nginxPort], ['bare', barePort]]) {
+        const peer = await peerGet(range, toPort);
+        if (peer.status !== 206) throw new Error(`${label}: ${name} answered ${peer.status}`);
+        times[name].push(peer.firstByteMs);
+      }
+    }
+    return times;
+  };
+  await seekSeries('warm-up');
+  const { tallennin: tallenninTtfb, nginx: nginxTtfb, bare: bareTtfb } = await seekSeries('measured');
   await stopChild(nginx, 5000);
-
-  // The floor of any Node service: the same TLS, the same 64 KiB from memory, no work at all.
-  const bare = startChild(process.execPath, [join(REPO_ROOT, 'bench/lib/bare-https.js'), join(dataDir, 'tls', 'self-signed-cert.pem'), join(dataDir, 'tls', 'self-signed-key.pem')]);
-  const barePort = Number((await bare.waitForLine('stdout', (line) => line.startsWith('port '), 10_000, 'the bare https server')).line.slice(5));
-  const bareTtfb = [];
-  for (const [i, range] of ranges.entries()) {
-    const r = await nginxGet(range, barePort);
-    if (i >= 20) bareTtfb.push(r.firstByteMs);
-  }
   await stopChild(bare, 5000);
+  const openingTtfb = [];
+  for (const opening of openings) {
+    const r = await supervisor('GET', `/api/v1/calls/${opening.callId}/audio`, undefined, { range: 'bytes=44-65579' });
+    if (r.status !== 206) throw new Error(`opening a playback answered ${r.status}`);
+    openingTtfb.push(r.firstByteMs);
+  }
 
   // --- Search over 180,000 records.
   const searchMs = [];
@@ -205,7 +207,7 @@ http { access_log off; server { listen 127.0.0.1:${nginxPort} ssl; ssl_certifica
 
 - Date: ${new Date().toISOString()}
 - Machine: ${JSON.stringify(machine)}
-- ${REQUESTS} playback requests per series; ${OPENINGS} playback openings; 50 searches over HTTPS, 1,000 in process; 20 logins.
+- ${REQUESTS} playback requests per series (after as many to warm up); ${OPENINGS} playback openings; 50 searches over HTTPS, 1,000 in process; 20 logins.
 
 ${table}
 
@@ -213,16 +215,16 @@ ${table}
 - **Playback.** A 60-minute recording (180,000 ticks) written through the recording store, the
   service started as \`tallennin start\` in its own process, a supervisor signed in; random 64 KiB
   ranges of the WAV requested one after another over HTTPS (keep-alive) with the session cookie,
-  as a player seeking around a recording it is playing. Time to first byte is measured in the
-  client from the request to the first body byte. Each request checks the session, reads the
-  user, finds the call (index by id), reads the chunks under the range in one read, decrypts
-  them, and writes its audit entry before the bytes go out; the entry is committed by the group
-  commit within 10 ms (docs/audit-trail.md, "Durability"). nginx serves the exported WAV from a
-  plain file over TLS with the same certificate. The bare Node server (\`bench/lib/bare-https.js\`)
-  answers the same requests from memory with no work at all: the floor of any Node service on
-  this machine. What lies between it and Tallennin is the work each range needs before its first
-  byte: Express and helmet, the session and the policy, finding the call, the audit entry (hash
-  chain, one write), one read of the chunks, decrypting and decoding the first second of audio.
+  as a player seeking around a recording it is playing. nginx serves the exported WAV from a
+  plain file over TLS with the same certificate, and the bare Node server
+  (\`bench/lib/bare-https.js\`) answers from memory with no work at all: the floor of any Node
+  service on this machine. The three answer the same ranges in turn, request by request, so
+  that whatever else the machine does slows all three alike. Time to first byte is measured in
+  the client from the request to the first body byte. Before its first byte, each range to
+  Tallennin checks the session, reads the user, finds the call (index by id), writes its audit
+  entry (hash chain, one write; committed with the next signed head within 250 ms,
+  docs/audit-trail.md, "Durability"), reads the chunks under the range in one read, and
+  decrypts and decodes the first of them; that first part is sent before the rest is decoded.
 - **Opening a playback.** The first range of each of ${OPENINGS} one-minute recordings: the
   reader is opened (the seal checked over the whole file) and the audit entry is committed
   (fdatasync and a signed head) before the first byte.

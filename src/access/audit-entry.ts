@@ -3,7 +3,7 @@
  * and the entry's canonical JSON (keys sorted), so editing, removing or reordering any entry
  * breaks every hash after it. Entries hold ids and pseudonyms, never phone numbers or names.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
@@ -33,14 +33,19 @@ export const GENESIS_HASH = '0'.repeat(64);
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  // Every request that reads personal data hashes one entry: a plain loop, no intermediate arrays.
+  const object = value as Record<string, unknown>;
+  let out = '';
+  for (const key of Object.keys(object).sort()) {
+    const item = object[key];
+    if (item === undefined) continue;
+    out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `{${out}}`;
 }
 
 export function entryHash(record: Omit<AuditRecord, 'hash'>): string {
-  return createHash('sha256').update(record.prevHash).update('\n').update(canonicalJson(record)).digest('hex');
+  return hash('sha256', `${record.prevHash}\n${canonicalJson(record)}`, 'hex');
 }
 
 /** What a checkpoint or the head signs: a position in the chain. */
