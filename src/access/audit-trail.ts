@@ -94,7 +94,7 @@ export class AuditTrail {
   private syncedSeq = 0;
   private segment: { month: string; fd: number } | null = null;
   /** Segments of earlier months: synced once more by the next commit, then closed. */
-  private retired: number[] = [];
+  private retired: Array<{ month: string; fd: number }> = [];
   private directoryDirty = false;
   private waiters: SyncWaiter[] = [];
   private syncing: Promise<void> | null = null;
@@ -103,6 +103,8 @@ export class AuditTrail {
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
+  /** Months whose segment recovery must still rewrite: kept across a recovery that fails. */
+  private readonly toRewrite = new Set<string>();
   private lastVerified: AuditVerifyResult | undefined;
   private readonly dir: string;
   private readonly checkpointEvery: number;
@@ -259,7 +261,7 @@ export class AuditTrail {
   private segmentFd(month: string): number {
     if (this.segment?.month === month) return this.segment.fd;
     const fd = openSync(join(this.dir, `audit-${month}.jsonl`), 'a', 0o600);
-    if (this.segment !== null) this.retired.push(this.segment.fd);
+    if (this.segment !== null) this.retired.push(this.segment);
     this.segment = { month, fd };
     this.directoryDirty = true;
     return fd;
@@ -305,7 +307,7 @@ export class AuditTrail {
       const hash = this.lastHash;
       const retired = this.retired.splice(0);
       try {
-        for (const fd of [...retired, this.segment.fd]) await fdatasyncAsync(fd);
+        for (const { fd } of [...retired, this.segment]) await fdatasyncAsync(fd);
         if (this.directoryDirty) {
           this.directoryDirty = false;
           await fsyncDirectory(this.dir);
@@ -319,7 +321,7 @@ export class AuditTrail {
       }
       // Closed only now that nothing can put them back in `retired`: a number closed twice
       // could by then belong to another file of the service.
-      for (const fd of retired) closeSync(fd);
+      for (const { fd } of retired) closeSync(fd);
       this.syncedSeq = seq;
       this.settle(seq, null);
     }
@@ -345,15 +347,26 @@ export class AuditTrail {
   }
 
   /**
-   * After a fault: waits for the commit in flight, closes the files and re-reads the chain's end
-   * from disk (what reached it, a torn line moved aside), then commits it. Until that works every
-   * append is refused.
+   * After a fault: waits for the commit in flight, closes the files, rewrites the segments that
+   * were open as new files, re-reads the chain's end from them (a torn line moved aside), and
+   * commits it. Until that works every append is refused.
+   *
+   * The rewrite is what makes the new head honest. After a failed fdatasync the kernel may have
+   * marked the unsynced pages clean without writing them: another fdatasync would then succeed
+   * while the entries exist only in memory, and a head signed over them would, after a power
+   * cut, make the trail look cut off. A new file written and synced from what can be read back
+   * holds exactly what the head will cover.
    */
   private recover(): Promise<void> {
     this.recovering ??= (async () => {
       try {
         while (this.syncing !== null) await this.syncing;
+        for (const { month } of [...this.retired, ...(this.segment === null ? [] : [this.segment])]) this.toRewrite.add(month);
         this.closeFiles();
+        for (const month of [...this.toRewrite]) {
+          await rewriteDurably(join(this.dir, `audit-${month}.jsonl`));
+          this.toRewrite.delete(month);
+        }
         await this.loadState();
         const last = (await this.segmentNames()).at(-1);
         if (last !== undefined) await fdatasyncAsync(this.segmentFd(SEGMENT.exec(last)![1]!));
@@ -372,7 +385,7 @@ export class AuditTrail {
   }
 
   private closeFiles(): void {
-    for (const fd of [...this.retired, ...(this.segment === null ? [] : [this.segment.fd])]) {
+    for (const { fd } of [...this.retired, ...(this.segment === null ? [] : [this.segment])]) {
       try {
         closeSync(fd);
       } catch {
@@ -537,6 +550,18 @@ function monthOf(isoTime: string): string {
 }
 
 const fdatasyncAsync = promisify(fdatasync);
+
+/** Writes a file's current content to a new file that replaces it (synced, then renamed). */
+async function rewriteDurably(path: string): Promise<void> {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  await writeFileDurable(path, content);
+}
 
 function unavailable(cause: unknown): AppError {
   return new AppError('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: the request is refused', { cause });

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { mkdtemp, rm, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -82,6 +82,27 @@ t.test('when the commit after a write fails, then waiting appends are refused an
   const after = await audit.append({ action: 'a.four', outcome: 'success', actorId: actor });
   t.equal(after.seq, 3, 'the chain goes on after what reached the disk (a.two was written before its commit failed)');
   t.match(await audit.verify(), { ok: true, entries: 3 });
+});
+
+t.test('when a commit fails, then recovery writes the segment afresh before a new head covers it', async (t) => {
+  const { audit, dir } = await trail(t);
+  await audit.append({ action: 'a.one', outcome: 'success', actorId: actor });
+  const [name] = (await readdir(join(dir, 'audit'))).filter((n) => n.endsWith('.jsonl'));
+  const path = join(dir, 'audit', name!);
+  const before = await stat(path);
+  const { mkdir, rmdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'audit', 'head.json.next'));
+  await t.rejects(audit.append({ action: 'a.two', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' });
+  const written = await readFile(path, 'utf8');
+  await rmdir(join(dir, 'audit', 'head.json.next'));
+  await audit.append({ action: 'a.three', outcome: 'success', actorId: actor });
+  // Pages an fdatasync failed on may be marked clean unwritten: only a new file is surely on disk.
+  t.not((await stat(path)).ino, before.ino, 'the segment is a new file, written and synced from what could be read back');
+  t.ok((await readFile(path, 'utf8')).startsWith(written), 'with every entry that was in it');
+  const head = JSON.parse(await readFile(join(dir, 'audit', 'head.json'), 'utf8')) as { seq: number };
+  t.equal(head.seq, 3);
+  t.match(await audit.verify(), { ok: true, entries: 3 });
+  t.same((await readdir(join(dir, 'audit'))).filter((n) => n.endsWith('.tmp')), [], 'no temp file left behind');
 });
 
 t.test('when a process dies mid-write, then the torn line is moved aside and the trail goes on verified', async (t) => {
