@@ -7,7 +7,10 @@
  * flood then slows sign-ins, not the recorder.
  *
  * Requests are matched to answers by id. If the worker dies, the requests it held fail with
- * AUTH_BUSY (the client may try again) and a new worker is started for the next one.
+ * AUTH_BUSY (the client may try again) and a new worker is started for the next one. A check
+ * that gets no answer within the deadline fails with AUTH_BUSY too, so that a sign-in never
+ * hangs (SCHED_IDLE gets no CPU at all while the machine is fully busy); a worker that answered
+ * nothing for a whole deadline while checks waited is taken as stuck and replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,6 +31,8 @@ export type HashResponse =
 
 /** Niceness of the worker, for when it cannot run under SCHED_IDLE. */
 export const DEFAULT_HASH_WORKER_NICENESS = 10;
+/** A check is given up after this long: a hash takes a fifth of a second, a full queue a few seconds. */
+export const DEFAULT_HASH_DEADLINE_MS = 20_000;
 /** util-linux's chrt, part of every Debian system. */
 const CHRT = '/usr/bin/chrt';
 
@@ -37,6 +42,9 @@ const WORKER_ENTRY = fileURLToPath(new URL(`./hash-worker-process${extname(fileU
 interface Waiting {
   readonly resolve: (value: string | boolean) => void;
   readonly reject: (err: Error) => void;
+  readonly deadline: NodeJS.Timeout;
+  /** The worker the request went to: only its end fails the request. */
+  readonly child: ChildProcess | null;
 }
 
 export class HashWorker implements Argon2Runner {
@@ -48,8 +56,11 @@ export class HashWorker implements Argon2Runner {
   /** How the last worker runs: 'idle' (SCHED_IDLE), 'lowered' (niceness only), or why neither. */
   priority = 'unknown';
   private idleScheduling: boolean;
+  /** When the worker last answered (or was started): tells a stuck worker from a busy one. */
+  private lastAnswerAt = 0;
 
   private readonly chrt: string;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly options: {
@@ -59,9 +70,12 @@ export class HashWorker implements Argon2Runner {
       readonly idleScheduling?: boolean;
       /** The chrt program (tests give one that fails, to check the fallback). */
       readonly chrt?: string;
+      /** How long one check may wait for its answer (default 20 s). */
+      readonly deadlineMs?: number;
     },
   ) {
     this.chrt = options.chrt ?? CHRT;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_HASH_DEADLINE_MS;
     this.idleScheduling = options.idleScheduling !== false && existsSync(this.chrt);
   }
 
@@ -91,9 +105,11 @@ export class HashWorker implements Argon2Runner {
     if (this.closed) throw new AppError('AUTH_BUSY', 'the service is stopping');
     await this.start();
     const id = this.nextId++;
+    const child = this.child;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.child?.send(make(id), (err) => {
+      const deadline = setTimeout(() => this.giveUp(id), this.deadlineMs);
+      this.waiting.set(id, { resolve, reject, deadline, child });
+      child?.send(make(id), (err) => {
         if (err !== null && err !== undefined) this.settle(id, new AppError('AUTH_BUSY', 'the password check could not be started: try again', { cause: err }));
       });
     });
@@ -122,6 +138,7 @@ export class HashWorker implements Argon2Runner {
       let started = false;
       this.child = child;
       child.on('message', (message: HashResponse) => {
+        this.lastAnswerAt = Date.now();
         if (message.type === 'ready') {
           started = true;
           this.priority = idle ? 'idle' : message.priority;
@@ -132,23 +149,38 @@ export class HashWorker implements Argon2Runner {
       });
       child.once('error', (err) => reject(new AppError('AUTH_BUSY', 'the password-hashing worker could not be started', { cause: err })));
       child.once('exit', (code, signal) => {
-        if (this.child === child) this.child = null;
+        // A worker given up on is already replaced: its end must not touch the new one.
+        const current = this.child === child;
+        if (current) this.child = null;
         if (!started) {
           reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal } }));
           return;
         }
-        this.ready = null;
-        if (this.closed && this.waiting.size === 0) return;
-        this.options.logger.error('password-hashing worker stopped: its checks are refused, the next one starts a new worker', { code, signal });
-        for (const id of [...this.waiting.keys()]) this.settle(id, new AppError('AUTH_BUSY', 'the password check was interrupted: try again'));
+        if (current) this.ready = null;
+        const held = [...this.waiting].filter(([, waiting]) => waiting.child === child).map(([id]) => id);
+        if (this.closed && held.length === 0) return;
+        if (current) this.options.logger.error('password-hashing worker stopped: its checks are refused, the next one starts a new worker', { code, signal });
+        for (const id of held) this.settle(id, new AppError('AUTH_BUSY', 'the password check was interrupted: try again'));
       });
     });
+  }
+
+  /** A check past its deadline fails; the worker is replaced if it has answered nothing for as long. */
+  private giveUp(id: number): void {
+    this.settle(id, new AppError('AUTH_BUSY', 'the password check took too long: try again'));
+    const child = this.child;
+    if (child === null || Date.now() - this.lastAnswerAt < this.deadlineMs) return;
+    this.options.logger.error('password-hashing worker answered nothing for the whole deadline: replacing it', { deadlineMs: this.deadlineMs });
+    this.child = null;
+    this.ready = null;
+    child.kill('SIGKILL');
   }
 
   private settle(id: number, err: Error | null, value?: string | boolean): void {
     const waiting = this.waiting.get(id);
     if (waiting === undefined) return;
     this.waiting.delete(id);
+    clearTimeout(waiting.deadline);
     if (err === null) waiting.resolve(value as string | boolean);
     else waiting.reject(err);
   }

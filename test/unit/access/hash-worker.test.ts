@@ -56,6 +56,27 @@ t.test('when the worker dies during a check, then that check fails with AUTH_BUS
   t.ok((await hasher.verify(hash, 'kolmas salasana uudessa prosessissa')).ok);
 });
 
+t.test('when the worker stops answering, then the check fails with AUTH_BUSY at its deadline and a new worker takes the next one', async (t) => {
+  const worker = new HashWorker({ logger: silentLogger, deadlineMs: 800 });
+  t.teardown(() => worker.close());
+  await worker.hash('ensimmäinen salasana tässä', MIN_ARGON2_PARAMS);
+  const stuck = worker.pid!;
+  process.kill(stuck, 'SIGSTOP');
+  t.teardown(() => {
+    try {
+      process.kill(stuck, 'SIGKILL');
+    } catch {
+      // Already gone: the worker replaced it.
+    }
+  });
+  const started = Date.now();
+  await t.rejects(worker.hash('toinen salasana jumittuneelle', MIN_ARGON2_PARAMS), { code: 'AUTH_BUSY', message: /took too long/ });
+  t.ok(Date.now() - started >= 700, 'refused at the deadline, not before');
+  const hash = await worker.hash('kolmas salasana uudessa prosessissa', MIN_ARGON2_PARAMS);
+  t.not(worker.pid, stuck, 'the stuck worker was replaced');
+  t.ok(await worker.verify(hash, 'kolmas salasana uudessa prosessissa'));
+});
+
 t.test('when the worker is closed, then further checks are refused', async (t) => {
   const worker = new HashWorker({ logger: silentLogger });
   await worker.close();
