@@ -1,6 +1,7 @@
 /** The results table (stdout and docs/benchmarks.md) and the method text of the docs. */
 import { writeFile } from 'node:fs/promises';
 import { audioShareOfWire } from './lib/setup.js';
+import { readSection } from './lib/docs-section.js';
 
 const fmt = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (kb) => `${fmt(kb / 1024, 1)} MB`;
@@ -128,7 +129,9 @@ Raw figures of the last run:
 ${JSON.stringify({ limit, flood: { ...flood, dataDir: undefined }, realtime: { ...realtime, dataDir: undefined }, age }, null, 2)}
 \`\`\`
 `;
-  await writeFile(file, text);
+  // The access-path section is written by bench/access-bench.js: kept as it was.
+  const access = await readSection(file, 'access-bench');
+  await writeFile(file, access === '' ? text : `${text.trimEnd()}\n\n${access}\n`);
 }
 
 export { fmt };

@@ -3,7 +3,7 @@
  * and the entry's canonical JSON (keys sorted), so editing, removing or reordering any entry
  * breaks every hash after it. Entries hold ids and pseudonyms, never phone numbers or names.
  */
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
@@ -45,7 +45,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function entryHash(record: Omit<AuditRecord, 'hash'>): string {
-  return hash('sha256', `${record.prevHash}\n${canonicalJson(record)}`, 'hex');
+  return createHash('sha256').update(record.prevHash).update('\n').update(canonicalJson(record)).digest('hex');
 }
 
 /** What a checkpoint or the head signs: a position in the chain. */

@@ -103,8 +103,6 @@ export class AuditTrail {
   /** Set when a write or a sync failed: the next append re-reads the chain from disk first. */
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
-  /** Months whose segment recovery must still rewrite: kept across a recovery that fails. */
-  private readonly toRewrite = new Set<string>();
   private lastVerified: AuditVerifyResult | undefined;
   private readonly dir: string;
   private readonly checkpointEvery: number;
@@ -347,26 +345,15 @@ export class AuditTrail {
   }
 
   /**
-   * After a fault: waits for the commit in flight, closes the files, rewrites the segments that
-   * were open as new files, re-reads the chain's end from them (a torn line moved aside), and
-   * commits it. Until that works every append is refused.
-   *
-   * The rewrite is what makes the new head honest. After a failed fdatasync the kernel may have
-   * marked the unsynced pages clean without writing them: another fdatasync would then succeed
-   * while the entries exist only in memory, and a head signed over them would, after a power
-   * cut, make the trail look cut off. A new file written and synced from what can be read back
-   * holds exactly what the head will cover.
+   * After a fault: waits for the commit in flight, closes the files, re-reads the chain's end
+   * from disk (loadState: a torn line moved aside, what the head did not cover written afresh),
+   * and commits it. Until that works every append is refused.
    */
   private recover(): Promise<void> {
     this.recovering ??= (async () => {
       try {
         while (this.syncing !== null) await this.syncing;
-        for (const { month } of [...this.retired, ...(this.segment === null ? [] : [this.segment])]) this.toRewrite.add(month);
         this.closeFiles();
-        for (const month of [...this.toRewrite]) {
-          await rewriteDurably(join(this.dir, `audit-${month}.jsonl`));
-          this.toRewrite.delete(month);
-        }
         await this.loadState();
         const last = (await this.segmentNames()).at(-1);
         if (last !== undefined) await fdatasyncAsync(this.segmentFd(SEGMENT.exec(last)![1]!));
@@ -432,6 +419,7 @@ export class AuditTrail {
     this.lastHash = anchor?.hash ?? GENESIS_HASH;
     this.entries = 0;
     const segments = await this.segmentNames();
+    const lastSeqOf = new Map<string, number>();
     for (const [index, name] of segments.entries()) {
       const text = await readFile(join(this.dir, name), 'utf8');
       const lines = text.split('\n');
@@ -450,10 +438,17 @@ export class AuditTrail {
         this.lastSeq = parsed.seq;
         this.lastHash = parsed.hash;
         this.entries++;
+        lastSeqOf.set(name, parsed.seq);
       }
     }
     const head = await this.readSigned(HEAD_FILE);
-    if (this.lastSeq > 0 && (head === undefined || head.seq < this.lastSeq)) {
+    const covered = head?.seq ?? anchor?.seq ?? 0;
+    if (this.lastSeq > covered) {
+      // Entries past the head were never confirmed committed. After a failed fdatasync the
+      // kernel may have marked their pages clean unwritten, and a new descriptor's fdatasync
+      // would not say so: only a segment written afresh and synced surely holds what the new
+      // head is about to cover (after a crash or a power cut too, where it costs one copy).
+      for (const [name, last] of lastSeqOf) if (last > covered) await rewriteDurably(join(this.dir, name));
       await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
     }
   }

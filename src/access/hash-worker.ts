@@ -15,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -43,9 +44,14 @@ interface Waiting {
   readonly resolve: (value: string | boolean) => void;
   readonly reject: (err: Error) => void;
   readonly deadline: NodeJS.Timeout;
-  /** The worker the request went to: only its end fails the request. */
-  readonly child: ChildProcess | null;
+  /** When the check was asked for (performance.now(): finer than a millisecond). */
+  readonly since: number;
+  /** The worker the request went to (null while one starts): only its end fails the request. */
+  child: ChildProcess | null;
 }
+
+/** How long close() lets the worker finish before it is killed. */
+const CLOSE_GRACE_MS = 2000;
 
 export class HashWorker implements Argon2Runner {
   private child: ChildProcess | null = null;
@@ -56,8 +62,11 @@ export class HashWorker implements Argon2Runner {
   /** How the last worker runs: 'idle' (SCHED_IDLE), 'lowered' (niceness only), or why neither. */
   priority = 'unknown';
   private idleScheduling: boolean;
-  /** When the worker last answered (or was started): tells a stuck worker from a busy one. */
+  /** When the worker last sent anything, and when one was last killed as stuck: tell a stuck worker from a busy or a new one. */
   private lastAnswerAt = 0;
+  private replacedAt = 0;
+  /** Workers killed as stuck: their end must not count as chrt being refused. */
+  private readonly givenUp = new WeakSet<ChildProcess>();
 
   private readonly chrt: string;
   private readonly deadlineMs: number;
@@ -92,43 +101,63 @@ export class HashWorker implements Argon2Runner {
     return this.child?.pid;
   }
 
+  /** Refuses new checks, fails the waiting ones, and stops the worker (killed if it does not stop). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const id of [...this.waiting.keys()]) this.settle(id, new AppError('AUTH_BUSY', 'the service is stopping'));
     const child = this.child;
     if (child === null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     if (child.connected) child.disconnect();
+    // A stopped or starved worker never gets round to exiting on its own.
+    const kill = setTimeout(() => child.kill('SIGKILL'), CLOSE_GRACE_MS);
     await exited;
+    clearTimeout(kill);
   }
 
-  private async request(make: (id: number) => HashRequest): Promise<string | boolean> {
-    if (this.closed) throw new AppError('AUTH_BUSY', 'the service is stopping');
-    await this.start();
+  /** The deadline runs from the call, so that a worker that never gets ready cannot hold a sign-in either. */
+  private request(make: (id: number) => HashRequest): Promise<string | boolean> {
+    if (this.closed) return Promise.reject(new AppError('AUTH_BUSY', 'the service is stopping'));
     const id = this.nextId++;
-    const child = this.child;
     return new Promise((resolve, reject) => {
       const deadline = setTimeout(() => this.giveUp(id), this.deadlineMs);
-      this.waiting.set(id, { resolve, reject, deadline, child });
-      child?.send(make(id), (err) => {
-        if (err !== null && err !== undefined) this.settle(id, new AppError('AUTH_BUSY', 'the password check could not be started: try again', { cause: err }));
-      });
+      this.waiting.set(id, { resolve, reject, deadline, since: performance.now(), child: null });
+      this.start().then(
+        () => {
+          const waiting = this.waiting.get(id);
+          if (waiting === undefined) return;
+          const child = this.child;
+          if (child === null) {
+            this.settle(id, new AppError('AUTH_BUSY', 'the password check was interrupted: try again'));
+            return;
+          }
+          waiting.child = child;
+          child.send(make(id), (err) => {
+            if (err !== null && err !== undefined) this.settle(id, new AppError('AUTH_BUSY', 'the password check could not be started: try again', { cause: err }));
+          });
+        },
+        (err: unknown) => this.settle(id, err instanceof Error ? err : new AppError('AUTH_BUSY', 'the password-hashing worker could not be started')),
+      );
     });
   }
 
   private start(): Promise<void> {
-    this.ready ??= this.launch(this.idleScheduling)
+    if (this.ready !== null) return this.ready;
+    const ready: Promise<void> = this.launch(this.idleScheduling)
       .catch((err: unknown) => {
-        if (!this.idleScheduling || this.closed) throw err;
+        if (!this.idleScheduling || this.closed || (err instanceof AppError && err.details?.givenUp === true)) throw err;
         // chrt refused (a sandbox without sched_setscheduler): the niceness alone must do.
         this.idleScheduling = false;
         this.options.logger.warn('password hashing cannot run under SCHED_IDLE; it runs at lowered niceness');
         return this.launch(false);
       })
       .catch((err: unknown) => {
-        this.ready = null;
+        // Only this start's own promise: a worker given up on may already have a successor.
+        if (this.ready === ready) this.ready = null;
         throw err;
       });
-    return this.ready;
+    this.ready = ready;
+    return ready;
   }
 
   private launch(idle: boolean): Promise<void> {
@@ -138,7 +167,7 @@ export class HashWorker implements Argon2Runner {
       let started = false;
       this.child = child;
       child.on('message', (message: HashResponse) => {
-        this.lastAnswerAt = Date.now();
+        this.lastAnswerAt = performance.now();
         if (message.type === 'ready') {
           started = true;
           this.priority = idle ? 'idle' : message.priority;
@@ -153,7 +182,7 @@ export class HashWorker implements Argon2Runner {
         const current = this.child === child;
         if (current) this.child = null;
         if (!started) {
-          reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal } }));
+          reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal, givenUp: this.givenUp.has(child) } }));
           return;
         }
         if (current) this.ready = null;
@@ -165,12 +194,20 @@ export class HashWorker implements Argon2Runner {
     });
   }
 
-  /** A check past its deadline fails; the worker is replaced if it has answered nothing for as long. */
+  /**
+   * A check past its deadline fails. The worker it went to (or the one starting for it) is
+   * replaced if it was there for the whole wait and sent nothing in it: busy with other checks
+   * is not stuck, and a worker started meanwhile has not had its chance.
+   */
   private giveUp(id: number): void {
+    const waiting = this.waiting.get(id);
+    if (waiting === undefined) return;
     this.settle(id, new AppError('AUTH_BUSY', 'the password check took too long: try again'));
     const child = this.child;
-    if (child === null || Date.now() - this.lastAnswerAt < this.deadlineMs) return;
+    if (child === null || (waiting.child !== null && waiting.child !== child) || this.replacedAt >= waiting.since || this.lastAnswerAt > waiting.since) return;
     this.options.logger.error('password-hashing worker answered nothing for the whole deadline: replacing it', { deadlineMs: this.deadlineMs });
+    this.givenUp.add(child);
+    this.replacedAt = performance.now();
     this.child = null;
     this.ready = null;
     child.kill('SIGKILL');

@@ -4,7 +4,7 @@
  * Sessions end after 15 minutes idle or 8 hours in all (configurable), and when the user is
  * disabled. They live in memory: a restart of the service signs everyone out.
  */
-import { hash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 
@@ -30,7 +30,7 @@ export interface Session {
   readonly clientAddress: string;
 }
 
-const keyOf = (token: string): string => hash('sha256', token, 'base64url');
+const keyOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();

@@ -96,15 +96,23 @@ async function sendWav(req: Request, res: Response, reader: RecordingReader, aud
   if (partial || total <= MAX_RANGE_BYTES) {
     const parts = (await wavRangeParts(reader, start, end))[Symbol.iterator]();
     res.setHeader('Content-Length', String(end - start + 1));
-    // The first part leaves on its own: node corks a response's writes until the tick ends, so
+    // The first audio leaves on its own: node corks a response's writes until the tick ends, so
     // without the pause the player's first second of audio would wait for the whole range to be
-    // decrypted, decoded and encrypted for TLS.
-    const first = parts.next();
-    if (!first.done) {
-      res.write(first.value);
-      await new Promise((resolve) => setImmediate(resolve));
+    // decrypted, decoded and encrypted for TLS. A range from 0 starts with the 44-byte WAV
+    // header, which goes with the first audio rather than alone.
+    let part = parts.next();
+    if (!part.done && start < WAV_HEADER_BYTES) {
+      res.write(part.value);
+      part = parts.next();
     }
-    for (let part = parts.next(); !part.done; part = parts.next()) res.write(part.value);
+    if (!part.done) {
+      res.write(part.value);
+      await new Promise((resolve) => setImmediate(resolve));
+      // A player that seeks again drops the connection: the rest is not decrypted for nobody.
+      if (res.destroyed) return;
+      part = parts.next();
+    }
+    for (; !part.done; part = parts.next()) res.write(part.value);
     res.end();
     return;
   }

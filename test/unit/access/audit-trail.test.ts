@@ -105,6 +105,26 @@ t.test('when a commit fails, then recovery writes the segment afresh before a ne
   t.same((await readdir(join(dir, 'audit'))).filter((n) => n.endsWith('.tmp')), [], 'no temp file left behind');
 });
 
+t.test('when the service restarts after a failed commit, then the entries past the head are written afresh at open', async (t) => {
+  const first = await trail(t);
+  await first.audit.append({ action: 'a.one', outcome: 'success', actorId: actor });
+  const [name] = (await readdir(join(first.dir, 'audit'))).filter((n) => n.endsWith('.jsonl'));
+  const path = join(first.dir, 'audit', name!);
+  const before = await stat(path);
+  const { mkdir, rmdir } = await import('node:fs/promises');
+  await mkdir(join(first.dir, 'audit', 'head.json.next'));
+  await t.rejects(first.audit.append({ action: 'a.two', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' });
+  await first.audit.close();
+  await rmdir(join(first.dir, 'audit', 'head.json.next'));
+  const second = await trail(t, first.clock, first.dir);
+  t.not((await stat(path)).ino, before.ino, 'the segment holding an entry the head never covered is a new file');
+  t.match(await second.audit.verify(), { ok: true, entries: 2 });
+  const untouched = (await stat(path)).ino;
+  await second.audit.close();
+  await trail(t, first.clock, first.dir);
+  t.equal((await stat(path)).ino, untouched, 'a trail closed cleanly is not copied at the next start');
+});
+
 t.test('when a process dies mid-write, then the torn line is moved aside and the trail goes on verified', async (t) => {
   const first = await trail(t);
   for (let i = 0; i < 3; i++) await first.audit.append({ action: 'x.y', outcome: 'success', actorId: actor });

@@ -1,5 +1,7 @@
 import t from 'tap';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { HashWorker } from '../../../src/access/hash-worker.js';
 import { PasswordHasher, MIN_ARGON2_PARAMS } from '../../../src/access/password-hasher.js';
 import { silentLogger } from '../../../src/log.js';
@@ -57,7 +59,8 @@ t.test('when the worker dies during a check, then that check fails with AUTH_BUS
 });
 
 t.test('when the worker stops answering, then the check fails with AUTH_BUSY at its deadline and a new worker takes the next one', async (t) => {
-  const worker = new HashWorker({ logger: silentLogger, deadlineMs: 800 });
+  // Long enough for a new worker to start at idle priority while other test files run.
+  const worker = new HashWorker({ logger: silentLogger, deadlineMs: 8000 });
   t.teardown(() => worker.close());
   await worker.hash('ensimmäinen salasana tässä', MIN_ARGON2_PARAMS);
   const stuck = worker.pid!;
@@ -71,10 +74,41 @@ t.test('when the worker stops answering, then the check fails with AUTH_BUSY at 
   });
   const started = Date.now();
   await t.rejects(worker.hash('toinen salasana jumittuneelle', MIN_ARGON2_PARAMS), { code: 'AUTH_BUSY', message: /took too long/ });
-  t.ok(Date.now() - started >= 700, 'refused at the deadline, not before');
+  t.ok(Date.now() - started >= 7900, 'refused at the deadline, not before');
   const hash = await worker.hash('kolmas salasana uudessa prosessissa', MIN_ARGON2_PARAMS);
   t.not(worker.pid, stuck, 'the stuck worker was replaced');
   t.ok(await worker.verify(hash, 'kolmas salasana uudessa prosessissa'));
+});
+
+t.test('when a worker never gets ready, then the check still fails at its deadline and the starting worker is killed', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tallennin-hash-worker-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // A scheduler wrapper that starts nothing: the worker it stands for never says it is ready.
+  const chrt = join(dir, 'chrt');
+  const pidFile = join(dir, 'pid');
+  await writeFile(chrt, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 600\n`, { mode: 0o755 });
+  const worker = new HashWorker({ logger: silentLogger, chrt, deadlineMs: 600 });
+  t.teardown(() => worker.close());
+  const started = Date.now();
+  await t.rejects(worker.hash('salasana jota ei koskaan lasketa', MIN_ARGON2_PARAMS), { code: 'AUTH_BUSY', message: /took too long/ });
+  t.ok(Date.now() - started >= 500, 'refused at the deadline');
+  const stuck = Number(await readFile(pidFile, 'utf8'));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  t.throws(() => process.kill(stuck, 0), { code: 'ESRCH' }, 'the worker that never got ready was killed');
+  t.not(worker.priority, 'lowered', 'a worker killed as stuck is not taken for a refused SCHED_IDLE');
+});
+
+t.test('when the worker is stopped and the service closes, then close() kills it instead of waiting for ever', async (t) => {
+  const worker = new HashWorker({ logger: silentLogger });
+  await worker.hash('ensimmäinen salasana tässä', MIN_ARGON2_PARAMS);
+  const pid = worker.pid!;
+  process.kill(pid, 'SIGSTOP');
+  const refused = t.rejects(worker.hash('toinen salasana pysähtyneelle', MIN_ARGON2_PARAMS), { code: 'AUTH_BUSY' }, 'the waiting check is refused, not left hanging');
+  const started = Date.now();
+  await worker.close();
+  t.ok(Date.now() - started < 5000, `closed in ${Date.now() - started} ms`);
+  await refused;
+  t.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, 'the worker is gone');
 });
 
 t.test('when the worker is closed, then further checks are refused', async (t) => {
