@@ -20,6 +20,7 @@ import * as OTPAuth from 'otpauth';
 import { REPO_ROOT, ensureTool, makeTempDir, removeTempDirs } from './lib/setup.js';
 import { killAll, startChild, stopChild } from './lib/children.js';
 import { machineInfo } from './lib/proc.js';
+import { writeSection } from './lib/docs-section.js';
 
 const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
@@ -241,7 +242,26 @@ ${table}
   worker); the throttle answers the rest without hashing, each answer held back for up to three
   seconds. The reference is a series at rest run just before the flood, in the same state (after
   the searches), so that the comparison is of the flood alone.
+
+## Why playback misses 2x nginx (measured 2026-11-29, not rewritten by the runs)
+- The bare Node https server, with no work at all, is already 1.3-1.5x nginx: 2x nginx leaves
+  about 0.15 ms for everything a range needs before its first byte.
+- Timed inside the service (medians from the request event, ranges interleaved as above):
+  Express, helmet, the session and the policy 0.11 ms; finding the call 0.03 ms; the audit entry
+  0.06 ms; reading the chunks 0.04 ms; decrypting and decoding the first part 0.04 ms; the first
+  write 0.03 ms. About 0.32 ms in all.
+- Served without Express at all (a trial, not kept), the same ranges took 2.2-2.4x nginx: the
+  audit entry, the decryption and the read alone are more than the room left.
+- Kept from that work: the first part of a range leaves before the rest is decoded (0.91 to
+  0.73 ms), and entries nobody waits for are committed every 250 ms instead of every 10 ms (an
+  fdatasync every 10 ms under a seeking player cost each range about 0.15 ms).
 `);
+  await writeSection(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'access-bench', `## Access path (\`npm run bench:access\`)
+
+Written by the last run of \`npm run bench:access\` (${new Date().toISOString()}); the method and the
+notes are in [benchmarks-access.md](benchmarks-access.md).
+
+${table}`);
   if (!args.includes('--keep')) removeTempDirs();
 }
 
