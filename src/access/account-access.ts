@@ -56,7 +56,7 @@ export class AccountAccess {
       },
       !result.ok && (result.reason === 'INVALID_CREDENTIALS' || result.reason === 'THROTTLED') ? 'written' : 'synced',
     );
-    if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold(result.retryAfterMs ?? 0);
+    if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold();
     return result;
   }
 

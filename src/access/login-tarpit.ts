@@ -4,10 +4,13 @@
  * as soon as it hears "no" can otherwise keep the service busy answering; held answers slow
  * every such loop to one attempt per hold, so playback and searches stay fast during a flood.
  *
- * The hold is never longer than the wait the throttle asks for, and at most `maxHeld` answers
- * wait at once: past that the answer goes out at once, so held answers cannot use up memory.
- * Each hold is between half and all of that (at random), so that answers held together are not
- * all sent at the same moment, and the next attempts do not all arrive together either.
+ * Every throttled answer is held for half to all of the longest hold (at random, so that answers
+ * held together are not all sent at the same moment, and the next attempts do not all arrive
+ * together either), whatever wait the throttle asks for. Not the shorter of the two: the wait
+ * left shrinks to nothing at the end of each block, and holds that shrank with it let a flood's
+ * clients through in bursts of quick answers. A client that waits as asked loses at most one
+ * hold. At most `maxHeld` answers wait at once: past that the answer goes out at once, so held
+ * answers cannot use up memory.
  */
 import { AppError } from '../errors.js';
 
@@ -26,9 +29,9 @@ export class LoginTarpit {
     if (!Number.isSafeInteger(this.maxHeld) || this.maxHeld < 0) throw new AppError('CONFIG_INVALID', 'the number of held login answers must be a whole number, 0 or more');
   }
 
-  /** Resolves after 50-100 % of min(retryAfterMs, the longest hold), or at once when too many are held. */
-  async hold(retryAfterMs: number): Promise<void> {
-    const ms = Math.round(Math.min(Math.max(0, retryAfterMs), this.maxHoldMs) * (0.5 + Math.random() / 2));
+  /** Resolves after 50-100 % of the longest hold, or at once when too many are held. */
+  async hold(): Promise<void> {
+    const ms = Math.round(this.maxHoldMs * (0.5 + Math.random() / 2));
     if (ms === 0 || this.held >= this.maxHeld) return;
     this.held++;
     try {

@@ -2,26 +2,25 @@ import t from 'tap';
 import { performance } from 'node:perf_hooks';
 import { LoginTarpit } from '../../../src/access/login-tarpit.js';
 
-t.test('when a throttled answer is held, then it waits the shorter of the throttle wait and the longest hold', async (t) => {
+t.test('when a throttled answer is held, then it waits half to all of the longest hold, however short the throttle wait left', async (t) => {
   const tarpit = new LoginTarpit({ maxHoldMs: 80 });
-  let started = performance.now();
-  await tarpit.hold(30);
-  const short = performance.now() - started;
-  t.ok(short >= 14 && short < 75, `held for half to all of the throttle wait (${short.toFixed(0)} ms)`);
-  started = performance.now();
-  await tarpit.hold(60_000);
-  const capped = performance.now() - started;
-  t.ok(capped >= 39 && capped < 1000, `held for half to all of the longest hold, no longer (${capped.toFixed(0)} ms)`);
-  started = performance.now();
-  await tarpit.hold(0);
-  t.ok(performance.now() - started < 20, 'nothing to wait for: answered at once');
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await tarpit.hold();
+    const held = performance.now() - started;
+    t.ok(held >= 39 && held < 1000, `held for ${held.toFixed(0)} ms`);
+  }
+  const none = new LoginTarpit({ maxHoldMs: 0 });
+  const started = performance.now();
+  await none.hold();
+  t.ok(performance.now() - started < 20, 'no hold configured: answered at once');
 });
 
 t.test('when many answers are held together, then they are spread over the hold instead of all going out at once', async (t) => {
   const tarpit = new LoginTarpit({ maxHoldMs: 200 });
   const started = performance.now();
   const finished = await Promise.all(Array.from({ length: 20 }, async () => {
-    await tarpit.hold(200);
+    await tarpit.hold();
     return performance.now() - started;
   }));
   const spread = Math.max(...finished) - Math.min(...finished);
@@ -31,10 +30,10 @@ t.test('when many answers are held together, then they are spread over the hold 
 
 t.test('when more answers wait than allowed, then the rest go out at once and the count comes back down', async (t) => {
   const tarpit = new LoginTarpit({ maxHoldMs: 100, maxHeld: 3 });
-  const held = Array.from({ length: 3 }, () => tarpit.hold(100));
+  const held = Array.from({ length: 3 }, () => tarpit.hold());
   t.equal(tarpit.holding(), 3);
   const started = performance.now();
-  await tarpit.hold(100);
+  await tarpit.hold();
   t.ok(performance.now() - started < 50, 'the fourth is not held');
   await Promise.all(held);
   t.equal(tarpit.holding(), 0);
