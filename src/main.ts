@@ -163,6 +163,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     clock,
     logger: logger.child('audit'),
     retentionDays: config.audit.retentionDays,
+    // Every access is refused meanwhile: the maintainer must see why in the system view.
+    onFault: (code) => alarms.raise('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: access to personal data is refused until it recovers', { error: code }),
   });
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
   // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.

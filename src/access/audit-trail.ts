@@ -68,6 +68,8 @@ export interface AuditTrailOptions {
   readonly retentionDays?: number;
   /** A signed checkpoint every this many entries (default 100). */
   readonly checkpointEvery?: number;
+  /** Told once per fault, with the error code: access is refused until the trail recovers. */
+  readonly onFault?: (code: string) => void;
 }
 
 /**
@@ -338,7 +340,9 @@ export class AuditTrail {
 
   private markFault(err: unknown): AppError {
     if (this.fault === null) {
-      this.options.logger.error('audit entry not written: refusing the requests that needed it', { error: errnoCode(err) ?? (err instanceof Error ? err.name : 'unknown') });
+      const code = errnoCode(err) ?? (err instanceof Error ? err.name : 'unknown');
+      this.options.logger.error('audit entry not written: refusing the requests that needed it', { error: code });
+      this.options.onFault?.(code);
     }
     this.fault = err instanceof Error ? err : new Error(String(err));
     return unavailable(err);

@@ -263,6 +263,8 @@ t.test('when the audit trail cannot be written, then personal data is refused ra
     t.equal(res.json<{ error: { code: string } }>().error.code, 'AUDIT_UNAVAILABLE');
     t.notMatch(res.body.toString(), /358|Aino/, 'no personal data in the refusal');
   }
+  const health = (await admin.get('/api/v1/health')).json<{ alarms: { recent: Array<{ code: string; message: string }> } }>();
+  t.equal(health.alarms.recent.filter((alarm) => alarm.code === 'AUDIT_UNAVAILABLE').length, 1, 'the system view says why, once');
 });
 
 t.test('when an administrator changes the settings, then the next call follows them, bad settings change nothing, and the change is audited', async (t) => {

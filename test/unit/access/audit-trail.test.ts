@@ -125,6 +125,24 @@ t.test('when the service restarts after a failed commit, then the entries past t
   t.equal((await stat(path)).ino, untouched, 'a trail closed cleanly is not copied at the next start');
 });
 
+t.test('when the trail faults, then the service is told once per fault, so that an alarm can say why access is refused', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tallennin-audit-unit-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const faults: string[] = [];
+  const keys = createKeyHierarchy(Buffer.alloc(32, 7));
+  const audit = await AuditTrail.open({ dataDir: dir, signingKey: keys.signingKey('audit-signing'), clock: new ManualClock(Date.UTC(2026, 10, 28)), logger: silentLogger, onFault: (code) => faults.push(code) });
+  await audit.append({ action: 'a.one', outcome: 'success', actorId: actor });
+  t.same(faults, []);
+  const { mkdir, rmdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'audit', 'head.json.next'));
+  await t.rejects(audit.append({ action: 'a.two', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' });
+  await t.rejects(audit.append({ action: 'a.three', outcome: 'success', actorId: actor }), { code: 'AUDIT_UNAVAILABLE' });
+  t.equal(faults.length, 1, `told once while the fault lasts: ${JSON.stringify(faults)}`);
+  await rmdir(join(dir, 'audit', 'head.json.next'));
+  await audit.append({ action: 'a.four', outcome: 'success', actorId: actor });
+  t.equal(faults.length, 1, 'nothing more once it has recovered');
+});
+
 t.test('when a process dies mid-write, then the torn line is moved aside and the trail goes on verified', async (t) => {
   const first = await trail(t);
   for (let i = 0; i < 3; i++) await first.audit.append({ action: 'x.y', outcome: 'success', actorId: actor });
