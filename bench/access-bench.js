@@ -269,8 +269,8 @@ ${table}
   write 0.03 ms. About 0.32 ms in all.
 - Served without Express at all (a trial, not kept), the same ranges took 2.2-2.4x nginx: the
   audit entry, the decryption and the read alone are more than the room left.
-- Each server alone, back to back (the second view), gives 2.4-2.6x: the verdict does not hang
-  on the interleaving.
+- Each server alone, back to back (the second view), gave 2.0-2.6x over three runs: at best at
+  the target, never under it.
 - Kept from that work: the first part of a range leaves before the rest is decoded (0.91 to
   0.73 ms), and entries nobody waits for are committed every 250 ms instead of every 10 ms (an
   fdatasync every 10 ms under a seeking player cost each range about 0.15 ms).
