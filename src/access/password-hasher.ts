@@ -49,6 +49,8 @@ export const inProcessArgon2: Argon2Runner = {
   },
 };
 export const DEFAULT_MAX_QUEUED_HASHES = 64;
+/** A check that has waited this long for a free slot is refused (AUTH_BUSY), never left hanging. */
+export const DEFAULT_MAX_QUEUE_WAIT_MS = 20_000;
 
 /** argon2's own PHC encoding: unpadded standard base64. */
 const phcBase64 = (bytes: Buffer): string => bytes.toString('base64').replace(/=+$/, '');
@@ -57,6 +59,7 @@ export class PasswordHasher {
   private readonly params: Argon2Params;
   private readonly maxConcurrent: number;
   private readonly maxQueued: number;
+  private readonly maxQueueWaitMs: number;
   private readonly runner: Argon2Runner;
   private running = 0;
   private rejected = 0;
@@ -68,7 +71,7 @@ export class PasswordHasher {
    */
   private readonly dummyHash: string;
 
-  constructor(options: { params?: Argon2Params; maxConcurrent?: number; maxQueued?: number; runner?: Argon2Runner } = {}) {
+  constructor(options: { params?: Argon2Params; maxConcurrent?: number; maxQueued?: number; maxQueueWaitMs?: number; runner?: Argon2Runner } = {}) {
     this.runner = options.runner ?? inProcessArgon2;
     const params = options.params ?? DEFAULT_ARGON2_PARAMS;
     const atLeast = (value: number, floor: number): boolean => Number.isSafeInteger(value) && value >= floor;
@@ -78,8 +81,9 @@ export class PasswordHasher {
     this.params = Object.freeze({ memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism });
     this.maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT_HASHES;
     this.maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_HASHES;
-    if (!atLeast(this.maxConcurrent, 1) || !atLeast(this.maxQueued, 0)) {
-      throw new AppError('HASH_PARAMS_INVALID', 'maxConcurrent must be at least 1 and maxQueued at least 0');
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? DEFAULT_MAX_QUEUE_WAIT_MS;
+    if (!atLeast(this.maxConcurrent, 1) || !atLeast(this.maxQueued, 0) || !atLeast(this.maxQueueWaitMs, 1)) {
+      throw new AppError('HASH_PARAMS_INVALID', 'maxConcurrent must be at least 1, maxQueued at least 0 and maxQueueWaitMs at least 1');
     }
     const { memoryCost, timeCost, parallelism } = this.params;
     this.dummyHash = `$argon2id$v=19$m=${memoryCost},t=${timeCost},p=${parallelism}$${phcBase64(randomBytes(16))}$${phcBase64(randomBytes(32))}`;
@@ -132,7 +136,19 @@ export class PasswordHasher {
         throw new AppError('AUTH_BUSY', 'too many sign-ins at once: try again in a moment');
       }
       // The slot is handed over by the finishing hash (see finally), so `running` stays counted.
-      await new Promise<void>((resolve) => this.queue.push(resolve));
+      // A wait past the limit gives up its place: the slot then goes to the next in line.
+      await new Promise<void>((resolve, reject) => {
+        const handOver = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.queue.splice(this.queue.indexOf(handOver), 1);
+          this.rejected++;
+          reject(new AppError('AUTH_BUSY', 'too many sign-ins at once: try again in a moment'));
+        }, this.maxQueueWaitMs);
+        this.queue.push(handOver);
+      });
     } else {
       this.running++;
     }

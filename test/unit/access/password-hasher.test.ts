@@ -66,6 +66,32 @@ t.test('when more hashes are asked for than the cap and queue allow, then the ex
   t.match(await hasher.hash(PASSWORD), /^\$argon2id\$/, 'capacity comes back');
 });
 
+t.test('when a check waits for a slot past the limit, then it gets AUTH_BUSY and the next in line still gets the slot', async (t) => {
+  // A runner whose first hash only finishes when told: a starved worker.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const runner = {
+    hash: async (password: string) => {
+      calls++;
+      if (calls === 1) await held;
+      return `$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$${Buffer.from(password).toString('base64')}`;
+    },
+    verify: async () => false,
+  };
+  const hasher = new PasswordHasher({ params: MIN_ARGON2_PARAMS, maxConcurrent: 1, maxQueued: 5, maxQueueWaitMs: 100, runner });
+  const first = hasher.hash('ensimmäinen salasana joka jumittuu');
+  const started = Date.now();
+  await t.rejects(hasher.hash('toinen salasana joka odottaa'), { code: 'AUTH_BUSY' });
+  t.ok(Date.now() - started >= 90, 'refused at the wait limit');
+  t.same(hasher.stats(), { running: 1, queued: 0, rejected: 1 }, 'its place in the queue is given up');
+  const third = hasher.hash('kolmas salasana jonossa');
+  release();
+  await first;
+  t.match(await third, /^\$argon2id\$/, 'the slot goes to the next in line');
+  t.same(hasher.stats(), { running: 0, queued: 0, rejected: 1 });
+});
+
 t.test('when verifications run in parallel, then no more than maxConcurrent run at once', async (t) => {
   const hasher = new PasswordHasher({ params: FAST_PARAMS, maxConcurrent: 2, maxQueued: 10 });
   const hash = await hasher.hash(PASSWORD);
