@@ -7,20 +7,24 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 const markers = (name) => [`<!-- ${name}: start -->`, `<!-- ${name}: end -->`];
 
-/** The section's text with its markers, or '' when the file or the section is not there. */
-export async function readSection(file, name) {
+/** The section of `text` with its markers, or '' when it has none. */
+function sectionOf(text, name) {
   const [start, end] = markers(name);
-  const text = await readFile(file, 'utf8').catch(() => '');
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   return from >= 0 && to > from ? text.slice(from, to + end.length) : '';
+}
+
+/** The section's text with its markers, or '' when the file or the section is not there. */
+export async function readSection(file, name) {
+  return sectionOf(await readFile(file, 'utf8').catch(() => ''), name);
 }
 
 /** Writes `body` as the section: in place of the old one, or at the end of the file. */
 export async function writeSection(file, name, body) {
   const [start, end] = markers(name);
   const text = await readFile(file, 'utf8');
-  const old = await readSection(file, name);
+  const old = sectionOf(text, name);
   const section = `${start}\n${body.trim()}\n${end}`;
   await writeFile(file, old === '' ? `${text.trimEnd()}\n\n${section}\n` : text.replace(old, () => section));
 }

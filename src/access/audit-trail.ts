@@ -422,19 +422,15 @@ export class AuditTrail {
     this.lastSeq = anchor?.seq ?? 0;
     this.lastHash = anchor?.hash ?? GENESIS_HASH;
     this.entries = 0;
+    const covered = (await this.readSigned(HEAD_FILE))?.seq ?? anchor?.seq ?? 0;
     const segments = await this.segmentNames();
-    const lastSeqOf = new Map<string, number>();
     for (const [index, name] of segments.entries()) {
-      const text = await readFile(join(this.dir, name), 'utf8');
+      const path = join(this.dir, name);
+      const text = await readFile(path, 'utf8');
       const lines = text.split('\n');
       const tail = lines.pop();
-      if (tail !== undefined && tail !== '' && index === segments.length - 1) {
-        const quarantined = join(this.dir, `${name}.torn-${Date.now()}`);
-        await writeFileDurable(quarantined, tail);
-        await writeFileDurable(join(this.dir, `${name}.tmp-repair`), lines.length > 0 ? lines.join('\n') + '\n' : '');
-        await rename(join(this.dir, `${name}.tmp-repair`), join(this.dir, name));
-        this.options.logger.error('audit trail: a torn last line (crash mid-write) was moved aside', { file: quarantined });
-      }
+      const torn = tail !== undefined && tail !== '' && index === segments.length - 1;
+      let pastHead = false;
       for (const line of lines) {
         if (line === '') continue;
         const parsed = JSON.parse(line) as AuditRecord | CheckpointLine;
@@ -442,20 +438,22 @@ export class AuditTrail {
         this.lastSeq = parsed.seq;
         this.lastHash = parsed.hash;
         this.entries++;
-        lastSeqOf.set(name, parsed.seq);
+        pastHead ||= parsed.seq > covered;
       }
-    }
-    const head = await this.readSigned(HEAD_FILE);
-    const covered = head?.seq ?? anchor?.seq ?? 0;
-    if (this.lastSeq > covered) {
+      if (torn) {
+        const quarantined = `${path}.torn-${Date.now()}`;
+        await writeFileDurable(quarantined, tail);
+        this.options.logger.error('audit trail: a torn last line (crash mid-write) was moved aside', { file: quarantined });
+      }
       // Entries past the head were never confirmed committed. After a failed fdatasync the
       // kernel may have marked their pages clean unwritten, and a new descriptor's fdatasync
       // would not say so: only a segment written afresh and synced surely holds what the new
       // head is about to cover (after a crash or a power cut too, where it costs one copy).
-      for (const [name, last] of lastSeqOf) if (last > covered) await rewriteDurably(join(this.dir, name));
-      await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
+      if (torn || pastHead) await writeFileDurable(path, lines.length > 0 ? lines.join('\n') + '\n' : '');
     }
+    if (this.lastSeq > covered) await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
   }
+
 
   private async verifyFiles(): Promise<AuditVerifyResult> {
     const publicKey = this.options.signingKey.publicKey;
@@ -549,18 +547,6 @@ function monthOf(isoTime: string): string {
 }
 
 const fdatasyncAsync = promisify(fdatasync);
-
-/** Writes a file's current content to a new file that replaces it (synced, then renamed). */
-async function rewriteDurably(path: string): Promise<void> {
-  let content: Buffer;
-  try {
-    content = await readFile(path);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return;
-    throw err;
-  }
-  await writeFileDurable(path, content);
-}
 
 function unavailable(cause: unknown): AppError {
   return new AppError('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: the request is refused', { cause });

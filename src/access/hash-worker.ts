@@ -65,8 +65,6 @@ export class HashWorker implements Argon2Runner {
   /** When the worker last sent anything, and when one was last killed as stuck: tell a stuck worker from a busy or a new one. */
   private lastAnswerAt = 0;
   private replacedAt = 0;
-  /** Workers killed as stuck: their end must not count as chrt being refused. */
-  private readonly givenUp = new WeakSet<ChildProcess>();
 
   private readonly chrt: string;
   private readonly deadlineMs: number;
@@ -145,7 +143,8 @@ export class HashWorker implements Argon2Runner {
     if (this.ready !== null) return this.ready;
     const ready: Promise<void> = this.launch(this.idleScheduling)
       .catch((err: unknown) => {
-        if (!this.idleScheduling || this.closed || (err instanceof AppError && err.details?.givenUp === true)) throw err;
+        // A start given up on (its worker killed as stuck) says nothing about chrt.
+        if (!this.idleScheduling || this.closed || this.ready !== ready) throw err;
         // chrt refused (a sandbox without sched_setscheduler): the niceness alone must do.
         this.idleScheduling = false;
         this.options.logger.warn('password hashing cannot run under SCHED_IDLE; it runs at lowered niceness');
@@ -182,7 +181,7 @@ export class HashWorker implements Argon2Runner {
         const current = this.child === child;
         if (current) this.child = null;
         if (!started) {
-          reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal, givenUp: this.givenUp.has(child) } }));
+          reject(new AppError('AUTH_BUSY', 'the password-hashing worker stopped before it was ready', { details: { code, signal } }));
           return;
         }
         if (current) this.ready = null;
@@ -206,7 +205,6 @@ export class HashWorker implements Argon2Runner {
     const child = this.child;
     if (child === null || (waiting.child !== null && waiting.child !== child) || this.replacedAt >= waiting.since || this.lastAnswerAt > waiting.since) return;
     this.options.logger.error('password-hashing worker answered nothing for the whole deadline: replacing it', { deadlineMs: this.deadlineMs });
-    this.givenUp.add(child);
     this.replacedAt = performance.now();
     this.child = null;
     this.ready = null;

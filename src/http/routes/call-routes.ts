@@ -108,7 +108,7 @@ async function sendWav(req: Request, res: Response, reader: RecordingReader, aud
     if (!part.done) {
       res.write(part.value);
       await new Promise((resolve) => setImmediate(resolve));
-      // A player that seeks again drops the connection: the rest is not decrypted for nobody.
+      // A player that seeks again drops the connection: nothing more is decrypted for it.
       if (res.destroyed) return;
       part = parts.next();
     }
