@@ -88,6 +88,8 @@ export class AccountAccess {
       await this.deps.audit.append({ action: 'setup.admin', outcome: 'denied', actorId: null, clientAddress: input.clientAddress, details: { reason: 'users exist' } });
       throw new AppError('SETUP_DONE', 'the first administrator already exists');
     }
+    // Bad input (a short password, say) is refused before the one-time token is spent on it.
+    this.deps.users.checkNew({ username: input.username, displayName: input.displayName, roles: ['technical-maintainer'], password: input.password });
     if (!(await this.deps.setupTokens.consume(input.token))) {
       await this.deps.audit.append({ action: 'setup.admin', outcome: 'denied', actorId: null, clientAddress: input.clientAddress, details: { reason: 'bad token' } });
       throw new AppError('SETUP_TOKEN_INVALID', 'the setup token is wrong or has expired: issue a new one with `tallennin setup-token`');

@@ -59,6 +59,14 @@ export function toPublicUser(user: User): PublicUser {
   return { ...rest, roles: [...rest.roles], extensions: [...rest.extensions] };
 }
 
+export interface NewUser {
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: Role[];
+  readonly extensions?: string[];
+  readonly password: string;
+}
+
 export class UserStore {
   private constructor(
     private readonly doc: Low<UsersDocument>,
@@ -96,13 +104,23 @@ export class UserStore {
     return user === undefined ? undefined : copyOf(user);
   }
 
-  async create(input: { username: string; displayName: string; roles: Role[]; extensions?: string[]; password: string }): Promise<PublicUser> {
+  /**
+   * What create() checks before it hashes: the name, the display name, the roles and the
+   * password rules. Throws the same errors; returns the normalised fields. A caller that must
+   * spend something to create (the one-time setup token) checks first, so bad input costs nothing.
+   */
+  checkNew(input: NewUser): { username: string; displayName: string; roles: Role[]; extensions: string[] } {
     const username = String(input.username).trim().toLowerCase();
     if (!USERNAME_PATTERN.test(username)) throw new AppError('USERNAME_INVALID', 'a user name is 3-64 characters: a-z, 0-9, dot, dash, underscore, starting with a letter or digit');
     const displayName = validDisplayName(input.displayName);
     if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');
     const { roles, extensions } = validateRoles(input.roles, input.extensions ?? []);
     requirePasswordRules(input.password, username, displayName);
+    return { username, displayName, roles, extensions };
+  }
+
+  async create(input: NewUser): Promise<PublicUser> {
+    const { username, displayName, roles, extensions } = this.checkNew(input);
     const passwordHash = await this.hasher.hash(input.password);
     // Checked again: another create of the same name may have finished while this one hashed.
     if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');

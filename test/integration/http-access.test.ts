@@ -91,6 +91,21 @@ t.test('when every endpoint is called with every role and with no session, then 
   t.equal(openapi.json<{ openapi: string }>().openapi, '3.1.0');
 });
 
+t.test('when the first administrator is set up with bad input, then the setup token is not spent on it', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const client = fixture.client();
+  const token = fixture.appliance.setupToken;
+  const short = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: 'lyhyt' });
+  t.equal(short.status, 400);
+  t.equal(short.json<{ error: { code: string } }>().error.code, 'PASSWORD_TOO_SHORT');
+  const ownName = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: 'yllapitaja yllapitaja' });
+  t.equal(ownName.json<{ error: { code: string } }>().error.code, 'PASSWORD_CONTEXT');
+  const created = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
+  t.equal(created.status, 201, 'the same token still creates the administrator once the input is right');
+  const again = await client.post('/api/v1/setup', { token, username: 'toinen', displayName: 'Toinen', password: PASSWORD });
+  t.equal(again.json<{ error: { code: string } }>().error.code, 'SETUP_DONE', 'and only once');
+});
+
 t.test('when 100 wrong passwords are tried against one account, then the login is throttled long before the hundredth, and an unknown user gets the same answer', async (t) => {
   const fixture = await startApiAppliance(t);
   await firstAdministrator(fixture);
