@@ -28,7 +28,7 @@ t.test('when recordings are intact, then verify --all and verify ID exit 0', asy
   t.equal(one.code, 0);
   const listed = await runCli(['recordings', 'list', '--data-dir', dataDir]);
   t.match(listed.stdout, new RegExp(`${ids[1]}.*completed`));
-  t.notMatch(listed.stdout, /358|0401234567/, 'the list holds no phone numbers');
+  t.notMatch(listed.stdout, /\+?358[0-9]{9}|0401234567|0201234567/, 'the list holds no phone numbers');
 });
 
 t.test('when one byte of a recording is flipped, then verify fails naming that recording', async (t) => {
