@@ -20,6 +20,7 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
+import { jsonBody, parseQueryStrictly, requestBodyGuard } from './request-body.js';
 
 export interface AppDependencies {
   readonly accounts: AccountAccess;
@@ -33,13 +34,11 @@ export interface AppDependencies {
   readonly webRoot?: string;
 }
 
-/** Requests carry small JSON bodies only. */
-const MAX_BODY_BYTES = 64 * 1024;
-
 export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('query parser', parseQueryStrictly);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -65,8 +64,11 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  // No route takes a body the guard refuses, the web UI's static files included.
+  app.use(requestBodyGuard());
+
   const api = express.Router();
-  api.use(noStore(), express.json({ limit: MAX_BODY_BYTES, strict: true }), csrfGuard(), sessionResolver(deps.accounts));
+  api.use(noStore(), jsonBody(), csrfGuard(), sessionResolver(deps.accounts));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
@@ -84,6 +86,8 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.webRoot !== undefined && existsSync(deps.webRoot)) {
     app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: 0, fallthrough: true }));
   }
+  // Whatever is left (another API version, a file that is not there) is a 404 with a code too.
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'nothing here')));
   app.use(errorMiddleware(deps.logger));
   return app;
 }

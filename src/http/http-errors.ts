@@ -1,6 +1,8 @@
 /**
- * The one place that maps errors to HTTP: AppError codes to statuses, everything else to 500
- * with no detail (the log keeps the code). Bodies are `{ error: { code, message } }`.
+ * The one place that maps errors to HTTP: AppError codes to statuses, the errors of express and
+ * its body parser to codes of their own, everything else to 500 with no detail (the log keeps the
+ * code). Bodies are `{ error: { code, message } }`. Requests that HTTP itself cannot parse never
+ * reach express: `clientErrorResponse` answers them with the same kind of body.
  */
 import type { ErrorRequestHandler } from 'express';
 import { AppError } from '../errors.js';
@@ -8,6 +10,11 @@ import type { Logger } from '../log.js';
 
 const STATUS_BY_CODE: Record<string, number> = {
   VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  BAD_REQUEST_ENCODING: 400,
+  BAD_REQUEST_SYNTAX: 400,
+  BODY_NOT_ALLOWED: 400,
+  DISPLAY_NAME_INVALID: 400,
   USERNAME_INVALID: 400,
   ROLES_INVALID: 400,
   AGENT_DIRECTORY_INVALID: 400,
@@ -34,7 +41,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   USERNAME_TAKEN: 409,
   SETUP_DONE: 409,
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNSUPPORTED_CONTENT_ENCODING: 415,
+  HEADERS_TOO_LARGE: 431,
   THROTTLED: 429,
   AUTH_BUSY: 503,
   AUDIT_UNAVAILABLE: 503,
@@ -46,23 +57,78 @@ export function statusOf(code: string): number {
   return STATUS_BY_CODE[code] ?? 500;
 }
 
+/** The body parser's error types (body-parser's `type` field), each with its own code. */
+const CODE_BY_PARSER_TYPE: Record<string, { code: string; message: string }> = {
+  'entity.too.large': { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
+  'entity.parse.failed': { code: 'VALIDATION_FAILED', message: 'the request body is not valid JSON' },
+  'charset.unsupported': { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'a request body is JSON in UTF-8' },
+  'encoding.unsupported': { code: 'UNSUPPORTED_CONTENT_ENCODING', message: 'a request body is sent uncompressed' },
+  'request.aborted': { code: 'BAD_REQUEST_SYNTAX', message: 'the request body ended early' },
+  'request.size.invalid': { code: 'BAD_REQUEST_SYNTAX', message: 'the request body does not match its Content-Length' },
+};
+
+/** Any error a request can end in, as an AppError. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  // The router decodes path parameters with decodeURIComponent; the query parser does the same.
+  if (err instanceof URIError) return new AppError('BAD_REQUEST_ENCODING', 'the address has percent-encoding that is not UTF-8');
+  const expressError = err as { type?: unknown; status?: unknown; expose?: unknown };
+  const parserCode = typeof expressError.type === 'string' ? CODE_BY_PARSER_TYPE[expressError.type] : undefined;
+  if (parserCode !== undefined) return new AppError(parserCode.code, parserCode.message);
+  // Other errors express's own modules mark as the client's (http-errors: status 4xx, expose).
+  if (typeof expressError.status === 'number' && expressError.status >= 400 && expressError.status < 500 && expressError.expose === true) {
+    return new AppError('BAD_REQUEST', 'the request is not valid');
+  }
+  return new AppError('INTERNAL', 'internal error');
+}
+
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    // express.json()'s own errors (bad JSON, too large) carry `type` and `status`.
-    const parserError = err as { type?: string; status?: number };
-    let appError: AppError;
-    if (err instanceof AppError) appError = err;
-    else if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
-    else if (parserError.type === 'entity.parse.failed') appError = new AppError('VALIDATION_FAILED', 'the request body is not valid JSON');
-    else appError = new AppError('INTERNAL', 'internal error');
+    const appError = toAppError(err);
     const status = statusOf(appError.code);
     if (status >= 500) logger.error('request failed', { method: req.method, route: req.route?.path ?? req.path, code: appError.code, error: err instanceof Error ? err.name : 'unknown' });
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    // A body still unread (refused from its headers, or never sent) would be read as the next
+    // request, or waited for: the connection ends with this answer instead.
+    if (!req.complete) res.setHeader('Connection', 'close');
     const problems = appError.details?.problems;
+    const reason = appError.details?.reason;
     if (appError.code === 'THROTTLED' && typeof appError.details?.retryAfterMs === 'number') res.setHeader('Retry-After', String(Math.ceil(appError.details.retryAfterMs / 1000)));
-    res.status(status).json({ error: { code: appError.code, message: status >= 500 && appError.code === 'INTERNAL' ? 'internal error' : appError.message, ...(Array.isArray(problems) ? { problems } : {}) } });
+    res.status(status).json({
+      error: {
+        code: appError.code,
+        message: status >= 500 && appError.code === 'INTERNAL' ? 'internal error' : appError.message,
+        ...(Array.isArray(problems) ? { problems } : {}),
+        ...(typeof reason === 'string' ? { reason } : {}),
+      },
+    });
   };
 }
+
+/** node's HTTP parser errors (llhttp `HPE_*` codes, the server's timeouts), as codes. */
+export function clientErrorCode(err: { code?: unknown }): string {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 'HEADERS_TOO_LARGE';
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return 'PAYLOAD_TOO_LARGE';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 'REQUEST_TIMEOUT';
+    default:
+      return 'BAD_REQUEST_SYNTAX';
+  }
+}
+
+/** The whole raw answer to a request HTTP could not parse; the connection closes after it. */
+export function clientErrorResponse(err: { code?: unknown }): string {
+  const code = clientErrorCode(err);
+  const status = statusOf(code);
+  const message = code === 'REQUEST_TIMEOUT' ? 'the request was not received in time' : code === 'HEADERS_TOO_LARGE' ? 'the request headers are too large' : 'the request is not valid HTTP';
+  const body = JSON.stringify({ error: { code, message } });
+  return `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Content Too Large', 431: 'Request Header Fields Too Large' };

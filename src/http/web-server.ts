@@ -1,23 +1,82 @@
 /**
  * The HTTPS server (TLS 1.2 or newer, only). `startWebServer` resolves with the bound address
  * (port 0 in tests); `stop` closes listeners and open connections.
+ *
+ * Its limits keep a slow, idle or malformed client from holding a socket: the appliance serves
+ * a handful of people on a LAN, whose browsers send a request's headers and its small JSON body
+ * in milliseconds, so the timeouts below are far above any real client and far below node's
+ * defaults (which let a client that declares a body and never sends it wait 5 minutes).
  */
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import type { TlsMaterial } from './tls-certificate.js';
+import { clientErrorResponse } from './http-errors.js';
 
 export interface WebServer {
   readonly address: AddressInfo;
   stop(): Promise<void>;
 }
 
-export function startWebServer(app: Express, options: { host: string; port: number; tls: TlsMaterial }): Promise<WebServer> {
-  const server = createServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }, app);
-  // Slow or idle clients must not hold sockets for ever.
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 120_000;
-  server.keepAliveTimeout = 5_000;
+export interface WebServerLimits {
+  /** The whole header block must arrive within this (slowloris). */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this; then 408 and close. */
+  readonly requestTimeoutMs: number;
+  /** How often node looks for requests past the two limits above (its default is 30 s). */
+  readonly connectionsCheckingIntervalMs: number;
+  /** An idle kept-alive connection closes after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way (a client that stopped reading) closes after this. */
+  readonly socketIdleTimeoutMs: number;
+  /** The TLS handshake must finish within this. */
+  readonly handshakeTimeoutMs: number;
+}
+
+export const WEB_SERVER_LIMITS: WebServerLimits = {
+  headersTimeoutMs: 10_000,
+  // Bodies are at most 64 KiB: 30 s is 2 KiB/s, slower than any link a browser works over.
+  requestTimeoutMs: 30_000,
+  connectionsCheckingIntervalMs: 1_000,
+  // Long enough for a player's next range request on the same connection, short enough that idle
+  // browsers do not pile up sockets.
+  keepAliveTimeoutMs: 5_000,
+  // Longer than any wait inside a request (a password check waits at most 20 s for a slot).
+  socketIdleTimeoutMs: 120_000,
+  handshakeTimeoutMs: 10_000,
+};
+
+/** A session cookie, a CSRF token and a browser's usual headers fit many times over. */
+const MAX_HEADER_BYTES = 16 * 1024;
+/** A kept-alive connection is renewed now and then rather than living for ever. */
+const MAX_REQUESTS_PER_SOCKET = 1000;
+
+export function startWebServer(app: Express, options: { host: string; port: number; tls: TlsMaterial; limits?: Partial<WebServerLimits> }): Promise<WebServer> {
+  const limits = { ...WEB_SERVER_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      key: options.tls.key,
+      cert: options.tls.cert,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: limits.handshakeTimeoutMs,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+    },
+    app,
+  );
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
+  server.setTimeout(limits.socketIdleTimeoutMs, (socket: Socket) => socket.destroy());
+  // A request HTTP cannot parse (or that timed out) gets a coded JSON answer, then the socket closes.
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    const response = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code !== 'ECONNRESET' && socket.writable && response?.headersSent !== true) socket.end(clientErrorResponse(err));
+    else socket.destroy();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
