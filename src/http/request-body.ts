@@ -44,7 +44,9 @@ export function jsonBody(): RequestHandler {
  * percent-encoding that is not UTF-8 into U+FFFD and goes on, so a search for a mangled number
  * would quietly search for something else. Throws URIError (BAD_REQUEST_ENCODING) instead.
  */
-export function parseQueryStrictly(query: string): ParsedUrlQuery {
+export function parseQueryStrictly(query: string | null | undefined): ParsedUrlQuery {
+  // express passes null for an address without a query.
+  if (typeof query !== 'string' || query === '') return parseQueryString('');
   for (const part of query.split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
   return parseQueryString(query);
 }

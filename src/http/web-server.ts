@@ -1,5 +1,5 @@
 /**
- * The HTTPS server (TLS 1.2 or newer, only). `startWebServer` resolves with the bound address
+ * The HTTPS server: TLS 1.2 or 1.3 only, with ECDHE and AEAD suites only (TLS_CIPHERS). `startWebServer` resolves with the bound address
  * (port 0 in tests); `stop` closes listeners and open connections.
  *
  * Its limits keep a slow, idle or malformed client from holding a socket: the appliance serves
@@ -46,6 +46,27 @@ export const WEB_SERVER_LIMITS: WebServerLimits = {
   handshakeTimeoutMs: 10_000,
 };
 
+/**
+ * Mozilla's "intermediate" profile (v5.7), less its DHE suites: forward secrecy by ECDHE and
+ * authenticated encryption (AES-GCM, CHACHA20-POLY1305) only. No CBC (padding oracles, Lucky13),
+ * no SHA-1 MACs, no RSA key exchange (no forward secrecy), no CCM/CCM8 (short tags), no ARIA or
+ * CAMELLIA (no browser needs them). The TLS 1.3 suites are named too: node reads them from the
+ * same list and, given none, would turn TLS 1.3 off.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+/** The key-exchange groups of the same profile, in its order. */
+export const TLS_GROUPS = 'X25519:prime256v1:secp384r1';
+
 /** A session cookie, a CSRF token and a browser's usual headers fit many times over. */
 const MAX_HEADER_BYTES = 16 * 1024;
 /** A kept-alive connection is renewed now and then rather than living for ever. */
@@ -58,6 +79,11 @@ export function startWebServer(app: Express, options: { host: string; port: numb
       key: options.tls.key,
       cert: options.tls.cert,
       minVersion: 'TLSv1.2',
+      ciphers: TLS_CIPHERS,
+      ecdhCurve: TLS_GROUPS,
+      // Every suite left is strong, so the client picks (as Mozilla's profile says): a phone or
+      // small laptop without AES instructions then chooses CHACHA20-POLY1305.
+      honorCipherOrder: false,
       handshakeTimeout: limits.handshakeTimeoutMs,
       maxHeaderSize: MAX_HEADER_BYTES,
       connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,

@@ -98,6 +98,7 @@ t.test('when requests are malformed in every way we know, then each gets a 4xx w
   }
 
   // The good requests still work after all that.
-  const me = await admin.get('/api/v1/me');
-  t.equal(me.status, 200, 'the server still answers');
+  t.equal((await admin.get('/api/v1/me')).status, 200, 'the server still answers');
+  t.equal((await admin.get('/api/v1/calls')).status, 200, 'a search with no query');
+  t.equal((await admin.get('/api/v1/calls?caller=%2B358401234567&order=asc')).status, 200, 'a search with a well-encoded query');
 });
