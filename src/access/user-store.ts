@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { AppError } from '../errors.js';
 import { isRole, type Role } from './policy.js';
 import { checkPasswordRules } from './password-rules.js';
+import { prepareDisplayName } from './display-name.js';
 import type { PasswordHasher } from './password-hasher.js';
 
 export interface User {
@@ -51,7 +52,7 @@ export interface UserDocuments {
 export const USERS_DOCUMENT = 'access/users';
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 export const EXTENSION_PATTERN = /^[0-9]{1,12}$/;
-export const MAX_DISPLAY_NAME_LENGTH = 200;
+export { MAX_DISPLAY_NAME_LENGTH } from './display-name.js';
 export const MAX_EXTENSIONS_PER_USER = 32;
 
 export function toPublicUser(user: User): PublicUser {
@@ -112,7 +113,7 @@ export class UserStore {
   checkNew(input: NewUser): { username: string; displayName: string; roles: Role[]; extensions: string[] } {
     const username = String(input.username).trim().toLowerCase();
     if (!USERNAME_PATTERN.test(username)) throw new AppError('USERNAME_INVALID', 'a user name is 3-64 characters: a-z, 0-9, dot, dash, underscore, starting with a letter or digit');
-    const displayName = validDisplayName(input.displayName);
+    const displayName = prepareDisplayName(input.displayName);
     if (this.findByUsername(username) !== undefined) throw new AppError('USERNAME_TAKEN', 'that user name is taken');
     const { roles, extensions } = validateRoles(input.roles, input.extensions ?? []);
     requirePasswordRules(input.password, username, displayName);
@@ -154,7 +155,7 @@ export class UserStore {
   async update(id: string, patch: { displayName?: string; roles?: Role[]; extensions?: string[]; disabled?: boolean }): Promise<PublicUser> {
     const current = this.require(id);
     const { roles, extensions } = validateRoles(patch.roles ?? current.roles, patch.extensions ?? current.extensions);
-    const displayName = patch.displayName === undefined ? current.displayName : validDisplayName(patch.displayName);
+    const displayName = patch.displayName === undefined ? current.displayName : prepareDisplayName(patch.displayName);
     if (patch.disabled !== undefined && typeof patch.disabled !== 'boolean') throw new AppError('VALIDATION_FAILED', 'disabled is true or false');
     const updated = await this.commit(id, (user) => {
       user.displayName = displayName;
@@ -235,15 +236,6 @@ export class UserStore {
 
 function copyOf(user: User): User {
   return { ...user, roles: [...user.roles], extensions: [...user.extensions] };
-}
-
-function validDisplayName(value: unknown): string {
-  const name = typeof value === 'string' ? value.normalize('NFC').trim() : '';
-  // eslint-disable-next-line no-control-regex
-  if (name.length === 0 || name.length > MAX_DISPLAY_NAME_LENGTH || /[\u0000-\u001f\u007f]/.test(name)) {
-    throw new AppError('VALIDATION_FAILED', `a display name is 1-${MAX_DISPLAY_NAME_LENGTH} characters, without control characters`, { details: { field: 'displayName' } });
-  }
-  return name;
 }
 
 function validateRoles(roles: readonly unknown[], extensions: readonly unknown[]): { roles: Role[]; extensions: string[] } {

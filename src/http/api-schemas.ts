@@ -4,8 +4,11 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../access/policy.js';
+import { MAX_DISPLAY_NAME_INPUT_UNITS } from '../access/display-name.js';
 
 const isoTime = z.iso.datetime({ offset: true });
+/** Checked and normalised by the user store (access/display-name.ts), which names the reason. */
+const displayName = z.string().max(MAX_DISPLAY_NAME_INPUT_UNITS);
 
 export const loginBody = z
   .object({
@@ -19,7 +22,7 @@ export const setupBody = z
   .object({
     token: z.string().min(8).max(128),
     username: z.string().min(3).max(64),
-    displayName: z.string().trim().min(1).max(200),
+    displayName,
     password: z.string().min(1).max(1024),
   })
   .strict();
@@ -36,7 +39,7 @@ const extensionList = z.array(z.string().regex(/^[0-9]{1,12}$/)).max(20);
 export const userCreateBody = z
   .object({
     username: z.string().min(3).max(64),
-    displayName: z.string().trim().min(1).max(200),
+    displayName,
     roles: roleList,
     extensions: extensionList.optional(),
     password: z.string().min(1).max(1024),
@@ -45,7 +48,7 @@ export const userCreateBody = z
 
 export const userUpdateBody = z
   .object({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: displayName.optional(),
     roles: roleList.optional(),
     extensions: extensionList.optional(),
     disabled: z.boolean().optional(),

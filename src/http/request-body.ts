@@ -7,6 +7,7 @@
  * not read (http-errors.ts).
  */
 import express, { type RequestHandler } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
 import { AppError } from '../errors.js';
 
@@ -34,9 +35,19 @@ export function requestBodyGuard(): RequestHandler {
   };
 }
 
-/** The JSON parser behind the guard: objects and lists only, no inflation. */
+/**
+ * The JSON parser behind the guard: objects and lists only, no inflation, and UTF-8 that is
+ * valid (the decoder would otherwise turn bad bytes into U+FFFD and a name would be stored so).
+ */
 export function jsonBody(): RequestHandler {
-  return express.json({ limit: MAX_BODY_BYTES, strict: true, inflate: false });
+  return express.json({
+    limit: MAX_BODY_BYTES,
+    strict: true,
+    inflate: false,
+    verify: (_req, _res, raw) => {
+      if (!isUtf8(raw)) throw new AppError('BAD_REQUEST_ENCODING', 'the request body is not valid UTF-8');
+    },
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { firstAdministrator, PASSWORD, startApiAppliance } from './support/api-a
 
 interface Case {
   readonly name: string;
-  readonly request: string;
+  readonly request: string | Buffer;
   readonly status: number;
   /** The stable code in the JSON error body. */
   readonly code: string;
@@ -30,6 +30,8 @@ t.test('when requests are malformed in every way we know, then each gets a 4xx w
   const get = (path: string, headers = ''): string => `GET ${path} HTTP/1.1\r\n${signedIn}${headers}Connection: close\r\n\r\n`;
   const send = (method: string, path: string, body: string, headers = 'Content-Type: application/json\r\n', who = signedIn): string =>
     `${method} ${path} HTTP/1.1\r\n${who}${headers}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  const sendBytes = (method: string, path: string, body: Buffer, who = signedIn): Buffer =>
+    Buffer.concat([Buffer.from(`${method} ${path} HTTP/1.1\r\n${who}Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]);
   const login = JSON.stringify({ username: 'yllapitaja', password: PASSWORD });
 
   const cases: Case[] = [
@@ -48,6 +50,12 @@ t.test('when requests are malformed in every way we know, then each gets a 4xx w
     { name: 'a list where a string is expected', request: send('POST', '/api/v1/session', JSON.stringify({ username: ['yllapitaja'], password: PASSWORD }), undefined, anonymous), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'an object where a string is expected', request: send('PATCH', `/api/v1/users/${randomUUID()}`, JSON.stringify({ displayName: { first: 'A' } })), status: 400, code: 'VALIDATION_FAILED' },
     { name: 'a __proto__ key', request: send('POST', '/api/v1/session', '{"username":"yllapitaja","password":"x","__proto__":{"admin":true}}', undefined, anonymous), status: 400, code: 'VALIDATION_FAILED' },
+    {
+      name: 'a body that is not valid UTF-8',
+      request: sendBytes('POST', '/api/v1/session', Buffer.concat([Buffer.from('{"username":"yllapitaja","password":"x'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]), anonymous),
+      status: 400,
+      code: 'BAD_REQUEST_ENCODING',
+    },
     { name: 'a text/plain body', request: send('POST', '/api/v1/session', login, 'Content-Type: text/plain\r\n', anonymous), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'a form-encoded body', request: send('POST', '/api/v1/session', 'username=yllapitaja&password=x', 'Content-Type: application/x-www-form-urlencoded\r\n', anonymous), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
     { name: 'a body with no content type', request: send('POST', '/api/v1/session', login, '', anonymous), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
@@ -101,4 +109,48 @@ t.test('when requests are malformed in every way we know, then each gets a 4xx w
   t.equal((await admin.get('/api/v1/me')).status, 200, 'the server still answers');
   t.equal((await admin.get('/api/v1/calls')).status, 200, 'a search with no query');
   t.equal((await admin.get('/api/v1/calls?caller=%2B358401234567&order=asc')).status, 200, 'a search with a well-encoded query');
+});
+
+t.test('when a display name or user name holds NUL, a bidi override, a lone surrogate or markup, then setup, create and update refuse it with a reason', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const client = fixture.client();
+  const token = fixture.appliance.setupToken;
+  // Setup: a refused name does not spend the one-time token.
+  const rlo = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: '\u202EäjätipällY', password: PASSWORD });
+  t.equal(rlo.status, 400);
+  t.match(rlo.json(), { error: { code: 'DISPLAY_NAME_INVALID', reason: 'bidi-control' } });
+  const { admin } = await firstAdministrator(fixture);
+
+  // JSON escapes carry what raw UTF-8 cannot: NUL and a lone surrogate.
+  const names: Array<[displayName: string, reason: string]> = [
+    ['Eeva\u0000', 'control-character'],
+    ['\u202EavaE', 'bidi-control'],
+    ['\u2066Eeva\u2069', 'bidi-control'],
+    ['Ee\u200Bva', 'invisible-character'],
+    ['Eeva\uD800', 'lone-surrogate'],
+    ['<img src=x onerror=alert(1)>', 'markup'],
+    ['   ', 'empty'],
+    ['x'.repeat(201), 'too-long'],
+  ];
+  for (const [displayName, reason] of names) {
+    const created = await admin.post('/api/v1/users', { username: `u${randomUUID().slice(0, 8)}`, displayName, roles: ['supervisor'], password: PASSWORD });
+    t.equal(created.status, 400, `create: ${reason}`);
+    t.match(created.json(), { error: { code: 'DISPLAY_NAME_INVALID', reason } }, `create: ${reason}`);
+  }
+  const created = await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: '  Eeva\u00A0\u00A0Esimerkki ', roles: ['supervisor'], password: PASSWORD });
+  t.equal(created.status, 201);
+  const user = created.json<{ user: { id: string; displayName: string } }>().user;
+  t.equal(user.displayName, 'Eeva Esimerkki', 'spaces mapped and collapsed');
+  for (const [displayName, reason] of names) {
+    const updated = await admin.patch(`/api/v1/users/${user.id}`, { displayName });
+    t.match(updated.json(), { error: { code: 'DISPLAY_NAME_INVALID', reason } }, `update: ${reason}`);
+  }
+  const listed = (await admin.get('/api/v1/users')).json<{ users: Array<{ id: string; displayName: string }> }>().users;
+  t.equal(listed.find((candidate) => candidate.id === user.id)?.displayName, 'Eeva Esimerkki', 'no refused update changed the name');
+
+  // User names are the ASCII subset of the UsernameCaseMapped profile: anything else is refused.
+  for (const username of ['kalle\u0000', '\u202Ekalle', 'kal\u200Ble', '\uFF4B\uFF41\uFF4C\uFF4C\uFF45', 'kalle\uD800', '<kalle>']) {
+    const refused = await admin.post('/api/v1/users', { username, displayName: 'Kalle', roles: ['supervisor'], password: PASSWORD });
+    t.match(refused.json(), { error: { code: 'USERNAME_INVALID' } }, JSON.stringify(username));
+  }
 });

@@ -52,8 +52,11 @@ t.test('when the input is invalid, then a stable code says which rule, and nothi
   for (const username of ['ab', '-alku', 'väinö', 'a b c', 'x'.repeat(65), '']) {
     await t.rejects(users.create({ ...supervisor, username }), { code: 'USERNAME_INVALID' }, JSON.stringify(username));
   }
-  await t.rejects(users.create({ ...supervisor, displayName: '   ' }), { code: 'VALIDATION_FAILED', details: { field: 'displayName' } });
-  await t.rejects(users.create({ ...supervisor, displayName: 'Eeva\u0000' }), { code: 'VALIDATION_FAILED' });
+  await t.rejects(users.create({ ...supervisor, displayName: '   ' }), { code: 'DISPLAY_NAME_INVALID', details: { field: 'displayName', reason: 'empty' } });
+  await t.rejects(users.create({ ...supervisor, displayName: 'Eeva\u0000' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'control-character' } });
+  await t.rejects(users.create({ ...supervisor, displayName: '\u202EEeva' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'bidi-control' } });
+  await t.rejects(users.create({ ...supervisor, displayName: 'Eeva\uD800' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'lone-surrogate' } });
+  await t.rejects(users.create({ ...supervisor, displayName: '<b>Eeva</b>' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'markup' } });
   await t.rejects(users.create({ ...supervisor, roles: [] }), { code: 'ROLES_INVALID' });
   await t.rejects(users.create({ ...supervisor, roles: ['root' as never] }), { code: 'ROLES_INVALID' }, 'an unknown role');
   await t.rejects(users.create({ ...supervisor, roles: ['supervisor', 'root' as never] }), { code: 'ROLES_INVALID' }, 'one unknown among known');
@@ -83,10 +86,13 @@ t.test('when an agent is created and updated, then roles, extensions and disabli
   t.equal(users.get(agent.id)!.disabled, true);
   await t.rejects(users.update(agent.id, { extensions: [] }), { code: 'ROLES_INVALID' }, 'still an agent: needs an extension');
   await t.rejects(users.update(agent.id, { roles: [] }), { code: 'ROLES_INVALID' });
-  await t.rejects(users.update(agent.id, { displayName: '' }), { code: 'VALIDATION_FAILED' });
+  await t.rejects(users.update(agent.id, { displayName: '' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'empty' } });
+  await t.rejects(users.update(agent.id, { displayName: 'Anna\u200B' }), { code: 'DISPLAY_NAME_INVALID', details: { reason: 'invisible-character' } });
+  t.equal((await users.update(agent.id, { displayName: 'Anna\u00A0\u00A0A\u0308ma\u0308la\u0308' })).displayName, 'Anna Ämälä', 'spaces mapped and collapsed, NFKC');
   await t.rejects(users.update(agent.id, { disabled: 'yes' as never }), { code: 'VALIDATION_FAILED' });
   await t.rejects(users.update('no-such-id', { disabled: true }), { code: 'USER_NOT_FOUND' });
   t.same(users.get(agent.id)!.extensions, ['201', '202'], 'a refused update changed nothing');
+  t.equal(users.get(agent.id)!.displayName, 'Anna Ämälä', 'nor the name');
   t.same(users.list().map((u) => u.username), ['agentti1']);
   t.notOk('passwordHash' in users.list()[0]!);
 });
