@@ -1,5 +1,6 @@
 /**
- * Display names (a person's name as other people see it: the user list, the audit view, exports)
+ * Display names (a person's name as other people see it: a user's name in the user list and the
+ * audit view, an agent's name in the agent directory and so in every contact record and export)
  * prepared and enforced by the Nickname profile of the PRECIS FreeformClass (RFC 8266 on
  * RFC 8264), with this appliance's own stricter rules on top, which a profile may add.
  *
@@ -105,11 +106,14 @@ export function checkDisplayName(input: unknown): DisplayNameResult {
   return refusal === undefined ? { ok: true, value } : { ok: false, reason: refusal };
 }
 
-/** The enforced display name, or AppError DISPLAY_NAME_INVALID with the reason in its details. */
-export function prepareDisplayName(input: unknown): string {
+/**
+ * The enforced display name, or AppError DISPLAY_NAME_INVALID with the field and the reason in
+ * its details (the message never repeats the name: it is personal data).
+ */
+export function prepareDisplayName(input: unknown, field = 'displayName'): string {
   const result = checkDisplayName(input);
   if (result.ok) return result.value;
-  throw new AppError('DISPLAY_NAME_INVALID', MESSAGES[result.reason], { details: { field: 'displayName', reason: result.reason } });
+  throw new AppError('DISPLAY_NAME_INVALID', `${field}: ${MESSAGES[result.reason]}`, { details: { field, reason: result.reason } });
 }
 
 function enforceOnce(value: string): string {

@@ -8,6 +8,7 @@ import type { CallSettings, CallSettingsData } from '../calls/call-settings.js';
 import { can } from './policy.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { Viewer } from './call-access.js';
+import { prepareDisplayName } from './display-name.js';
 
 export class SettingsAccess {
   constructor(private readonly deps: { readonly settings: CallSettings; readonly audit: AuditTrail }) {}
@@ -23,7 +24,7 @@ export class SettingsAccess {
     const before = this.deps.settings.current;
     let after: CallSettingsData;
     try {
-      after = await this.deps.settings.replace(input);
+      after = await this.deps.settings.replace(withAgentNamesPrepared(input));
     } catch (err) {
       await this.deps.audit.append({ action: 'config.change', outcome: 'failed', actorId: viewer.id, target: { type: 'config', id: 'call-settings' }, clientAddress, details: { reason: err instanceof AppError ? err.code : 'error' } });
       throw err;
@@ -48,4 +49,14 @@ export class SettingsAccess {
   private require(viewer: Viewer): void {
     if (!can(viewer.roles, 'config:manage')) throw new AppError('FORBIDDEN', 'this account may not change the settings');
   }
+}
+
+/** Agents' names are display names too (P3 copies them into every contact record): the same rules. */
+function withAgentNamesPrepared(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || !Array.isArray((input as { agents?: unknown }).agents)) return input;
+  const agents = (input as { agents: unknown[] }).agents.map((agent, index) => {
+    if (typeof agent !== 'object' || agent === null || typeof (agent as { name?: unknown }).name !== 'string') return agent;
+    return { ...agent, name: prepareDisplayName((agent as { name: string }).name, `agents.${index}.name`) };
+  });
+  return { ...input, agents };
 }

@@ -89,4 +89,4 @@ export const auditSearchQuery = z
 
 export const idParam = z.uuid();
 
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional() }) });
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional(), reason: z.string().optional() }) });

@@ -64,7 +64,7 @@ export function openApiDocument(): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Tallennin API', version: '1', description: 'Call recordings and contact history of the appliance. State changes need the X-CSRF-Token header.' },
+    info: { title: 'Tallennin API', version: '1', description: 'Call recordings and contact history of the appliance. State changes need the X-CSRF-Token header. Bodies are JSON in UTF-8 (at most 64 KiB, uncompressed, only on POST, PUT and PATCH); a malformed request gets a 4xx with a stable error code (BAD_REQUEST_ENCODING, BODY_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED_CONTENT_ENCODING, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT, HEADERS_TOO_LARGE, BAD_REQUEST_SYNTAX, VALIDATION_FAILED, DISPLAY_NAME_INVALID with a reason).' },
     servers: [{ url: '/api/v1' }],
     components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: '__Host-tallennin' } } },
     security: [{ session: [] }],

@@ -148,6 +148,17 @@ t.test('when a display name or user name holds NUL, a bidi override, a lone surr
   const listed = (await admin.get('/api/v1/users')).json<{ users: Array<{ id: string; displayName: string }> }>().users;
   t.equal(listed.find((candidate) => candidate.id === user.id)?.displayName, 'Eeva Esimerkki', 'no refused update changed the name');
 
+  // An agent's name in the directory is a display name too; a refused change is audited as failed.
+  const agents = (name: string): unknown => ({ agents: [{ extension: '2001', name, phone: '0501002001' }], recordedServiceNumbers: ['0201234567'], retentionMonths: 3 });
+  const badAgent = await admin.send('PUT', '/api/v1/settings', { body: agents('Aino\u202E') });
+  t.equal(badAgent.status, 400);
+  t.match(badAgent.json(), { error: { code: 'DISPLAY_NAME_INVALID', reason: 'bidi-control' } });
+  const goodAgent = await admin.send('PUT', '/api/v1/settings', { body: agents(' Aino\u3000Asiakaspalvelija ') });
+  t.equal(goodAgent.status, 200);
+  t.equal(goodAgent.json<{ settings: { agents: Array<{ name: string }> } }>().settings.agents[0]!.name, 'Aino Asiakaspalvelija');
+  const audit = (await admin.get('/api/v1/audit?action=config.change')).json<{ items: Array<{ outcome: string; details?: { reason?: string } }> }>().items;
+  t.ok(audit.some((entry) => entry.outcome === 'failed' && entry.details?.reason === 'DISPLAY_NAME_INVALID'), 'the refused change is on the audit trail');
+
   // User names are the ASCII subset of the UsernameCaseMapped profile: anything else is refused.
   for (const username of ['kalle\u0000', '\u202Ekalle', 'kal\u200Ble', '\uFF4B\uFF41\uFF4C\uFF4C\uFF45', 'kalle\uD800', '<kalle>']) {
     const refused = await admin.post('/api/v1/users', { username, displayName: 'Kalle', roles: ['supervisor'], password: PASSWORD });
