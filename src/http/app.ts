@@ -10,7 +10,7 @@ import type { AccountAccess } from '../access/account-access.js';
 import type { CallAccess } from '../access/call-access.js';
 import type { AuditTrail } from '../access/audit-trail.js';
 import { errorMiddleware } from './http-errors.js';
-import { actorOf, csrfGuard, noStore, sessionResolver } from './request-guards.js';
+import { actorOf, csrfGuard, hostRequired, noStore, sessionResolver } from './request-guards.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { callRoutes } from './routes/call-routes.js';
@@ -65,7 +65,7 @@ export function createApp(deps: AppDependencies): Express {
   );
 
   // No route takes a body the guard refuses, the web UI's static files included.
-  app.use(requestBodyGuard());
+  app.use(hostRequired(), requestBodyGuard());
 
   const api = express.Router();
   api.use(noStore(), jsonBody(), csrfGuard(), sessionResolver(deps.accounts));

@@ -21,7 +21,8 @@ export function requestBodyGuard(): RequestHandler {
   return (req, _res, next) => {
     const length = req.headers['content-length'];
     const chunked = req.headers['transfer-encoding'] !== undefined;
-    const hasBody = chunked || (length !== undefined && length !== '0');
+    // node's parser has already refused a Content-Length that is not a number.
+    const hasBody = chunked || (length !== undefined && Number(length) > 0);
     if (!hasBody) return next();
     if (!METHODS_WITH_BODY.has(req.method)) return next(new AppError('BODY_NOT_ALLOWED', `a ${req.method} request has no body`));
     if (req.is('application/json') !== 'application/json') return next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'a request body is JSON (Content-Type: application/json)'));

@@ -23,6 +23,16 @@ export function actorOf(res: Response): Actor {
 }
 
 /**
+ * HTTP/1.1 requires a Host header (RFC 9112 section 3.2). node refuses a request without one
+ * before express, with no body; the server leaves that to this guard, so the answer has a code.
+ */
+export function hostRequired(): RequestHandler {
+  return (req, _res, next) => {
+    next(req.httpVersion === '1.1' && req.headers.host === undefined ? new AppError('BAD_REQUEST_SYNTAX', 'an HTTP/1.1 request names its Host') : undefined);
+  };
+}
+
+/**
  * Cross-site requests never change state: browsers send Sec-Fetch-Site and Origin, and both
  * must say this origin. With a session, the synchronizer token must match too.
  */

@@ -89,6 +89,8 @@ export function startWebServer(app: Express, options: { host: string; port: numb
       connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
+      // Checked by the app (request-guards.ts hostRequired), whose answer carries a code.
+      requireHostHeader: false,
     },
     app,
   );

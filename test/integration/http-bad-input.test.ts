@@ -92,6 +92,8 @@ t.test('when requests are malformed in every way we know, then each gets a 4xx w
     { name: 'the bare /api', request: get('/api'), status: 404, code: 'NOT_FOUND' },
     { name: 'a method a route does not have', request: send('POST', '/api/v1/calls', '{}'), status: 404, code: 'NOT_FOUND' },
     { name: 'a path with bad percent-encoding outside the API', request: get('/%ff%fe'), status: 404, code: 'NOT_FOUND' },
+    { name: 'a session cookie that is not a token', request: `GET /api/v1/me HTTP/1.1\r\n${anonymous}Cookie: __Host-tallennin=%ff%fe; x=\u00ff\r\nConnection: close\r\n\r\n`, status: 401, code: 'NOT_AUTHENTICATED' },
+    { name: 'a request without Host', request: 'GET /api/v1/me HTTP/1.1\r\nConnection: close\r\n\r\n', status: 400, code: 'BAD_REQUEST_SYNTAX' },
     // HTTP itself broken: node's parser refuses it; the answer still carries a code.
     { name: 'headers over the limit', request: get('/api/v1/me', `X-Padding: ${'a'.repeat(20_000)}\r\n`), status: 431, code: 'HEADERS_TOO_LARGE' },
     { name: 'a request line that is not HTTP', request: 'HELLO THERE\r\n\r\n', status: 400, code: 'BAD_REQUEST_SYNTAX' },
