@@ -20,7 +20,8 @@ import { settingsRoutes } from './routes/settings-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
-import { jsonBody, parseQueryStrictly, requestBodyGuard } from './request-body.js';
+import { jsonBody, requestBodyGuard } from './request-body.js';
+import { parseQueryStrictly } from './strict-query.js';
 
 export interface AppDependencies {
   readonly accounts: AccountAccess;

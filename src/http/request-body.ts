@@ -8,7 +8,6 @@
  */
 import express, { type RequestHandler } from 'express';
 import { isUtf8 } from 'node:buffer';
-import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
 import { AppError } from '../errors.js';
 
 /** Requests carry small JSON bodies only (the largest is the agent directory of settings). */
@@ -49,16 +48,4 @@ export function jsonBody(): RequestHandler {
       if (!isUtf8(raw)) throw new AppError('BAD_REQUEST_ENCODING', 'the request body is not valid UTF-8');
     },
   });
-}
-
-/**
- * The query parser (express's "simple" one, node:querystring) made strict: node's parser turns
- * percent-encoding that is not UTF-8 into U+FFFD and goes on, so a search for a mangled number
- * would quietly search for something else. Throws URIError (BAD_REQUEST_ENCODING) instead.
- */
-export function parseQueryStrictly(query: string | null | undefined): ParsedUrlQuery {
-  // express passes null for an address without a query.
-  if (typeof query !== 'string' || query === '') return parseQueryString('');
-  for (const part of query.split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
-  return parseQueryString(query);
 }
