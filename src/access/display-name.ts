@@ -9,12 +9,12 @@
  * that look the same differ; a lone surrogate breaks JSON and UTF-8 output further on; and "<"
  * or ">" in a name is an injection attempt in every HTML or CSV view, however well escaped.
  *
- * Enforcement (RFC 8266 section 2.2, in the order of RFC 8264 section 7):
+ * Enforcement (RFC 8266, in the order of operations of RFC 8264):
  *   1. additional mapping: every space character (Zs) becomes U+0020; leading and trailing
  *      spaces go and runs of spaces become one;
  *   2. normalisation: NFKC (so "ﬁ" is "fi" and a full-width "Ａ" is "A");
- *   3. the rules are applied again until the result is stable (RFC 8266 section 2.3).
- * Then every code point must be valid in the FreeformClass (RFC 8264 section 9): controls (Cc),
+ *   3. the rules are applied again until the result is stable (enforcement is idempotent).
+ * Then every code point must be valid in the FreeformClass (RFC 8264): controls (Cc),
  * default-ignorable code points (the bidi controls U+200E/F, U+202A-U+202E, U+2066-U+2069, the
  * zero-width characters, other Cf), noncharacters, surrogates (Cs), private use (Co),
  * unassigned code points (Cn), line and paragraph separators and old Hangul jamo are refused,
@@ -34,7 +34,7 @@ export const MAX_DISPLAY_NAME_LENGTH = 200;
  * few units into one code point, never this many, and normalising megabytes is work for nothing.
  */
 export const MAX_DISPLAY_NAME_INPUT_UNITS = MAX_DISPLAY_NAME_LENGTH * 8;
-/** RFC 8266 section 2.3: stable after at most this many applications, or refused. */
+/** Stable after at most this many applications, or refused (in practice two suffice). */
 const MAX_ENFORCEMENT_ROUNDS = 4;
 
 export type DisplayNameRefusal =
@@ -66,7 +66,7 @@ const MESSAGES: Record<DisplayNameRefusal, string> = {
   unstable: 'the display name does not have a stable normal form',
 };
 
-// The classes of RFC 8264 section 9, as Unicode property escapes (the `u` flag reads a string by
+// The categories of RFC 8264, as Unicode property escapes (the `u` flag reads a string by
 // code points, so a lone surrogate is one code point of category Cs).
 const SPACE_SEPARATOR = /\p{Zs}/gu;
 const LONE_SURROGATE = /\p{Cs}/u;
