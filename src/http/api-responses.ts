@@ -40,7 +40,7 @@ export const me = publicUser.extend({
   csrfToken: z.string(),
 });
 
-export const totpEnrollment = z.object({ secret: z.string(), uri: z.string().startsWith('otpauth://') });
+export const totpEnrollment = z.object({ secret: z.string(), uri: z.string().regex(/^otpauth:\/\//) });
 
 export const setupStatus = z.object({ pending: z.boolean() });
 

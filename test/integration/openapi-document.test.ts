@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createApp, type AppDependencies } from '../../src/http/app.js';
 import { openApiDocument } from '../../src/http/openapi.js';
+import { contractProblems } from './support/openapi-contract.js';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -94,4 +95,21 @@ t.test('when an integrator reads the operations, then each has an id, its securi
     }
   }
   t.ok(doc.paths['/session']?.post?.responses['429'], 'sign-in says it may be throttled');
+});
+
+t.test('when an answer is not as documented, then the contract check of the API tests names what is wrong', async (t) => {
+  const json = (body: unknown, status = 200): { status: number; headers: Record<string, string>; body: Buffer } => ({ status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(body)) });
+  const setup = { pending: true };
+  t.same(contractProblems('GET', '/api/v1/setup', json(setup)), [], 'a documented answer passes');
+  t.same(contractProblems('GET', '/index.html', json({ anything: 1 }, 418)), [], 'only the API is checked');
+  t.match(contractProblems('GET', '/api/v1/setup', json(setup, 418)), [/the status is not documented/]);
+  t.match(contractProblems('GET', '/api/v1/setup', json({ ...setup, token: 'x' })), [/must NOT have additional properties/], 'an undocumented field');
+  t.match(contractProblems('GET', '/api/v1/setup', json({ pending: 'yes' })), [/must be boolean/], 'a field of another type');
+  t.match(contractProblems('GET', '/api/v1/setup', { ...json(setup), headers: { 'content-type': 'text/html' } }), [/media type "text\/html" is not documented/]);
+  t.match(contractProblems('GET', '/api/v1/nothing-here', json({})), [/the path is not in the document/]);
+  t.match(contractProblems('DELETE', '/api/v1/setup', json({})), [/the method is not in the document/]);
+  t.match(contractProblems('POST', '/api/v1/me/totp/confirm', { status: 204, headers: {}, body: Buffer.from('{}') }), [/a body where the document says none/]);
+  t.match(contractProblems('POST', '/api/v1/session', json({ error: { code: 'THROTTLED', message: 'wait' } }, 429)), [/the documented header Retry-After is missing/]);
+  t.match(contractProblems('POST', '/api/v1/session', json({ error: { code: 'NOT_A_CODE', message: 'x' } }, 401)), [/must be equal to one of the allowed values/], 'an undocumented error code');
+  t.match(contractProblems('GET', `/api/v1/calls/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}/audio`, { status: 206, headers: { 'content-type': 'audio/wav', 'content-length': '10', 'accept-ranges': 'bytes', 'content-range': 'bytes 0-9' }, body: Buffer.alloc(10) }), [/header Content-Range value must match pattern/]);
 });

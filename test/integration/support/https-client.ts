@@ -42,7 +42,12 @@ export class ApiClient {
             this.cookie = pair.endsWith('=') ? undefined : pair;
           }
           const body = Buffer.concat(chunks);
-          const problems = contractProblems(method, path, { status: res.statusCode ?? 0, headers: res.headers, body });
+          let problems: string[];
+          try {
+            problems = contractProblems(method, path, { status: res.statusCode ?? 0, headers: res.headers, body });
+          } catch (err) {
+            problems = [`the document's schemas do not compile: ${(err as Error).message}`];
+          }
           if (problems.length > 0) {
             reject(new Error(`the answer is not as /api/v1/openapi.json describes it:\n${problems.join('\n')}`));
             return;
