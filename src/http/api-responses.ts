@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../access/policy.js';
 import { callSettingsSchema } from '../calls/call-settings.js';
 
-const isoTime = z.iso.datetime({ offset: true });
+export const timestamp = z.iso.datetime({ offset: true });
+const isoTime = timestamp;
 const count = z.number().int().min(0);
 
 export const publicUser = z.object({

@@ -162,21 +162,64 @@ function errorCodesOf(op: ApiOperation): string[] {
   return [...codes];
 }
 
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
-  // The document is OpenAPI 3.1: its dialect is JSON Schema 2020-12 already.
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io });
-  return rest;
+/** The answers' shared parts and the answers, by the names client generators give their types. */
+const NAMED_ANSWERS: Readonly<Record<string, z.ZodType>> = {
+  Timestamp: answers.timestamp,
+  PublicUser: answers.publicUser,
+  ContactRecord: answers.contactRecord,
+  AuditRecord: answers.auditRecord,
+  CallSettings: callSettingsSchema,
+  SignedIn: answers.signedIn,
+  Me: answers.me,
+  TotpEnrollment: answers.totpEnrollment,
+  SetupStatus: answers.setupStatus,
+  OneUser: answers.oneUser,
+  UserList: answers.userList,
+  CallPage: answers.callPage,
+  OneCall: answers.oneCall,
+  RecordingView: answers.recordingView,
+  AuditPage: answers.auditPage,
+  AuditVerification: answers.auditVerification,
+  SettingsAnswer: answers.settings,
+  HealthReport: answers.healthReport,
+  OpenApiDocument: answers.openApiDescription,
 };
+
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** A JSON Schema as OpenAPI 3.1 holds it: its dialect (2020-12) is the document's already. */
+function bare(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _dialect, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+const toSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => bare(z.toJSONSchema(schema, { target: 'draft-2020-12', io }));
+
+/** components.schemas: every JSON answer (an unnamed one by its operation), referring to each other. */
+function answerComponents(): { schemas: Record<string, unknown>; refOf: (schema: z.ZodType) => { $ref: string } } {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(NAMED_ANSWERS)) registry.add(schema, { id });
+  for (const op of OPERATIONS) {
+    for (const spec of Object.values(op.success)) {
+      if (spec.json !== undefined && !registry.has(spec.json)) registry.add(spec.json, { id: `${op.operationId[0]!.toUpperCase()}${op.operationId.slice(1)}Answer` });
+    }
+  }
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', uri: (id) => `${COMPONENT_PREFIX}${id}` });
+  return {
+    schemas: Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, bare(schema as Record<string, unknown>)])),
+    refOf: (schema) => ({ $ref: `${COMPONENT_PREFIX}${registry.get(schema)!.id}` }),
+  };
+}
 
 function headersOf(headers: Readonly<Record<string, HeaderSpec>> | undefined): Record<string, unknown> | undefined {
   if (headers === undefined) return undefined;
   return Object.fromEntries(Object.entries(headers).map(([name, spec]) => [name, { description: spec.description, required: true, schema: { type: 'string', pattern: spec.pattern } }]));
 }
 
-function responsesOf(op: ApiOperation): Record<string, unknown> {
+function responsesOf(op: ApiOperation, refOf: (schema: z.ZodType) => { $ref: string }): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, spec] of Object.entries(op.success)) {
-    const content = spec.json !== undefined ? { 'application/json': { schema: toSchema(spec.json, 'output') } } : spec.media !== undefined ? { [spec.media]: { schema: { type: 'string', contentMediaType: spec.media } } } : undefined;
+    const content = spec.json !== undefined ? { 'application/json': { schema: refOf(spec.json) } } : spec.media !== undefined ? { [spec.media]: { schema: { type: 'string', contentMediaType: spec.media } } } : undefined;
     const headers = headersOf(spec.headers);
     responses[status] = { description: spec.description, ...(headers === undefined ? {} : { headers }), ...(content === undefined ? {} : { content }) };
   }
@@ -209,7 +252,16 @@ function parametersOf(op: ApiOperation): unknown[] {
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; license: string };
 
+let document: Record<string, unknown> | undefined;
+
+/** The document (built once: it changes only with the code). */
 export function openApiDocument(): Record<string, unknown> {
+  document ??= buildDocument();
+  return document;
+}
+
+function buildDocument(): Record<string, unknown> {
+  const { schemas, refOf } = answerComponents();
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
     const parameters = parametersOf(op);
@@ -220,7 +272,7 @@ export function openApiDocument(): Record<string, unknown> {
       ...(op.permission === undefined ? {} : { 'x-permission': op.permission }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } }),
-      responses: responsesOf(op),
+      responses: responsesOf(op, refOf),
     };
   }
   return {
@@ -233,7 +285,7 @@ export function openApiDocument(): Record<string, unknown> {
       license: /^[A-Za-z0-9.+-]+$/.test(PACKAGE.license) && PACKAGE.license !== 'UNLICENSED' ? { name: PACKAGE.license, identifier: PACKAGE.license } : { name: PACKAGE.license },
     },
     servers: [{ url: '/api/v1' }],
-    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /session' } } },
+    components: { schemas, securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /session' } } },
     security: [{ session: [] }],
     paths,
   };

@@ -19,7 +19,7 @@ interface ResponseObject {
   headers?: Record<string, HeaderObject>;
   content?: Record<string, { schema?: Record<string, unknown> }>;
 }
-type Document = { paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>> };
+type Document = { paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>; components: { schemas?: Record<string, unknown> } };
 
 // ajv-formats is CommonJS: its default export arrives as the module object under NodeNext.
 const addFormats = ((addFormatsPlugin as unknown as { default?: typeof addFormatsPlugin }).default ?? addFormatsPlugin) as unknown as (ajv: Ajv2020) => void;
@@ -42,10 +42,16 @@ function load(): Document {
   return document;
 }
 
+/** A schema of the document as a standalone JSON Schema: its references to components.schemas become $defs. */
+function standalone(schema: Record<string, unknown>): Record<string, unknown> {
+  const local = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', '"#/$defs/'));
+  return { ...(local(schema) as Record<string, unknown>), $defs: local(load().components.schemas ?? {}) };
+}
+
 function validator(key: string, schema: Record<string, unknown>): ValidateFunction {
   let validate = validators.get(key);
   if (validate === undefined) {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(standalone(schema));
     validators.set(key, validate);
   }
   return validate;
