@@ -68,7 +68,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
     errors: ['INVALID_CREDENTIALS', 'TOTP_REQUIRED', 'TOTP_INVALID', 'THROTTLED', 'AUTH_BUSY', AUDITED],
   },
   { method: 'delete', path: '/session', operationId: 'signOut', summary: 'Sign out', duringTotpEnrollment: true, success: { '204': { description: 'signed out', headers: { 'Set-Cookie': SESSION_ENDED } } }, errors: [AUDITED] },
-  { method: 'post', path: '/session/reauthenticate', operationId: 'reauthenticate', summary: 'Confirm the password again before an export', body: requests.reauthenticateBody, success: { '204': { description: 'confirmed' } }, errors: ['REAUTH_FAILED', 'TOTP_REQUIRED', 'TOTP_INVALID', 'AUTH_BUSY', AUDITED] },
+  { method: 'post', path: '/session/reauthenticate', operationId: 'reauthenticate', summary: 'Confirm the password again before an export', body: requests.reauthenticateBody, success: { '204': { description: 'confirmed' } }, errors: ['REAUTH_FAILED', 'AUTH_BUSY', AUDITED] },
   { method: 'get', path: '/me', operationId: 'getMe', summary: 'The signed-in user, permissions and CSRF token', duringTotpEnrollment: true, success: { '200': { description: 'the user', json: answers.me } } },
   {
     method: 'post',
@@ -77,7 +77,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
     summary: 'Change own password (ends the account’s sessions)',
     body: requests.passwordChangeBody,
     success: { '204': { description: 'changed; signed out everywhere', headers: { 'Set-Cookie': SESSION_ENDED } } },
-    errors: ['INVALID_CREDENTIALS', ...PASSWORD_RULES, 'AUTH_BUSY', AUDITED],
+    errors: ['INVALID_CREDENTIALS', 'USER_NOT_FOUND', ...PASSWORD_RULES, 'THROTTLED', 'AUTH_BUSY', AUDITED],
   },
   { method: 'post', path: '/me/totp', operationId: 'beginTotpEnrollment', summary: 'Begin TOTP enrolment: a new secret and otpauth URI', duringTotpEnrollment: true, success: { '201': { description: 'the secret', json: answers.totpEnrollment } }, errors: [AUDITED] },
   { method: 'post', path: '/me/totp/confirm', operationId: 'confirmTotpEnrollment', summary: 'Confirm TOTP enrolment with a first code', duringTotpEnrollment: true, body: requests.totpConfirmBody, success: { '204': { description: 'enabled' } }, errors: ['TOTP_INVALID', AUDITED] },
