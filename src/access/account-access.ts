@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { can, isRole, permissionsOf, requiresSecondFactor, type Role } from './policy.js';
+import { can, isRole, permissionsOf, requiresSecondFactor, type Permission, type Role } from './policy.js';
 import type { Authenticator, LoginResult } from './authenticator.js';
 import type { SessionStore, Session } from './session-store.js';
 import type { SetupTokens } from './setup-token.js';
@@ -173,7 +173,7 @@ export class AccountAccess {
   }
 
   /** The view of the signed-in user, with what the UI needs to decide what to show. */
-  me(actor: Actor): PublicUser & { permissions: string[]; secondFactorRequired: boolean; secondFactor: boolean; totpEnrollmentOnly: boolean } {
+  me(actor: Actor): PublicUser & { permissions: Permission[]; secondFactorRequired: boolean; secondFactor: boolean; totpEnrollmentOnly: boolean } {
     const user = toPublicUser(actor.user);
     return { ...user, permissions: [...permissionsOf(actor.roles)].sort(), secondFactorRequired: requiresSecondFactor(actor.roles), secondFactor: actor.session.secondFactor, totpEnrollmentOnly: actor.session.totpEnrollmentOnly };
   }

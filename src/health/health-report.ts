@@ -5,17 +5,31 @@
  */
 import si from 'systeminformation';
 import type { AlarmLog } from './alarms.js';
+import type { LinkUpEvent } from '../capture/bridge-events.js';
 
 export interface HealthSources {
   readonly dataDir: string;
-  readonly bridge: { isLinkUp: boolean; bridgeInfo: unknown; stats(): object };
+  readonly bridge: { isLinkUp: boolean; bridgeInfo: LinkUpEvent | null; stats(): object };
   readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;
   readonly now: () => number;
 }
 
-export async function healthReport(sources: HealthSources): Promise<Record<string, unknown>> {
+export type HealthReport = Awaited<ReturnType<typeof healthReport>>;
+
+/** A counters object as plain numbers (the link's and the tracker's stats are all counts). */
+function numbersOf(stats: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(stats).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+}
+
+/** systeminformation answers NaN where a figure is unknown; the report says null. */
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+// The return type is inferred: http/api-responses.ts describes it, and reply() checks the two agree.
+export async function healthReport(sources: HealthSources) {
   const [disks, memory, load, temperature] = await Promise.all([
     si.fsSize().catch(() => []),
     si.mem().catch(() => null),
@@ -28,14 +42,14 @@ export async function healthReport(sources: HealthSources): Promise<Record<strin
   return {
     time: new Date(sources.now()).toISOString(),
     uptimeSeconds: Math.round((sources.now() - sources.startedAtMs) / 1000),
-    bridge: { linkUp: sources.bridge.isLinkUp, info: sources.bridge.bridgeInfo ?? null, counters: sources.bridge.stats() },
-    calls: { active: sources.tracker.activeCalls(), counters: sources.tracker.stats() },
+    bridge: { linkUp: sources.bridge.isLinkUp, info: sources.bridge.bridgeInfo ?? null, counters: numbersOf(sources.bridge.stats()) },
+    calls: { active: sources.tracker.activeCalls(), counters: numbersOf(sources.tracker.stats()) },
     alarms: { total: sources.alarms.count, recent: sources.alarms.list() },
     system: {
-      disk: dataDisk === undefined ? null : { mount: dataDisk.mount, sizeBytes: dataDisk.size, usedBytes: dataDisk.used, usePercent: dataDisk.use },
+      disk: dataDisk === undefined ? null : { mount: dataDisk.mount, sizeBytes: dataDisk.size, usedBytes: dataDisk.used, usePercent: finiteOrNull(dataDisk.use) },
       memory: memory === null ? null : { totalBytes: memory.total, availableBytes: memory.available },
-      load: load === null ? null : { currentPercent: Math.round(load.currentLoad * 10) / 10 },
-      temperatureC: temperature?.main ?? null,
+      load: load === null ? null : { currentPercent: finiteOrNull(Math.round(load.currentLoad * 10) / 10) },
+      temperatureC: finiteOrNull(temperature?.main),
       processRssBytes: process.memoryUsage().rss,
     },
   };

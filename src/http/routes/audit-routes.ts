@@ -4,6 +4,8 @@ import { AppError } from '../../errors.js';
 import { can } from '../../access/policy.js';
 import type { AuditTrail } from '../../access/audit-trail.js';
 import { auditSearchQuery } from '../api-schemas.js';
+import { auditPage, auditVerification } from '../api-responses.js';
+import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
@@ -27,13 +29,13 @@ export function auditRoutes(audit: AuditTrail): Router {
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
     });
-    res.json({ total: result.total, page: query.page, pageSize: query.pageSize, items: result.records });
+    reply(res, 200, auditPage, { total: result.total, page: query.page, pageSize: query.pageSize, items: result.records });
   });
 
   router.get('/verification', async (req, res) => {
     const actor = actorOf(res);
     await audit.append({ action: 'audit.verify', outcome: 'success', actorId: actor.id, clientAddress: clientAddress(req) });
-    res.json({ verification: await audit.verify() });
+    reply(res, 200, auditVerification, { verification: await audit.verify() });
   });
 
   return router;

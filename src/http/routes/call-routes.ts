@@ -9,6 +9,8 @@ import type { CallAccess } from '../../access/call-access.js';
 import { planWavByteRange, readWavRange, wavByteLength, wavRangeParts, WAV_HEADER_BYTES, WAV_BYTES_PER_SAMPLE } from '../../recording/wav-export.js';
 import type { RecordingReader } from '../../recording/recording-reader.js';
 import { callSearchQuery, exportQuery, idParam } from '../api-schemas.js';
+import { callPage, oneCall, recordingView } from '../api-responses.js';
+import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
@@ -36,17 +38,17 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
       },
       clientAddress(req),
     );
-    res.json(page);
+    reply(res, 200, callPage, page);
   });
 
   router.get('/:id', async (req, res) => {
     const id = validate(idParam, req.params.id);
-    res.json({ call: await calls.view(actorOf(res), id, clientAddress(req)) });
+    reply(res, 200, oneCall, { call: await calls.view(actorOf(res), id, clientAddress(req)) });
   });
 
   router.get('/:id/recording', async (req, res) => {
     const id = validate(idParam, req.params.id);
-    res.json({ recording: await calls.recordingView(actorOf(res), id, clientAddress(req)) });
+    reply(res, 200, recordingView, { recording: await calls.recordingView(actorOf(res), id, clientAddress(req)) });
   });
 
   router.get('/:id/audio', async (req, res) => {

@@ -3,6 +3,8 @@ import { Router } from 'express';
 import { AppError } from '../../errors.js';
 import type { AccountAccess } from '../../access/account-access.js';
 import { loginBody, passwordChangeBody, reauthenticateBody, setupBody, totpConfirmBody } from '../api-schemas.js';
+import { me, oneUser, setupStatus, signedIn, totpEnrollment } from '../api-responses.js';
+import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
@@ -19,7 +21,7 @@ export function sessionRoutes(accounts: AccountAccess): Router {
     }
     // Always a new token: a token the client brought is never reused (session fixation).
     setSessionCookie(res, result.token);
-    res.status(201).json({ csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: result.session.totpEnrollmentOnly });
+    reply(res, 201, signedIn, { csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: result.session.totpEnrollmentOnly });
   });
 
   router.delete('/session', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
@@ -36,7 +38,7 @@ export function sessionRoutes(accounts: AccountAccess): Router {
 
   router.get('/me', requireSession({ allowDuringTotpEnrollment: true }), (_req, res) => {
     const actor = actorOf(res);
-    res.json({ ...accounts.me(actor), csrfToken: actor.session.csrfToken });
+    reply(res, 200, me, { ...accounts.me(actor), csrfToken: actor.session.csrfToken });
   });
 
   router.post('/me/password', requireSession(), async (req, res) => {
@@ -48,7 +50,7 @@ export function sessionRoutes(accounts: AccountAccess): Router {
   });
 
   router.post('/me/totp', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
-    res.status(201).json(await accounts.beginTotp(actorOf(res), clientAddress(req)));
+    reply(res, 201, totpEnrollment, await accounts.beginTotp(actorOf(res), clientAddress(req)));
   });
 
   router.post('/me/totp/confirm', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
@@ -58,13 +60,13 @@ export function sessionRoutes(accounts: AccountAccess): Router {
   });
 
   router.get('/setup', async (_req, res) => {
-    res.json({ pending: await accounts.setupPending() });
+    reply(res, 200, setupStatus, { pending: await accounts.setupPending() });
   });
 
   router.post('/setup', async (req, res) => {
     const body = validate(setupBody, req.body);
     const user = await accounts.createFirstAdministrator({ ...body, clientAddress: clientAddress(req) });
-    res.status(201).json({ user });
+    reply(res, 201, oneUser, { user });
   });
 
   return router;

@@ -2,6 +2,8 @@
 import { Router } from 'express';
 import type { AccountAccess } from '../../access/account-access.js';
 import { idParam, userCreateBody, userUpdateBody } from '../api-schemas.js';
+import { oneUser, userList } from '../api-responses.js';
+import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 
@@ -10,18 +12,18 @@ export function userRoutes(accounts: AccountAccess): Router {
   router.use(requireSession());
 
   router.get('/', (_req, res) => {
-    res.json({ users: accounts.listUsers(actorOf(res)) });
+    reply(res, 200, userList, { users: accounts.listUsers(actorOf(res)) });
   });
 
   router.post('/', async (req, res) => {
     const body = validate(userCreateBody, req.body);
-    res.status(201).json({ user: await accounts.createUser(actorOf(res), body, clientAddress(req)) });
+    reply(res, 201, oneUser, { user: await accounts.createUser(actorOf(res), body, clientAddress(req)) });
   });
 
   router.patch('/:id', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const body = validate(userUpdateBody, req.body);
-    res.json({ user: await accounts.updateUser(actorOf(res), id, body, clientAddress(req)) });
+    reply(res, 200, oneUser, { user: await accounts.updateUser(actorOf(res), id, body, clientAddress(req)) });
   });
 
   return router;

@@ -1,9 +1,11 @@
 /**
  * A small HTTPS client for the API tests: real TLS (the appliance's own certificate pinned as
  * the only CA), a cookie jar of one session cookie, and the CSRF header on state changes, the
- * way the web UI sends requests.
+ * way the web UI sends requests. Every answer is held against the OpenAPI document
+ * (openapi-contract.ts): one it does not describe rejects the request, failing its test.
  */
 import { request } from 'node:https';
+import { contractProblems } from './openapi-contract.js';
 
 export interface ApiResponse {
   status: number;
@@ -40,6 +42,16 @@ export class ApiClient {
             this.cookie = pair.endsWith('=') ? undefined : pair;
           }
           const body = Buffer.concat(chunks);
+          let problems: string[];
+          try {
+            problems = contractProblems(method, path, { status: res.statusCode ?? 0, headers: res.headers, body });
+          } catch (err) {
+            problems = [`the document's schemas do not compile: ${(err as Error).message}`];
+          }
+          if (problems.length > 0) {
+            reject(new Error(`the answer is not as /api/v1/openapi.json describes it:\n${problems.join('\n')}`));
+            return;
+          }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: <T>() => JSON.parse(body.toString('utf8')) as T });
         });
       });
