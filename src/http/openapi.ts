@@ -7,11 +7,11 @@ type Operation = { summary: string; permission?: string; body?: z.ZodType; query
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
   '/session': {
-    post: { summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token)', body: schemas.loginBody, responses: { '201': 'signed in', '401': 'wrong user name or password, or TOTP needed', '429': 'throttled' } },
+    post: { summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token and a notice of a role change since the previous sign-in)', body: schemas.loginBody, responses: { '201': 'signed in', '401': 'wrong user name or password, or TOTP needed', '429': 'throttled' } },
     delete: { summary: 'Sign out', responses: { '204': 'signed out' } },
   },
   '/session/reauthenticate': { post: { summary: 'Confirm the password (and code) again: before an export or a change of an administrator or registrar role, or to step up to the second factor; a new session cookie and CSRF token', body: schemas.reauthenticateBody, responses: { '200': '{ csrfToken }', '401': 'wrong password or code' } } },
-  '/me': { get: { summary: 'The signed-in user, permissions and CSRF token', responses: { '200': 'user' } } },
+  '/me': { get: { summary: 'The signed-in user, permissions, CSRF token, the second factor’s state and a notice of a role change since the previous sign-in', responses: { '200': 'user' } } },
   '/me/password': { post: { summary: 'Change own password (ends the account’s sessions)', body: schemas.passwordChangeBody, responses: { '204': 'changed', '400': 'password rules' } } },
   '/me/totp': { post: { summary: 'Begin TOTP set-up: a pending secret and otpauth URI (an active factor stays until the new one is confirmed; replacing it needs the password and a current code)', body: schemas.totpBeginBody, responses: { '201': 'secret', '401': 'wrong password or code', '403': 'password and code needed' } } },
   '/me/totp/confirm': { post: { summary: 'Confirm the pending secret with its first code; a new session cookie and CSRF token', body: schemas.totpConfirmBody, responses: { '200': '{ csrfToken }', '401': 'wrong code' } } },
