@@ -155,17 +155,19 @@ export class AccountAccess {
    * Starts setting up a second factor: a new secret, kept pending and shown once. An active factor
    * stays in force until the new one is confirmed, and replacing one needs the password and a
    * current code of it: a session alone (a stolen one, say) can neither switch the factor off nor
-   * bind another authenticator.
+   * bind another authenticator. A first factor needs the password too, unless the session was
+   * signed in just now for nothing but setting one up.
    */
   async beginTotp(actor: Actor, proof: { password?: string | undefined; code?: string | undefined }, clientAddress: string): Promise<{ secret: string; uri: string }> {
     const replacing = hasActiveTotp(actor.user);
-    if (replacing) {
-      const proven = proof.password !== undefined && proof.code !== undefined && (await this.deps.authenticator.reauthenticate(actor.session, proof.password, proof.code));
+    if (replacing || actor.secondFactorNeeded !== 'enrol') {
+      const complete = proof.password !== undefined && (!replacing || proof.code !== undefined);
+      const proven = complete && (await this.deps.authenticator.reauthenticate(actor.session, proof.password ?? '', proof.code));
       if (!proven) {
-        const reason = proof.password === undefined || proof.code === undefined ? 'REAUTH_REQUIRED' : 'REAUTH_FAILED';
+        const reason = complete ? 'REAUTH_FAILED' : 'REAUTH_REQUIRED';
         await this.deps.audit.append({ action: 'user.totp', outcome: 'denied', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'begin', replacing, reason } });
         throw reason === 'REAUTH_REQUIRED'
-          ? new AppError('REAUTH_REQUIRED', 'replacing the second factor needs the password and a current code')
+          ? new AppError('REAUTH_REQUIRED', replacing ? 'replacing the second factor needs the password and a current code' : 'setting up a second factor needs the password')
           : new AppError('REAUTH_FAILED', 'the password or the code is wrong');
       }
     }

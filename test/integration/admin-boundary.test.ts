@@ -207,6 +207,10 @@ t.test('when a maintainer resets another user’s second factor, then it is audi
   const supervisorId = await createUser(fixture, admin, 'esihenkilo', ['supervisor']);
   const { client: supervisor } = await signIn(fixture, 'esihenkilo');
   t.equal((await supervisor.delete(`/api/v1/users/${supervisorId}/totp`)).status, 403, 'only users:manage resets');
+  // A first factor from a full session (not one signed in only to set it up) needs the password.
+  t.equal(codeOf(await supervisor.post('/api/v1/me/totp')), 'REAUTH_REQUIRED');
+  t.equal(codeOf(await supervisor.post('/api/v1/me/totp', { password: 'väärä salasana tässä' })), 'REAUTH_FAILED');
+  t.equal((await supervisor.post('/api/v1/me/totp', { password: PASSWORD })).status, 201);
 });
 
 t.test('when a user’s roles change, then they see it at their next sign-in, and the audit search finds role changes by their own action', async (t) => {

@@ -210,16 +210,19 @@ function passwordAndCode(prefix: string, codeLabel: string): HTMLElement[] {
  */
 async function totpView(): Promise<void> {
   const show = screen();
-  if (enrolment === null && me?.totpEnabled === true) {
+  if (enrolment === null && me?.totpEnrollmentOnly !== true) {
+    // From a full session: the password first (and a current code when one is active).
+    const replacing = me?.totpEnabled === true;
+    const password = field('replace-password', t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' }));
     show(
       t('totp.title'),
-      h('p', {}, t('totp.replaceHelp')),
+      h('p', {}, replacing ? t('totp.replaceHelp') : t('totp.help')),
       form(
         async (data) => {
-          enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp', { password: String(data.get('password')), code: text(data, 'code') });
+          enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp', { password: String(data.get('password')), ...(replacing ? { code: text(data, 'code') } : {}) });
           await totpView();
         },
-        h('div', { class: 'fields' }, ...passwordAndCode('replace', t('totp.currentCode')), h('div', {}, h('button', { type: 'submit' }, t('totp.replaceSubmit')))),
+        h('div', { class: 'fields' }, ...(replacing ? passwordAndCode('replace', t('totp.currentCode')) : [password]), h('div', {}, h('button', { type: 'submit' }, t('totp.replaceSubmit')))),
       ),
     );
     return;
