@@ -84,7 +84,8 @@ async function main() {
   adminCsrf.value = JSON.parse(res.body).csrfToken;
   const secret = JSON.parse((await admin('POST', '/api/v1/me/totp')).body).secret;
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  await admin('POST', '/api/v1/me/totp/confirm', { code: totp.generate() });
+  // Confirming the second factor is a change of privilege: a new session cookie and CSRF token.
+  adminCsrf.value = JSON.parse((await admin('POST', '/api/v1/me/totp/confirm', { code: totp.generate() })).body).csrfToken;
   await admin('POST', '/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD });
   const userCookie = { value: undefined };
   const userCsrf = { value: undefined };

@@ -2,12 +2,18 @@
  * The account use cases: login, logout, the first administrator, password and second-factor
  * changes, and user administration. Every one of them is on the audit trail (a failed login
  * too, with the typed user name only as a pseudonym), written before the answer goes out.
+ *
+ * The administrator boundary lives here: nobody changes their own roles; granting or removing a
+ * privileged role (policy.ts PRIVILEGED_ROLES), disabling its holder or resetting their second
+ * factor needs a re-authentication with the second factor within REAUTH_VALID_MS; a role change
+ * ends the user's sessions and is told to them at their next sign-in; a second factor is replaced
+ * only with the password and a current code, and the new one counts once its first code is in.
  */
 import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { can, isRole, permissionsOf, requiresSecondFactor, type Permission, type Role } from './policy.js';
+import { can, isRole, permissionsOf, PRIVILEGED_ROLES, requiresSecondFactor, touchesPrivilegedRole, type Permission, type Role } from './policy.js';
 import type { Authenticator, LoginResult } from './authenticator.js';
-import type { SessionStore, Session } from './session-store.js';
+import type { RoleNotice, SessionStore, Session } from './session-store.js';
 import type { SetupTokens } from './setup-token.js';
 import type { PublicUser, User, UserStore } from './user-store.js';
 import { toPublicUser } from './user-store.js';
@@ -21,7 +27,24 @@ export interface Actor extends Viewer {
   readonly token: string;
   readonly session: Session;
   readonly user: User;
+  /**
+   * What the session lacks for its roles: a second factor to 'enrol', or a 'step-up' (the code,
+   * by re-authenticating) when the roles need one the session was not signed in with. Until then
+   * only the session's own account routes are open (request-guards.ts).
+   */
+  readonly secondFactorNeeded: 'enrol' | 'step-up' | null;
 }
+
+/** The user's own view (GET /me): what the UI needs to decide what to show. */
+export type MeView = PublicUser & {
+  permissions: Permission[];
+  secondFactorRequired: boolean;
+  secondFactor: boolean;
+  totpEnrollmentOnly: boolean;
+  stepUpRequired: boolean;
+  totpPending: boolean;
+  roleNotice: RoleNotice | null;
+};
 
 export class AccountAccess {
   constructor(
@@ -52,12 +75,28 @@ export class AccountAccess {
         actorId: known,
         ...(known === null ? { actorName: this.deps.pseudonyms.of('username', input.username.trim().toLowerCase()) } : {}),
         clientAddress: input.clientAddress,
-        details: result.ok ? { secondFactor: result.session.secondFactor, enrollmentOnly: result.session.totpEnrollmentOnly } : { reason: result.reason },
+        details: result.ok
+          ? { secondFactor: result.session.strength === 'second-factor', enrollmentOnly: requiresSecondFactor(result.user.roles) && result.session.strength !== 'second-factor' }
+          : { reason: result.reason },
       },
       !result.ok && (result.reason === 'INVALID_CREDENTIALS' || result.reason === 'THROTTLED') ? 'written' : 'synced',
     );
     if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold();
+    if (result.ok) result.session.roleNotice = await this.takeRoleNotice(result.user.id);
     return result;
+  }
+
+  /** The role change since the previous sign-in, moved from the user to the new session (shown there). */
+  private async takeRoleNotice(userId: string): Promise<RoleNotice | null> {
+    const notice = this.deps.users.get(userId)?.roleNotice ?? null;
+    if (notice === null) return null;
+    try {
+      await this.deps.users.takeRoleNotice(userId);
+    } catch (err) {
+      // The sign-in stands; the notice is simply shown again at the next one.
+      this.deps.logger.warn('role notice not cleared', { userId, code: err instanceof AppError ? err.code : 'error' });
+    }
+    return notice;
   }
 
   async logout(actor: Actor, clientAddress: string): Promise<void> {
@@ -75,7 +114,8 @@ export class AccountAccess {
       this.deps.sessions.destroy(token);
       return undefined;
     }
-    return { id: user.id, roles: user.roles, extensions: user.extensions, token, session, user };
+    const secondFactorNeeded = requiresSecondFactor(user.roles) && session.strength !== 'second-factor' ? (hasActiveTotp(user) ? 'step-up' : 'enrol') : null;
+    return { id: user.id, roles: user.roles, extensions: user.extensions, strength: session.strength, token, session, user, secondFactorNeeded };
   }
 
   async setupPending(): Promise<boolean> {
@@ -111,31 +151,66 @@ export class AccountAccess {
     this.deps.sessions.destroyAllForUser(actor.id);
   }
 
-  /** Starts TOTP enrolment: a new secret, not yet enabled, shown once to the user. */
-  async beginTotp(actor: Actor, clientAddress: string): Promise<{ secret: string; uri: string }> {
+  /**
+   * Starts setting up a second factor: a new secret, kept pending and shown once. An active factor
+   * stays in force until the new one is confirmed, and replacing one needs the password and a
+   * current code of it: a session alone (a stolen one, say) can neither switch the factor off nor
+   * bind another authenticator. A first factor needs the password too, unless the session was
+   * signed in just now for nothing but setting one up.
+   */
+  async beginTotp(actor: Actor, proof: { password?: string | undefined; code?: string | undefined }, clientAddress: string): Promise<{ secret: string; uri: string }> {
+    const replacing = hasActiveTotp(actor.user);
+    if (replacing || actor.secondFactorNeeded !== 'enrol') {
+      const complete = proof.password !== undefined && (!replacing || proof.code !== undefined);
+      const proven = complete && (await this.deps.authenticator.reauthenticate(actor.session, proof.password ?? '', proof.code));
+      if (!proven) {
+        const reason = complete ? 'REAUTH_FAILED' : 'REAUTH_REQUIRED';
+        await this.deps.audit.append({ action: 'user.totp', outcome: 'denied', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'begin', replacing, reason } });
+        throw reason === 'REAUTH_REQUIRED'
+          ? new AppError('REAUTH_REQUIRED', replacing ? 'replacing the second factor needs the password and a current code' : 'setting up a second factor needs the password')
+          : new AppError('REAUTH_FAILED', 'the password or the code is wrong');
+      }
+    }
     const secret = generateTotpSecret();
-    await this.deps.users.setTotp(actor.id, { secret, enabled: false });
-    await this.deps.audit.append({ action: 'user.totp', outcome: 'success', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'begin' } });
+    await this.deps.users.setPendingTotp(actor.id, secret);
+    await this.deps.audit.append({ action: 'user.totp', outcome: 'success', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'begin', replacing } });
     return { secret, uri: totpUri(secret, actor.user.username) };
   }
 
-  /** Confirms enrolment with a first code; the session then counts as second-factor verified. */
-  async confirmTotp(actor: Actor, code: string, clientAddress: string): Promise<void> {
-    const user = this.deps.users.get(actor.id);
-    const secret = user?.totpSecret ?? null;
-    const check = secret === null ? { ok: false as const } : verifyTotp(secret, code, this.deps.now(), user?.totpLastStep ?? null);
-    await this.deps.audit.append({ action: 'user.totp', outcome: check.ok ? 'success' : 'denied', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'confirm' } });
-    if (!check.ok || secret === null) throw new AppError('TOTP_INVALID', 'the code does not match: check the authenticator app’s clock and try the next code');
-    await this.deps.users.setTotp(actor.id, { secret, enabled: true });
-    await this.deps.users.recordTotpStep(actor.id, check.step);
-    actor.session.secondFactor = true;
-    actor.session.totpEnrollmentOnly = false;
+  /**
+   * Confirms the pending secret with its first code: it becomes the account's factor, and the
+   * session goes on with second-factor strength under a new token (a change of privilege). The
+   * account's other sessions end: whoever held the old factor is out.
+   */
+  async confirmTotp(actor: Actor, code: string, clientAddress: string): Promise<{ token: string; session: Session }> {
+    const pending = this.deps.users.get(actor.id)?.totpPendingSecret ?? null;
+    const check = pending === null ? { ok: false as const } : verifyTotp(pending, code, this.deps.now(), null);
+    const activated = check.ok && pending !== null && (await this.deps.users.activatePendingTotp(actor.id, pending, check.step));
+    await this.deps.audit.append({ action: 'user.totp', outcome: activated ? 'success' : 'denied', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress, details: { step: 'confirm', replaced: hasActiveTotp(actor.user) } });
+    if (!activated) throw new AppError('TOTP_INVALID', 'the code does not match: check the authenticator app’s clock and try the next code');
+    return this.rotate(actor, 'second-factor', true);
   }
 
-  async reauthenticate(actor: Actor, password: string, totpCode: string | undefined, clientAddress: string): Promise<void> {
-    const ok = await this.deps.authenticator.reauthenticate(actor.token, actor.session, password, totpCode);
-    await this.deps.audit.append({ action: 'auth.reauthenticate', outcome: ok ? 'success' : 'denied', actorId: actor.id, clientAddress });
+  /**
+   * The password (and the code, when the account has a factor) again: the session counts as
+   * re-authenticated for REAUTH_VALID_MS, with second-factor strength if the code was checked,
+   * and goes on under a new token.
+   */
+  async reauthenticate(actor: Actor, password: string, totpCode: string | undefined, clientAddress: string): Promise<{ token: string; session: Session }> {
+    const strength = hasActiveTotp(actor.user) ? 'second-factor' : 'password';
+    const ok = await this.deps.authenticator.reauthenticate(actor.session, password, totpCode);
+    await this.deps.audit.append({ action: 'auth.reauthenticate', outcome: ok ? 'success' : 'denied', actorId: actor.id, clientAddress, ...(ok ? { details: { strength } } : {}) });
     if (!ok) throw new AppError('REAUTH_FAILED', 'the password (or code) is wrong');
+    this.deps.sessions.markReauthenticated(actor.token, strength);
+    return this.rotate(actor, strength === 'second-factor' ? 'second-factor' : actor.session.strength, false);
+  }
+
+  /** A change of privilege: a new token and CSRF token for the session; optionally the account's other sessions end. */
+  private rotate(actor: Actor, strength: Session['strength'], endOthers: boolean): { token: string; session: Session } {
+    const rotated = this.deps.sessions.rotate(actor.token, { strength });
+    if (rotated === undefined) throw new AppError('NOT_AUTHENTICATED', 'the session has ended: sign in again');
+    if (endOthers) this.deps.sessions.destroyAllForUser(actor.id, rotated.token);
+    return rotated;
   }
 
   listUsers(actor: Actor): PublicUser[] {
@@ -146,41 +221,116 @@ export class AccountAccess {
   async createUser(actor: Actor, input: { username: string; displayName: string; roles: string[]; extensions?: string[]; password: string }, clientAddress: string): Promise<PublicUser> {
     this.requireUserAdmin(actor);
     const roles = parseRoles(input.roles);
+    await this.requireFreshReauthFor(actor, touchesPrivilegedRole([], roles), { action: 'user.roles', clientAddress, details: { before: '', after: sortedList(roles) } });
     const user = await this.deps.users.create({ ...input, roles });
     await this.deps.audit.append({ action: 'user.create', outcome: 'success', actorId: actor.id, target: { type: 'user', id: user.id }, clientAddress, details: { roles: roles.join(',') } });
+    await this.deps.audit.append({ action: 'user.roles', outcome: 'success', actorId: actor.id, target: { type: 'user', id: user.id }, clientAddress, details: { before: '', after: sortedList(roles) } });
     return user;
   }
 
   async updateUser(actor: Actor, userId: string, patch: { displayName?: string; roles?: string[]; extensions?: string[]; disabled?: boolean }, clientAddress: string): Promise<PublicUser> {
     this.requireUserAdmin(actor);
-    if (userId === actor.id && (patch.disabled === true || (patch.roles !== undefined && !parseRoles(patch.roles).some((role) => can([role], 'users:manage'))))) {
-      throw new AppError('SELF_LOCKOUT', 'an administrator cannot disable themselves or remove their own administration rights');
-    }
+    const target = this.deps.users.get(userId);
+    if (target === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
     const { roles: rawRoles, ...rest } = patch;
     const roles = rawRoles === undefined ? undefined : parseRoles(rawRoles);
-    const user = await this.deps.users.update(userId, roles === undefined ? rest : { ...rest, roles });
-    await this.deps.audit.append({
-      action: 'user.update',
-      outcome: 'success',
-      actorId: actor.id,
-      target: { type: 'user', id: userId },
-      clientAddress,
-      details: { fields: Object.keys(patch).sort().join(','), ...(roles === undefined ? {} : { roles: roles.join(',') }), ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }) },
-    });
-    // Disabling ends the user's sessions at once; role changes apply at the next request anyway.
-    if (patch.disabled === true) this.deps.sessions.destroyAllForUser(userId);
+    const rolesChange = roles !== undefined && sortedList(roles) !== sortedList(target.roles);
+    const action = rolesChange ? 'user.roles' : 'user.update';
+    const roleDetails: Record<string, string> = roles === undefined ? {} : { before: sortedList(target.roles), after: sortedList(roles) };
+    const deny = async (code: string, message: string): Promise<never> => {
+      await this.deps.audit.append({ action, outcome: 'denied', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { ...roleDetails, reason: code } });
+      throw new AppError(code, message);
+    };
+    if (userId === actor.id && rolesChange) await deny('SELF_ROLE_CHANGE', 'nobody may change their own roles: another administrator does it');
+    if (userId === actor.id && patch.disabled === true) await deny('SELF_LOCKOUT', 'an administrator cannot disable themselves');
+    const holdsPrivilege = target.roles.some((role) => PRIVILEGED_ROLES.includes(role));
+    const privileged = (rolesChange && touchesPrivilegedRole(target.roles, roles)) || (patch.disabled !== undefined && patch.disabled !== target.disabled && holdsPrivilege);
+    await this.requireFreshReauthFor(actor, privileged, { action, target: userId, clientAddress, details: roleDetails });
+    let user: PublicUser;
+    try {
+      user = await this.deps.users.update(userId, roles === undefined ? rest : { ...rest, roles });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'LAST_MAINTAINER') await deny(err.code, err.message);
+      throw err;
+    }
+    if (rolesChange) {
+      await this.deps.audit.append({ action: 'user.roles', outcome: 'success', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { ...roleDetails, reauthenticated: privileged } });
+    }
+    const otherFields = Object.keys(rest).sort();
+    if (otherFields.length > 0 || !rolesChange) {
+      await this.deps.audit.append({
+        action: 'user.update',
+        outcome: 'success',
+        actorId: actor.id,
+        target: { type: 'user', id: userId },
+        clientAddress,
+        details: { fields: Object.keys(patch).sort().join(','), ...(patch.disabled === undefined ? {} : { disabled: patch.disabled }) },
+      });
+    }
+    // Disabling ends the user's sessions at once; so does a role change (a change of privilege):
+    // the user signs in again with the strength the new roles need, and is told what changed.
+    if (patch.disabled === true || rolesChange) this.deps.sessions.destroyAllForUser(userId);
     return user;
   }
 
+  /**
+   * A maintainer's reset of another user's second factor (the phone is lost, say): the factor
+   * goes, the user's sessions end, and they enrol again at their next sign-in if their roles need
+   * one. For a holder of a privileged role it needs a fresh second-factor re-authentication.
+   */
+  async resetUserTotp(actor: Actor, userId: string, clientAddress: string): Promise<void> {
+    this.requireUserAdmin(actor);
+    if (userId === actor.id) throw new AppError('SELF_TOTP_RESET', 'your own second factor is replaced with the password and a current code, on your account page');
+    const target = this.deps.users.get(userId);
+    if (target === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
+    await this.requireFreshReauthFor(actor, target.roles.some((role) => PRIVILEGED_ROLES.includes(role)), { action: 'user.totp-reset', target: userId, clientAddress, details: {} });
+    await this.deps.users.resetTotp(userId);
+    await this.deps.audit.append({ action: 'user.totp-reset', outcome: 'success', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { hadFactor: hasActiveTotp(target), sessionsEnded: this.deps.sessions.destroyAllForUser(userId) } });
+  }
+
   /** The view of the signed-in user, with what the UI needs to decide what to show. */
-  me(actor: Actor): PublicUser & { permissions: Permission[]; secondFactorRequired: boolean; secondFactor: boolean; totpEnrollmentOnly: boolean } {
+  me(actor: Actor): MeView {
     const user = toPublicUser(actor.user);
-    return { ...user, permissions: [...permissionsOf(actor.roles)].sort(), secondFactorRequired: requiresSecondFactor(actor.roles), secondFactor: actor.session.secondFactor, totpEnrollmentOnly: actor.session.totpEnrollmentOnly };
+    const restricted = actor.secondFactorNeeded !== null;
+    return {
+      ...user,
+      // A session below the strength its roles need may do nothing yet but enrol or step up.
+      permissions: restricted ? [] : [...permissionsOf(actor)].sort(),
+      secondFactorRequired: requiresSecondFactor(actor.roles),
+      secondFactor: actor.strength === 'second-factor',
+      totpEnrollmentOnly: actor.secondFactorNeeded === 'enrol',
+      stepUpRequired: actor.secondFactorNeeded === 'step-up',
+      totpPending: (actor.user.totpPendingSecret ?? null) !== null,
+      roleNotice: actor.session.roleNotice,
+    };
+  }
+
+  /** Refuses (REAUTH_REQUIRED, audited) a privileged change without a second-factor re-authentication within REAUTH_VALID_MS. */
+  private async requireFreshReauthFor(actor: Actor, needed: boolean, entry: { action: string; target?: string; clientAddress: string; details: Record<string, string> }): Promise<void> {
+    if (!needed || this.deps.sessions.isRecentlyReauthenticated(actor.session, 'second-factor')) return;
+    await this.deps.audit.append({
+      action: entry.action,
+      outcome: 'denied',
+      actorId: actor.id,
+      ...(entry.target === undefined ? {} : { target: { type: 'user' as const, id: entry.target } }),
+      clientAddress: entry.clientAddress,
+      details: { ...entry.details, reason: 'REAUTH_REQUIRED' },
+    });
+    throw new AppError('REAUTH_REQUIRED', 'confirm with your password and authenticator code first: administrator and registrar roles change only after that');
   }
 
   private requireUserAdmin(actor: Actor): void {
-    if (!can(actor.roles, 'users:manage')) throw new AppError('FORBIDDEN', 'this account may not manage users');
+    if (!can(actor, 'users:manage')) throw new AppError('FORBIDDEN', 'this account may not manage users');
   }
+}
+
+function hasActiveTotp(user: User): boolean {
+  return user.totpEnabled && user.totpSecret !== null;
+}
+
+/** Roles as the audit trail shows them: sorted, comma-separated. */
+function sortedList(roles: readonly Role[]): string {
+  return [...roles].sort().join(',');
 }
 
 function parseRoles(roles: readonly string[]): Role[] {

@@ -5,13 +5,13 @@
  * while one is still being checked: otherwise a burst of parallel guesses would all pass the
  * throttle before the first failure is counted. Password failures and TOTP failures both count.
  *
- * Administrators need a TOTP code; one who has not enrolled yet gets a session that can only
- * enrol. A hash made with older parameters is replaced at a successful sign-in.
+ * An account with a TOTP factor needs its code, and its session then has second-factor strength;
+ * without a factor the session has password strength (an administrator without one may then only
+ * enrol: request-guards.ts). A hash made with older parameters is replaced at a successful sign-in.
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { AppError } from '../errors.js';
-import { requiresSecondFactor } from './policy.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { throttleAddressKey, throttleUsernameKey, type LoginThrottle } from './login-throttle.js';
 import type { Session, SessionStore } from './session-store.js';
@@ -58,11 +58,13 @@ export class Authenticator {
   }
 
   /**
-   * The password (and the TOTP code, when the account has one) again, before an export. Counts
+   * The password (and the TOTP code, when the account has one) again, before an export or a grant
+   * of a privileged role, or to raise a session's strength. Counts
    * towards the throttle like a sign-in; a throttled or overlapping attempt is simply false.
+   * Only checks: the caller marks the session (and gives it a new token, account-access.ts).
    */
-  async reauthenticate(token: string, session: Session, password: string, totpCode?: string): Promise<boolean> {
-    const { users, hasher, throttle, sessions, clock } = this.deps;
+  async reauthenticate(session: Session, password: string, totpCode?: string): Promise<boolean> {
+    const { users, hasher, throttle, clock } = this.deps;
     const user = users.get(session.userId);
     if (user === undefined || user.disabled) return false;
     if (!throttle.check(user.username, session.clientAddress).allowed) return false;
@@ -81,7 +83,6 @@ export class Authenticator {
         return false;
       }
       throttle.recordSuccess(user.username, session.clientAddress);
-      sessions.markReauthenticated(token);
       return true;
     } finally {
       release();
@@ -148,12 +149,7 @@ export class Authenticator {
         logger.warn('password rehash failed; the old hash stays', { userId: user.id, code: err instanceof AppError ? err.code : 'error' });
       }
     }
-    const secondFactor = hasSecondFactor(user);
-    const { token, session } = sessions.create(user.id, {
-      secondFactor,
-      totpEnrollmentOnly: requiresSecondFactor(user.roles) && !secondFactor,
-      clientAddress: input.clientAddress,
-    });
+    const { token, session } = sessions.create(user.id, { strength: hasSecondFactor(user) ? 'second-factor' : 'password', clientAddress: input.clientAddress });
     return { ok: true, token, session, user: toPublicUser(user) };
   }
 

@@ -11,7 +11,7 @@ import { normalizePhoneNumber } from '../calls/phone-number.js';
 import type { ReaderCache } from '../recording/reader-cache.js';
 import type { RecordingReader } from '../recording/recording-reader.js';
 import type { WaveformStore } from '../recording/waveform.js';
-import { can, canPlayCall, canSeeCall, type Role } from './policy.js';
+import { can, canPlayCall, canSeeCall, type AuthStrength, type Role } from './policy.js';
 import type { AuditDurability, AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
 
@@ -19,6 +19,8 @@ export interface Viewer {
   readonly id: string;
   readonly roles: readonly Role[];
   readonly extensions: readonly string[];
+  /** How the viewer's session was signed in: some permissions need the second factor (policy.ts). */
+  readonly strength: AuthStrength;
 }
 
 export interface CallSearch {
@@ -82,7 +84,7 @@ export class CallAccess {
   ) {}
 
   async search(viewer: Viewer, query: CallSearch, clientAddress: string): Promise<CallPage> {
-    if (!can(viewer.roles, 'calls:read-all') && !can(viewer.roles, 'calls:read-own')) {
+    if (!can(viewer, 'calls:read-all') && !can(viewer, 'calls:read-own')) {
       await this.audit(viewer, 'calls.search', 'denied', clientAddress);
       throw new AppError('FORBIDDEN', 'this account may not read the contact history');
     }
@@ -92,7 +94,7 @@ export class CallAccess {
     const service = query.service === undefined ? undefined : normalizePhoneNumber(query.service, this.deps.defaultRegion);
     const agent = query.agent?.trim().toLowerCase();
     // Decided once per search, not per record: the predicate runs over every record in range.
-    const seesAll = can(viewer.roles, 'calls:read-all');
+    const seesAll = can(viewer, 'calls:read-all');
     const ownExtensions = new Set(viewer.extensions);
     const matches = await this.deps.history.search({
       fromMs,
@@ -174,7 +176,7 @@ export class CallAccess {
 
   /** A recording leaving the box as a file: needs recordings:export (and, in the HTTP layer, a fresh re-authentication). */
   async openExport(viewer: Viewer, callId: string, clientAddress: string, purpose: string): Promise<{ record: ContactRecord; reader: RecordingReader }> {
-    if (!can(viewer.roles, 'recordings:export')) {
+    if (!can(viewer, 'recordings:export')) {
       await this.audit(viewer, 'recording.export', 'denied', clientAddress, { type: 'call', id: callId });
       throw new AppError('FORBIDDEN', 'this account may not export recordings');
     }

@@ -1,8 +1,13 @@
 /**
  * Who may do what: the one permission matrix of the appliance (register description P11-P13),
  * deny by default. Everything that shows or changes personal data asks `can()` first; the HTTP
- * layer never decides access on its own. A role change takes effect at the next request, since
- * sessions hold the user id and the roles are read from the user on every request.
+ * layer never decides access on its own.
+ *
+ * A permission needs two things: a role that grants it, and a session signed in strongly enough.
+ * Running the box, reading the audit trail and letting a recording out need the second factor
+ * (SECOND_FACTOR_PERMISSIONS), so a role change can never lift a session above the strength it
+ * was signed in with: the roles are read from the user on every request, the strength from the
+ * session.
  */
 
 export const ROLES = ['agent', 'supervisor', 'quality-expert', 'technical-maintainer', 'phone-admin', 'registrar'] as const;
@@ -45,37 +50,71 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read'],
 });
 
-/** The two administrator roles: a second factor (TOTP) is required for them. */
+/** How a session was signed in: with the password only, or with the password and the second factor (TOTP). */
+export type AuthStrength = 'password' | 'second-factor';
+
+/** Permissions that need a session signed in with the second factor, whatever the roles say. */
+export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export']);
+
+/** The two administrator roles. */
 export const ADMIN_ROLES: readonly Role[] = ['technical-maintainer', 'phone-admin'];
+
+/**
+ * Roles whose grant or removal needs a fresh re-authentication with the second factor: they run
+ * the box, read the audit trail or let recordings out.
+ */
+export const PRIVILEGED_ROLES: readonly Role[] = [...ADMIN_ROLES, 'registrar'];
+
+/** The role the box always keeps at least one enabled holder of: without one nobody could run it. */
+export const KEEPER_ROLE: Role = 'technical-maintainer';
+
+/** Who asks: the roles (read from the user) and the strength of the session. */
+export interface Principal {
+  readonly roles: readonly Role[];
+  readonly strength: AuthStrength;
+}
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {
+/** What the roles grant, the session's strength aside. */
+export function roleGrants(roles: readonly Role[]): ReadonlySet<Permission> {
   const granted = new Set<Permission>();
   for (const role of roles) for (const permission of ROLE_PERMISSIONS[role] ?? []) granted.add(permission);
   return granted;
 }
 
-export function can(roles: readonly Role[], permission: Permission): boolean {
-  return permissionsOf(roles).has(permission);
+/** What the principal may do now: the roles' grants that the session is strong enough for. */
+export function permissionsOf(principal: Principal): ReadonlySet<Permission> {
+  return new Set([...roleGrants(principal.roles)].filter((permission) => principal.strength === 'second-factor' || !SECOND_FACTOR_PERMISSIONS.has(permission)));
 }
 
+export function can(principal: Principal, permission: Permission): boolean {
+  if (SECOND_FACTOR_PERMISSIONS.has(permission) && principal.strength !== 'second-factor') return false;
+  return roleGrants(principal.roles).has(permission);
+}
+
+/** Whether the roles grant anything that needs the second factor: such a user must enrol one. */
 export function requiresSecondFactor(roles: readonly Role[]): boolean {
-  return roles.some((role) => ADMIN_ROLES.includes(role));
+  return [...roleGrants(roles)].some((permission) => SECOND_FACTOR_PERMISSIONS.has(permission));
+}
+
+/** Whether a change of roles grants or removes a privileged role. */
+export function touchesPrivilegedRole(before: readonly Role[], after: readonly Role[]): boolean {
+  return PRIVILEGED_ROLES.some((role) => before.includes(role) !== after.includes(role));
 }
 
 /**
  * Whether a user may see a given call: all calls with calls:read-all, otherwise only calls
  * answered at one of the user's own extensions (P12).
  */
-export function canSeeCall(user: { roles: readonly Role[]; extensions: readonly string[] }, call: { agentExtension: string }): boolean {
-  if (can(user.roles, 'calls:read-all')) return true;
-  return can(user.roles, 'calls:read-own') && user.extensions.includes(call.agentExtension);
+export function canSeeCall(user: Principal & { extensions: readonly string[] }, call: { agentExtension: string }): boolean {
+  if (can(user, 'calls:read-all')) return true;
+  return can(user, 'calls:read-own') && user.extensions.includes(call.agentExtension);
 }
 
-export function canPlayCall(user: { roles: readonly Role[]; extensions: readonly string[] }, call: { agentExtension: string }): boolean {
-  if (can(user.roles, 'recordings:play-all')) return true;
-  return can(user.roles, 'recordings:play-own') && user.extensions.includes(call.agentExtension);
+export function canPlayCall(user: Principal & { extensions: readonly string[] }, call: { agentExtension: string }): boolean {
+  if (can(user, 'recordings:play-all')) return true;
+  return can(user, 'recordings:play-own') && user.extensions.includes(call.agentExtension);
 }

@@ -3,14 +3,19 @@
  * session under the token's SHA-256, so a memory dump or log never yields a usable token.
  * Sessions end after 15 minutes idle or 8 hours in all (configurable), and when the user is
  * disabled. They live in memory: a restart of the service signs everyone out.
+ *
+ * A session keeps the strength it was signed in with (policy.ts: password, or password and second
+ * factor). Every change of privilege (the second factor confirmed, a re-authentication) gives the
+ * session a new token and CSRF token: `rotate`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import type { AuthStrength, Role } from './policy.js';
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
 export const DEFAULT_ABSOLUTE_TIMEOUT_MS = 8 * 3600_000;
-/** An export needs the password again within this time. */
+/** An export, or a grant of a privileged role, needs the password (and code) again within this time. */
 export const REAUTH_VALID_MS = 5 * 60_000;
 export const DEFAULT_MAX_SESSIONS = 10_000;
 /**
@@ -19,15 +24,26 @@ export const DEFAULT_MAX_SESSIONS = 10_000;
  */
 export const DEFAULT_MAX_SESSIONS_PER_USER = 50;
 
+/** What changed in the user's roles since their previous sign-in: shown once, at the next one. */
+export interface RoleNotice {
+  readonly changedAt: string;
+  readonly before: readonly Role[];
+  readonly after: readonly Role[];
+}
+
 export interface Session {
   readonly userId: string;
   readonly createdAt: number;
   lastSeenAt: number;
   readonly csrfToken: string;
-  secondFactor: boolean;
-  totpEnrollmentOnly: boolean;
+  /** How the session was signed in; raised only by `rotate`. */
+  readonly strength: AuthStrength;
   reauthenticatedAt: number | null;
+  /** The strength of that re-authentication: with the second factor, or the password only. */
+  reauthenticatedWith: AuthStrength | null;
   readonly clientAddress: string;
+  /** The role change the user is told about in this session (taken from the user at sign-in). */
+  roleNotice: RoleNotice | null;
 }
 
 const keyOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
@@ -54,19 +70,36 @@ export class SessionStore {
    * returned once and kept only as its SHA-256. The bounds hold afterwards: the account's
    * oldest sessions go first, then expired ones, then the oldest of all.
    */
-  create(userId: string, init: { secondFactor: boolean; totpEnrollmentOnly: boolean; clientAddress: string }): { token: string; session: Session } {
-    const token = randomBytes(32).toString('base64url');
+  create(userId: string, init: { strength: AuthStrength; clientAddress: string }): { token: string; session: Session } {
     const now = this.options.clock.now();
-    const session: Session = {
+    return this.store({
       userId,
       createdAt: now,
       lastSeenAt: now,
       csrfToken: randomBytes(32).toString('base64url'),
-      secondFactor: init.secondFactor,
-      totpEnrollmentOnly: init.totpEnrollmentOnly,
+      strength: init.strength,
       reauthenticatedAt: null,
+      reauthenticatedWith: null,
       clientAddress: init.clientAddress,
-    };
+      roleNotice: null,
+    });
+  }
+
+  /**
+   * A change of privilege: the session goes on under a new token and CSRF token (the old token
+   * ends at once), with the strength raised if `strength` is given. Its start time stays, so the
+   * absolute timeout still counts from the sign-in. Undefined for a token that is no live session.
+   */
+  rotate(token: string, change: { strength?: AuthStrength } = {}): { token: string; session: Session } | undefined {
+    const current = this.get(token);
+    if (current === undefined) return undefined;
+    this.sessions.delete(keyOf(token));
+    return this.store({ ...current, csrfToken: randomBytes(32).toString('base64url'), strength: change.strength ?? current.strength });
+  }
+
+  private store(session: Session): { token: string; session: Session } {
+    const token = randomBytes(32).toString('base64url');
+    const { userId } = session;
     this.sessions.set(keyOf(token), session);
     const own = [...this.sessions].filter(([, candidate]) => candidate.userId === userId);
     for (const [key] of own.slice(0, Math.max(0, own.length - this.maxSessionsPerUser))) this.sessions.delete(key);
@@ -110,10 +143,12 @@ export class SessionStore {
     this.sessions.delete(keyOf(token));
   }
 
-  destroyAllForUser(userId: string): number {
+  /** Ends every session of the user (but the one of `exceptToken`, if given); returns how many. */
+  destroyAllForUser(userId: string, exceptToken?: string): number {
+    const kept = exceptToken === undefined ? undefined : keyOf(exceptToken);
     let ended = 0;
     for (const [key, session] of this.sessions) {
-      if (session.userId === userId) {
+      if (session.userId === userId && key !== kept) {
         this.sessions.delete(key);
         ended++;
       }
@@ -121,14 +156,20 @@ export class SessionStore {
     return ended;
   }
 
-  markReauthenticated(token: string): void {
+  markReauthenticated(token: string, strength: AuthStrength = 'password'): void {
     const session = this.get(token);
-    if (session !== undefined) session.reauthenticatedAt = this.options.clock.now();
+    if (session === undefined) return;
+    session.reauthenticatedAt = this.options.clock.now();
+    session.reauthenticatedWith = strength;
   }
 
-  /** True within REAUTH_VALID_MS of the last re-authentication (and never for an expired session). */
-  isRecentlyReauthenticated(session: Session): boolean {
+  /**
+   * True within REAUTH_VALID_MS of the last re-authentication (and never for an expired session);
+   * with `strength: 'second-factor'`, only if that re-authentication checked the second factor.
+   */
+  isRecentlyReauthenticated(session: Session, strength: AuthStrength = 'password'): boolean {
     const now = this.options.clock.now();
+    if (strength === 'second-factor' && session.reauthenticatedWith !== 'second-factor') return false;
     return session.reauthenticatedAt !== null && now - session.reauthenticatedAt < REAUTH_VALID_MS && now >= session.reauthenticatedAt && !this.expired(session, now);
   }
 

@@ -47,7 +47,7 @@ export class SettingsAccess {
   }
 
   private require(viewer: Viewer): void {
-    if (!can(viewer.roles, 'config:manage')) throw new AppError('FORBIDDEN', 'this account may not change the settings');
+    if (!can(viewer, 'config:manage')) throw new AppError('FORBIDDEN', 'this account may not change the settings');
   }
 }
 

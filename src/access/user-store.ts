@@ -6,13 +6,15 @@
  * Every change is written before it counts: when the write fails (disk full), the change is
  * undone in memory too and the error surfaces, so memory never runs ahead of the file.
  * Role and extension changes take effect at once: the HTTP layer reads the user on each request.
+ * The store keeps one rule itself, where no two changes can interleave: at least one enabled
+ * technical maintainer always remains (LAST_MAINTAINER).
  */
 import { randomUUID } from 'node:crypto';
 import type { Low } from 'lowdb';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { AppError } from '../errors.js';
-import { isRole, type Role } from './policy.js';
+import { isRole, KEEPER_ROLE, type Role } from './policy.js';
 import { checkPasswordRules } from './password-rules.js';
 import { prepareDisplayName } from './display-name.js';
 import type { PasswordHasher } from './password-hasher.js';
@@ -29,6 +31,13 @@ export interface User {
   /** Base32 TOTP secret; set at enrolment, enabled only after a first code is confirmed. */
   totpSecret: string | null;
   totpEnabled: boolean;
+  /**
+   * A new secret being set up (base32): the active one above stays in force until a code of this
+   * one is confirmed. Absent in documents written before pending secrets existed.
+   */
+  totpPendingSecret?: string | null;
+  /** The role change to tell the user about at their next sign-in (absent: none). */
+  roleNotice?: { changedAt: string; before: Role[]; after: Role[] } | null;
   /** The last TOTP time step accepted: no code of this step or earlier is accepted again. */
   totpLastStep: number | null;
   disabled: boolean;
@@ -37,7 +46,7 @@ export interface User {
   passwordChangedAt: string;
 }
 
-export type PublicUser = Omit<User, 'passwordHash' | 'totpSecret' | 'totpLastStep'>;
+export type PublicUser = Omit<User, 'passwordHash' | 'totpSecret' | 'totpLastStep' | 'totpPendingSecret' | 'roleNotice'>;
 
 export interface UsersDocument {
   version: 1;
@@ -56,7 +65,7 @@ export { MAX_DISPLAY_NAME_LENGTH } from './display-name.js';
 export const MAX_EXTENSIONS_PER_USER = 32;
 
 export function toPublicUser(user: User): PublicUser {
-  const { passwordHash: _hash, totpSecret: _secret, totpLastStep: _step, ...rest } = user;
+  const { passwordHash: _hash, totpSecret: _secret, totpLastStep: _step, totpPendingSecret: _pending, roleNotice: _notice, ...rest } = user;
   return { ...rest, roles: [...rest.roles], extensions: [...rest.extensions] };
 }
 
@@ -157,15 +166,38 @@ export class UserStore {
     const { roles, extensions } = validateRoles(patch.roles ?? current.roles, patch.extensions ?? current.extensions);
     const displayName = patch.displayName === undefined ? current.displayName : prepareDisplayName(patch.displayName);
     if (patch.disabled !== undefined && typeof patch.disabled !== 'boolean') throw new AppError('VALIDATION_FAILED', 'disabled is true or false');
+    const disabled = patch.disabled ?? current.disabled;
+    // Checked here, with no wait between the check and the change, so two changes at once cannot
+    // each remove one of the last two maintainers.
+    const keepers = this.doc.data.users.filter((user) => user.id !== id && !user.disabled && user.roles.includes(KEEPER_ROLE));
+    if (keepers.length === 0 && current.roles.includes(KEEPER_ROLE) && !current.disabled && (disabled || !roles.includes(KEEPER_ROLE))) {
+      throw new AppError('LAST_MAINTAINER', 'the last technical maintainer cannot be removed or disabled: make another one first');
+    }
+    const rolesChanged = !sameRoles(current.roles, roles);
     const updated = await this.commit(id, (user) => {
+      if (rolesChanged) {
+        // Several changes before the next sign-in make one notice: from the roles the user last saw.
+        const before = user.roleNotice?.before ?? sortedRoles(user.roles);
+        user.roleNotice = sameRoles(before, roles) ? null : { changedAt: this.nowIso(), before, after: sortedRoles(roles) };
+      }
       user.displayName = displayName;
       user.roles = roles;
       user.extensions = extensions;
-      if (patch.disabled !== undefined) user.disabled = patch.disabled;
+      user.disabled = disabled;
       user.updatedAt = this.nowIso();
     });
     this.logger.info('user updated', { userId: id, roles: roles.join(','), disabled: updated.disabled });
     return toPublicUser(updated);
+  }
+
+  /** Takes the role-change notice of the user (at sign-in): returned once, then cleared. */
+  async takeRoleNotice(id: string): Promise<{ changedAt: string; before: Role[]; after: Role[] } | null> {
+    const notice = this.get(id)?.roleNotice ?? null;
+    if (notice === null) return null;
+    await this.commit(id, (user) => {
+      user.roleNotice = null;
+    });
+    return notice;
   }
 
   /** A new password, checked against the rules (AppError with the rule's code). */
@@ -195,6 +227,42 @@ export class UserStore {
       user.totpSecret = totp.secret;
       user.totpEnabled = totp.enabled && totp.secret !== null;
       // A new secret starts a new sequence of steps; the old one's last step means nothing to it.
+      user.totpLastStep = null;
+      user.updatedAt = this.nowIso();
+    });
+  }
+
+  /** A new secret waiting for its first code; the active secret, if any, stays in force meanwhile. */
+  async setPendingTotp(id: string, secret: string): Promise<void> {
+    if (!/^[A-Z2-7]{16,}=*$/.test(secret)) throw new AppError('VALIDATION_FAILED', 'a TOTP secret is base32');
+    await this.commit(id, (user) => {
+      user.totpPendingSecret = secret;
+      user.updatedAt = this.nowIso();
+    });
+  }
+
+  /**
+   * The pending secret becomes the active one (its first code, at `step`, is used up); false when
+   * there is no pending secret or it is not `secret` (another set-up replaced it meanwhile).
+   */
+  async activatePendingTotp(id: string, secret: string, step: number): Promise<boolean> {
+    if (this.require(id).totpPendingSecret !== secret) return false;
+    await this.commit(id, (user) => {
+      user.totpSecret = secret;
+      user.totpEnabled = true;
+      user.totpPendingSecret = null;
+      user.totpLastStep = step;
+      user.updatedAt = this.nowIso();
+    });
+    return true;
+  }
+
+  /** Removes the second factor, active and pending (a maintainer's reset): the user enrols again. */
+  async resetTotp(id: string): Promise<void> {
+    await this.commit(id, (user) => {
+      user.totpSecret = null;
+      user.totpEnabled = false;
+      user.totpPendingSecret = null;
       user.totpLastStep = null;
       user.updatedAt = this.nowIso();
     });
@@ -236,6 +304,14 @@ export class UserStore {
 
 function copyOf(user: User): User {
   return { ...user, roles: [...user.roles], extensions: [...user.extensions] };
+}
+
+function sortedRoles(roles: readonly Role[]): Role[] {
+  return [...roles].sort();
+}
+
+function sameRoles(a: readonly Role[], b: readonly Role[]): boolean {
+  return sortedRoles(a).join() === sortedRoles(b).join();
 }
 
 function validateRoles(roles: readonly unknown[], extensions: readonly unknown[]): { roles: Role[]; extensions: string[] } {

@@ -25,19 +25,31 @@ export const publicUser = z.object({
   passwordChangedAt: isoTime,
 });
 
+/** Shown once at the next sign-in of a user whose roles were changed by someone else. */
+export const roleNotice = z.object({ changedAt: isoTime, before: z.array(z.enum(ROLES)), after: z.array(z.enum(ROLES)) });
+
 export const signedIn = z.object({
   /** Sent back in the X-CSRF-Token header of every state change. */
   csrfToken: z.string(),
   user: publicUser,
   /** An administrator without a second factor may only enrol one (POST /me/totp). */
   totpEnrollmentRequired: z.boolean(),
+  roleNotice: roleNotice.nullable(),
 });
+
+/** A change of privilege (second factor confirmed, re-authentication) goes on under a new session id and CSRF token. */
+export const csrfRotated = z.object({ csrfToken: z.string() });
 
 export const me = publicUser.extend({
   permissions: z.array(z.enum(PERMISSIONS)),
   secondFactorRequired: z.boolean(),
   secondFactor: z.boolean(),
   totpEnrollmentOnly: z.boolean(),
+  /** Signed in with the password only, while the roles need the second factor: step up first. */
+  stepUpRequired: z.boolean(),
+  /** A new secret waits for its first code; the active factor (if any) still works. */
+  totpPending: z.boolean(),
+  roleNotice: roleNotice.nullable(),
   csrfToken: z.string(),
 });
 

@@ -31,6 +31,9 @@ export const passwordChangeBody = z.object({ currentPassword: z.string().min(1).
 
 export const totpConfirmBody = z.object({ code: z.string().regex(/^[0-9]{6}$/) }).strict();
 
+/** Empty for a first factor; replacing an active one needs the password and a current code of it. */
+export const totpBeginBody = z.object({ password: z.string().min(1).max(1024).optional(), code: z.string().regex(/^[0-9]{6}$/).optional() }).strict();
+
 export const reauthenticateBody = z.object({ password: z.string().min(1).max(1024), totpCode: z.string().regex(/^[0-9]{6}$/).optional() }).strict();
 
 const roleList = z.array(z.enum(ROLES)).min(1).max(ROLES.length);

@@ -49,6 +49,7 @@ export interface ApiOperation {
   readonly errors?: readonly string[];
 }
 
+const SESSION_SET: HeaderSpec = { description: 'The new session cookie (Secure, HttpOnly, SameSite=Strict)', pattern: `^${SESSION_COOKIE}=[A-Za-z0-9_-]+;` };
 const SESSION_ENDED: HeaderSpec = { description: 'Clears the session cookie', pattern: `^${SESSION_COOKIE}=;` };
 const AUDITED = 'AUDIT_UNAVAILABLE';
 const PASSWORD_RULES = ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'PASSWORD_COMMON', 'PASSWORD_CONTEXT'];
@@ -61,15 +62,24 @@ export const OPERATIONS: readonly ApiOperation[] = [
     method: 'post',
     path: '/session',
     operationId: 'signIn',
-    summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token)',
+    summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token and a notice of a role change since the previous sign-in)',
     open: true,
     body: requests.loginBody,
     success: { '201': { description: 'signed in', json: answers.signedIn, headers: { 'Set-Cookie': { description: 'The session cookie (Secure, HttpOnly, SameSite=Strict)', pattern: `^${SESSION_COOKIE}=[A-Za-z0-9_-]+;` } } } },
     errors: ['INVALID_CREDENTIALS', 'TOTP_REQUIRED', 'TOTP_INVALID', 'THROTTLED', 'AUTH_BUSY', AUDITED],
   },
   { method: 'delete', path: '/session', operationId: 'signOut', summary: 'Sign out', duringTotpEnrollment: true, success: { '204': { description: 'signed out', headers: { 'Set-Cookie': SESSION_ENDED } } }, errors: [AUDITED] },
-  { method: 'post', path: '/session/reauthenticate', operationId: 'reauthenticate', summary: 'Confirm the password again before an export', body: requests.reauthenticateBody, success: { '204': { description: 'confirmed' } }, errors: ['REAUTH_FAILED', 'AUTH_BUSY', AUDITED] },
-  { method: 'get', path: '/me', operationId: 'getMe', summary: 'The signed-in user, permissions and CSRF token', duringTotpEnrollment: true, success: { '200': { description: 'the user', json: answers.me } } },
+  {
+    method: 'post',
+    path: '/session/reauthenticate',
+    operationId: 'reauthenticate',
+    summary: 'Confirm the password (and code) again: before an export or a change of an administrator or registrar role, or to step up to the second factor; a new session cookie and CSRF token',
+    duringTotpEnrollment: true,
+    body: requests.reauthenticateBody,
+    success: { '200': { description: 'confirmed; the session goes on under a new id', json: answers.csrfRotated, headers: { 'Set-Cookie': SESSION_SET } } },
+    errors: ['REAUTH_FAILED', 'AUTH_BUSY', AUDITED],
+  },
+  { method: 'get', path: '/me', operationId: 'getMe', summary: 'The signed-in user, permissions, CSRF token, the second factor’s state and a notice of a role change since the previous sign-in', duringTotpEnrollment: true, success: { '200': { description: 'the user', json: answers.me } } },
   {
     method: 'post',
     path: '/me/password',
@@ -79,8 +89,26 @@ export const OPERATIONS: readonly ApiOperation[] = [
     success: { '204': { description: 'changed; signed out everywhere', headers: { 'Set-Cookie': SESSION_ENDED } } },
     errors: ['INVALID_CREDENTIALS', 'USER_NOT_FOUND', ...PASSWORD_RULES, 'THROTTLED', 'AUTH_BUSY', AUDITED],
   },
-  { method: 'post', path: '/me/totp', operationId: 'beginTotpEnrollment', summary: 'Begin TOTP enrolment: a new secret and otpauth URI', duringTotpEnrollment: true, success: { '201': { description: 'the secret', json: answers.totpEnrollment } }, errors: [AUDITED] },
-  { method: 'post', path: '/me/totp/confirm', operationId: 'confirmTotpEnrollment', summary: 'Confirm TOTP enrolment with a first code', duringTotpEnrollment: true, body: requests.totpConfirmBody, success: { '204': { description: 'enabled' } }, errors: ['TOTP_INVALID', AUDITED] },
+  {
+    method: 'post',
+    path: '/me/totp',
+    operationId: 'beginTotpEnrollment',
+    summary: 'Begin TOTP set-up: a pending secret and otpauth URI (an active factor stays until the new one is confirmed; replacing it needs the password and a current code)',
+    duringTotpEnrollment: true,
+    body: requests.totpBeginBody,
+    success: { '201': { description: 'the pending secret', json: answers.totpEnrollment } },
+    errors: ['REAUTH_REQUIRED', 'REAUTH_FAILED', 'AUTH_BUSY', AUDITED],
+  },
+  {
+    method: 'post',
+    path: '/me/totp/confirm',
+    operationId: 'confirmTotpEnrollment',
+    summary: 'Confirm the pending secret with its first code; a new session cookie and CSRF token',
+    duringTotpEnrollment: true,
+    body: requests.totpConfirmBody,
+    success: { '200': { description: 'enabled; the session goes on under a new id', json: answers.csrfRotated, headers: { 'Set-Cookie': SESSION_SET } } },
+    errors: ['TOTP_INVALID', AUDITED],
+  },
   { method: 'get', path: '/setup', operationId: 'getSetupStatus', summary: 'Whether the first administrator is still to be created', open: true, success: { '200': { description: 'pending or not', json: answers.setupStatus } } },
   {
     method: 'post',
@@ -93,8 +121,9 @@ export const OPERATIONS: readonly ApiOperation[] = [
     errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', ...PASSWORD_RULES, 'SETUP_TOKEN_INVALID', 'SETUP_DONE', 'AUTH_BUSY', AUDITED],
   },
   { method: 'get', path: '/users', operationId: 'listUsers', summary: 'List users', permission: 'users:manage', success: { '200': { description: 'the users', json: answers.userList } } },
-  { method: 'post', path: '/users', operationId: 'createUser', summary: 'Create a user', permission: 'users:manage', body: requests.userCreateBody, success: { '201': { description: 'created', json: answers.oneUser } }, errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', 'ROLES_INVALID', ...PASSWORD_RULES, 'USERNAME_TAKEN', 'AUTH_BUSY', AUDITED] },
-  { method: 'patch', path: '/users/{id}', operationId: 'updateUser', summary: 'Change a user’s name, roles, extensions or disable them', permission: 'users:manage', body: requests.userUpdateBody, success: { '200': { description: 'updated', json: answers.oneUser } }, errors: ['DISPLAY_NAME_INVALID', 'ROLES_INVALID', 'USER_NOT_FOUND', 'SELF_LOCKOUT', AUDITED] },
+  { method: 'post', path: '/users', operationId: 'createUser', summary: 'Create a user (administrator and registrar roles after a second-factor re-authentication)', permission: 'users:manage', body: requests.userCreateBody, success: { '201': { description: 'created', json: answers.oneUser } }, errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', 'ROLES_INVALID', ...PASSWORD_RULES, 'USERNAME_TAKEN', 'REAUTH_REQUIRED', 'AUTH_BUSY', AUDITED] },
+  { method: 'patch', path: '/users/{id}', operationId: 'updateUser', summary: 'Change a user’s name, roles, extensions or disable them (not one’s own roles; administrator and registrar roles after a second-factor re-authentication)', permission: 'users:manage', body: requests.userUpdateBody, success: { '200': { description: 'updated', json: answers.oneUser } }, errors: ['DISPLAY_NAME_INVALID', 'ROLES_INVALID', 'USER_NOT_FOUND', 'SELF_LOCKOUT', 'SELF_ROLE_CHANGE', 'REAUTH_REQUIRED', 'LAST_MAINTAINER', AUDITED] },
+  { method: 'delete', path: '/users/{id}/totp', operationId: 'resetUserTotp', summary: 'Reset another user’s second factor (ends their sessions; they enrol again)', permission: 'users:manage', success: { '204': { description: 'reset' } }, errors: ['USER_NOT_FOUND', 'SELF_TOTP_RESET', 'REAUTH_REQUIRED', AUDITED] },
   { method: 'get', path: '/calls', operationId: 'searchCalls', summary: 'Search the contact history (agents: own calls only)', permission: 'calls:read-own | calls:read-all', query: requests.callSearchQuery, success: { '200': { description: 'a page of contact records', json: answers.callPage } }, errors: [AUDITED] },
   { method: 'get', path: '/calls/{id}', operationId: 'getCall', summary: 'One contact record', permission: 'calls:read-own | calls:read-all', success: { '200': { description: 'the call', json: answers.oneCall } }, errors: ['CALL_NOT_FOUND', AUDITED] },
   {

@@ -1,7 +1,8 @@
 /**
  * Guards every request passes through: the session (resolved on each request, so a disabled
  * user or a changed role takes effect at once), CSRF for state changes, and the narrow set of
- * routes open to an administrator who still has to enrol a second factor.
+ * routes open to a session below the strength its roles need (a second factor to enrol, or to
+ * step up to): the account's own, nothing else.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors.js';
@@ -56,6 +57,7 @@ export function sessionResolver(accounts: AccountAccess): RequestHandler {
   };
 }
 
+/** `allowDuringTotpEnrollment`: the route is open before the second factor is enrolled or stepped up to. */
 export function requireSession(options: { allowDuringTotpEnrollment?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
@@ -63,8 +65,12 @@ export function requireSession(options: { allowDuringTotpEnrollment?: boolean } 
     if (STATE_CHANGING.has(req.method) && req.headers[CSRF_HEADER] !== actor.session.csrfToken) {
       return next(new AppError('CSRF_REJECTED', 'missing or wrong CSRF token'));
     }
-    if (actor.session.totpEnrollmentOnly && options.allowDuringTotpEnrollment !== true) {
-      return next(new AppError('TOTP_ENROLLMENT_REQUIRED', 'administrators must set up a second factor (TOTP) first'));
+    if (actor.secondFactorNeeded !== null && options.allowDuringTotpEnrollment !== true) {
+      return next(
+        actor.secondFactorNeeded === 'enrol'
+          ? new AppError('TOTP_ENROLLMENT_REQUIRED', 'this account’s roles need a second factor (TOTP): set it up first')
+          : new AppError('SECOND_FACTOR_REQUIRED', 'this account’s roles need the second factor: confirm with the password and the authenticator code'),
+      );
     }
     next();
   };

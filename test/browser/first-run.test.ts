@@ -119,6 +119,15 @@ t.test('when a fresh box is set up in the browser, then the first administrator 
   t.ok((await page.getAttribute('#calls tbody a', 'href'))?.endsWith(noon), 'the row opens the noon call');
   t.match(page.url(), /from=2026-11-28T11%3A55/, 'the address keeps the wall time typed (a bookmarkable search)');
 
+  // Opening the set-up page again switches nothing off: a new key needs the password and a current code.
+  await page.goto(`${base}/#/account`);
+  await page.waitForSelector('#totp-state');
+  t.match(await page.textContent('#totp-state'), /Käytössä/);
+  await page.click('#totp-link');
+  await page.waitForSelector('#replace-password');
+  t.equal(await page.locator('#totp-secret').count(), 0, 'no new key from opening the page');
+  t.equal(await page.evaluate(async () => (await fetch('/api/v1/me')).json().then((me: { totpEnabled: boolean }) => me.totpEnabled)), true, 'the factor is still on');
+
   // Changing the password ends the session; the old password no longer works, the new one does.
   await page.goto(`${base}/#/account`);
   await page.waitForSelector('#current');

@@ -2,7 +2,9 @@
 /**
  * The web UI in Debian's Chromium (playwright-core, /usr/bin/chromium) against the real service
  * over HTTPS: sign in with TOTP, search, open a call, play and seek, create a user who then signs
- * in, switch the language, and an agent who cannot reach another agent's call by any URL. The
+ * in, grant and remove an administrator role (which asks for the password and code first), reset
+ * a user's second factor, a role-change notice at the next sign-in, switch the language, and an
+ * agent who cannot reach another agent's call by any URL. The
  * strict CSP must hold: no violation in the console. Screenshots go to docs/screenshots/.
  */
 import t from 'tap';
@@ -16,7 +18,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 
 t.test('when people use the web UI, then every main task works in the browser without a CSP violation', async (t) => {
   const fixture = await startApiAppliance(t);
-  const { secret } = await firstAdministrator(fixture);
+  const { admin: apiAdmin, secret } = await firstAdministrator(fixture);
   const callA = await fixture.call({ channel: 0, extension: '2001', seconds: 6 });
   const callB = await fixture.call({ channel: 1, extension: '2002', caller: '0509876543', seconds: 3 });
   await fixture.call({ channel: 2, extension: '2001', called: '0912345678', seconds: 2 });
@@ -97,14 +99,23 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.check('input[name=roles][value=agent]');
   await admin.click('form.panel button[type=submit]');
   await admin.waitForSelector('td:has-text("agentti")');
-  // A role change from the list (and back): it applies at the user's next request.
-  await admin.selectOption('select.role-select[data-user="agentti"]', 'supervisor');
+  // An administrator role from the list (and back): first the password and the code, once.
+  await admin.selectOption('select.role-select[data-user="agentti"]', 'phone-admin');
+  await admin.waitForSelector('#reauth #reauth-password');
+  await admin.screenshot({ path: `${SCREENSHOTS}users-reauthenticate.png` });
+  await admin.fill('#reauth-password', PASSWORD);
+  fixture.clock.advance(30_000);
+  await admin.fill('#reauth-code', fixture.totp(secret));
+  await admin.click('#reauth button[type=submit]');
   await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  t.equal(await admin.locator('#reauth').count(), 0, 'the prompt is gone');
+  t.equal((await fixture.appliance.audit.search({ action: 'user.roles', outcome: 'success' })).records[0]?.details?.after, 'phone-admin');
   await admin.evaluate(() => {
     (document.getElementById('status') as HTMLElement).textContent = '';
   });
   await admin.selectOption('select.role-select[data-user="agentti"]', 'agent');
   await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  t.equal(await admin.locator('#reauth').count(), 0, 'within minutes of the last confirmation, no second prompt');
   await admin.screenshot({ path: `${SCREENSHOTS}users.png` });
 
   await admin.goto(`${base}/#/settings`);
@@ -149,12 +160,42 @@ t.test('when people use the web UI, then every main task works in the browser wi
   }
   t.equal(await agent.locator('nav a[href="#/users"]').count(), 0, 'no administration for an agent');
 
+  // A role change is told at the next sign-in; an enrolled user's second factor can be reset.
+  await admin.goto(`${base}/#/users`);
+  await admin.waitForSelector('select.role-select[data-user="agentti"]');
+  await admin.selectOption('select.role-select[data-user="agentti"]', 'supervisor');
+  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
   // A tablet in portrait.
   const tablet = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 820, height: 1180 }, hasTouch: true });
   const tabletPage = await tablet.newPage();
   tabletPage.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
   await signIn(tabletPage, 'agentti');
+  t.match(await tabletPage.textContent('#status'), /Roolisi ovat muuttuneet.*asiakaspalvelija → esihenkilö/, 'the role change is told at the next sign-in');
+  t.equal(await tabletPage.locator('tbody tr').count(), 3, 'with the new role’s calls');
   await tabletPage.screenshot({ path: `${SCREENSHOTS}tablet-calls.png` });
+
+  // A user's lost second factor: the maintainer resets it (after confirming it is them), the
+  // user's sessions end and they enrol again at the next sign-in.
+  fixture.clock.advance(30_000);
+  t.equal((await apiAdmin.post('/api/v1/session/reauthenticate', { password: PASSWORD, totpCode: fixture.totp(secret) })).status, 200);
+  t.equal((await apiAdmin.post('/api/v1/users', { username: 'puhelin', displayName: 'Puhelinvastaava', roles: ['phone-admin'], password: PASSWORD })).status, 201);
+  const phone = fixture.client();
+  await phone.login('puhelin', PASSWORD);
+  const phoneSecret = (await phone.post('/api/v1/me/totp')).json<{ secret: string }>().secret;
+  t.equal((await phone.post('/api/v1/me/totp/confirm', { code: fixture.totp(phoneSecret) })).status, 200);
+  fixture.clock.advance(6 * 60_000);
+  // A fresh document: the list is still open at the same address, without the new user.
+  await admin.goto('about:blank');
+  await admin.goto(`${base}/#/users`);
+  await admin.click('button.reset-totp[data-user="puhelin"]');
+  await admin.waitForSelector('#reauth #reauth-password');
+  await admin.fill('#reauth-password', PASSWORD);
+  fixture.clock.advance(30_000);
+  await admin.fill('#reauth-code', fixture.totp(secret));
+  await admin.click('#reauth button[type=submit]');
+  await admin.waitForSelector('#status:has-text("Toinen tunnistustekijä nollattu")');
+  t.equal((await phone.get('/api/v1/me')).status, 401, 'the user’s sessions ended');
+  t.equal(await admin.locator('button.reset-totp[data-user="puhelin"]').count(), 0, 'no factor left to reset');
 
   const violations = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
   t.same(violations, [], 'no CSP violation in the console');

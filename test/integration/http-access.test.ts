@@ -14,9 +14,13 @@ import { firstAdministrator, PASSWORD, startApiAppliance, type ApiFixture } from
 type RoleName = 'none' | 'agent1' | 'agent2' | 'supervisor' | 'quality' | 'maintainer' | 'phoneadmin' | 'registrar';
 
 async function signedInUsers(fixture: ApiFixture): Promise<Record<RoleName, ApiClient> & { ids: Record<string, string> }> {
-  const { admin } = await firstAdministrator(fixture);
+  const { admin, secret } = await firstAdministrator(fixture);
   const ids: Record<string, string> = {};
   const make = async (username: string, roles: string[], extensions?: string[]): Promise<ApiClient> => {
+    // Administrator and registrar roles are granted only after a re-authentication with the second factor.
+    fixture.clock.advance(30_000);
+    const reauth = await admin.post('/api/v1/session/reauthenticate', { password: PASSWORD, totpCode: fixture.totp(secret) });
+    if (reauth.status !== 200) throw new Error(`re-authentication: ${reauth.status} ${reauth.body.toString()}`);
     const created = await admin.post('/api/v1/users', { username, displayName: username, roles, password: PASSWORD, ...(extensions === undefined ? {} : { extensions }) });
     if (created.status !== 201) throw new Error(`create ${username}: ${created.status} ${created.body.toString()}`);
     ids[username] = created.json<{ user: { id: string } }>().user.id;
@@ -27,7 +31,7 @@ async function signedInUsers(fixture: ApiFixture): Promise<Record<RoleName, ApiC
       const secret = (await client.post('/api/v1/me/totp')).json<{ secret: string }>().secret;
       fixture.clock.advance(30_000);
       const confirmed = await client.post('/api/v1/me/totp/confirm', { code: fixture.totp(secret) });
-      if (confirmed.status !== 204) throw new Error(`totp ${username}: ${confirmed.status}`);
+      if (confirmed.status !== 200) throw new Error(`totp ${username}: ${confirmed.status}`);
     }
     return client;
   };
@@ -241,18 +245,25 @@ t.test('when a recording is played with HTTP Range, then every range equals the 
   t.match(plays.records[0], { target: { type: 'recording', id: record!.recordingId } });
 });
 
-t.test('when the registrar exports a copy, then re-authentication comes first and the export is audited', async (t) => {
+t.test('when the registrar exports a copy, then the second factor and a re-authentication come first and the export is audited', async (t) => {
   const fixture = await startApiAppliance(t);
-  const { admin } = await firstAdministrator(fixture);
-  await admin.post('/api/v1/users', { username: 'rekisteri', displayName: 'Rekisteri', roles: ['registrar'], password: PASSWORD });
+  const { admin, secret } = await firstAdministrator(fixture);
+  fixture.clock.advance(30_000);
+  await admin.post('/api/v1/session/reauthenticate', { password: PASSWORD, totpCode: fixture.totp(secret) });
+  t.equal((await admin.post('/api/v1/users', { username: 'rekisteri', displayName: 'Rekisteri', roles: ['registrar'], password: PASSWORD })).status, 201);
   const callId = await fixture.call({ channel: 0, extension: '2001' });
   const registrar = fixture.client();
-  await registrar.login('rekisteri', PASSWORD);
+  t.equal((await registrar.login('rekisteri', PASSWORD)).json<{ totpEnrollmentRequired: boolean }>().totpEnrollmentRequired, true, 'exports need the second factor: the registrar enrols one first');
+  t.equal((await registrar.get(`/api/v1/calls/${callId}/export.wav?purpose=data-subject-copy`)).status, 403);
+  const registrarSecret = (await registrar.post('/api/v1/me/totp')).json<{ secret: string }>().secret;
+  t.equal((await registrar.post('/api/v1/me/totp/confirm', { code: fixture.totp(registrarSecret) })).status, 200);
   const before = await registrar.get(`/api/v1/calls/${callId}/export.wav?purpose=data-subject-copy`);
   t.equal(before.status, 403);
   t.equal(before.json<{ error: { code: string } }>().error.code, 'REAUTH_REQUIRED');
   t.equal((await registrar.post('/api/v1/session/reauthenticate', { password: 'väärin väärin väärin' })).status, 401);
-  t.equal((await registrar.post('/api/v1/session/reauthenticate', { password: PASSWORD })).status, 204);
+  fixture.clock.advance(30_000);
+  t.equal((await registrar.post('/api/v1/session/reauthenticate', { password: PASSWORD })).status, 401, 'the code is needed too');
+  t.equal((await registrar.post('/api/v1/session/reauthenticate', { password: PASSWORD, totpCode: fixture.totp(registrarSecret) })).status, 200);
   const exported = await registrar.get(`/api/v1/calls/${callId}/export.wav?purpose=data-subject-copy`);
   t.equal(exported.status, 200);
   t.match(String(exported.headers['content-disposition']), /attachment; filename="tallennin-/);

@@ -12,7 +12,18 @@ interface Me {
   roles: string[];
   permissions: string[];
   csrfToken: string;
+  totpEnabled: boolean;
+  /** The roles need a second factor this account has not enrolled: only the set-up page. */
   totpEnrollmentOnly: boolean;
+  /** The roles need the second factor this session was not signed in with: only the step-up page. */
+  stepUpRequired: boolean;
+  roleNotice: RoleNotice | null;
+}
+
+interface RoleNotice {
+  changedAt: string;
+  before: string[];
+  after: string[];
 }
 
 interface RecordingView {
@@ -89,7 +100,7 @@ function renderChrome(): void {
   const route = location.hash.split('/')[1] ?? '';
   const link = (hash: string, key: MessageKey): HTMLElement => h('a', { href: `#/${hash}`, ...(route === hash ? { 'aria-current': 'page' } : {}) }, t(key));
   const items: HTMLElement[] = [];
-  if (me !== null && !me.totpEnrollmentOnly) {
+  if (me !== null && !me.totpEnrollmentOnly && !me.stepUpRequired) {
     if (can('calls:read-all') || can('calls:read-own')) items.push(link('calls', 'nav.calls'));
     if (can('users:manage')) items.push(link('users', 'nav.users'));
     if (can('audit:read')) items.push(link('audit', 'nav.audit'));
@@ -142,6 +153,8 @@ function loginView(): void {
           throw err;
         }
         await loadMe();
+        // The roles changed since the last sign-in: say so, on whichever page comes next.
+        if (me?.roleNotice != null) say(roleNoticeText(me.roleNotice), false, true);
         navigate(me?.totpEnrollmentOnly === true ? '#/totp' : '#/calls');
       },
       h('div', { class: 'fields' },
@@ -176,8 +189,44 @@ function setupView(): void {
   );
 }
 
+const roleNames = (roles: readonly string[]): string => (roles.length === 0 ? '–' : roles.map((role) => tryT(`role.${role}`) ?? role).join(', '));
+
+function roleNoticeText(notice: RoleNotice): string {
+  return t('notice.roles', { when: formatTime(notice.changedAt), before: roleNames(notice.before), after: roleNames(notice.after) });
+}
+
+/** The password and a code: a form of two fields (ids with `prefix`), as the re-authentication forms ask. */
+function passwordAndCode(prefix: string, codeLabel: string): HTMLElement[] {
+  return [
+    field(`${prefix}-password`, t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })),
+    field(`${prefix}-code`, codeLabel, h('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, pattern: '[0-9]{6}' })),
+  ];
+}
+
+/**
+ * Setting up the second factor. A first factor starts at once; an active one is replaced only
+ * with the password and a current code, and keeps working until the new key is confirmed, so
+ * opening this page never switches anything off.
+ */
 async function totpView(): Promise<void> {
   const show = screen();
+  if (enrolment === null && me?.totpEnrollmentOnly !== true) {
+    // From a full session: the password first (and a current code when one is active).
+    const replacing = me?.totpEnabled === true;
+    const password = field('replace-password', t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' }));
+    show(
+      t('totp.title'),
+      h('p', {}, replacing ? t('totp.replaceHelp') : t('totp.help')),
+      form(
+        async (data) => {
+          enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp', { password: String(data.get('password')), ...(replacing ? { code: text(data, 'code') } : {}) });
+          await totpView();
+        },
+        h('div', { class: 'fields' }, ...(replacing ? passwordAndCode('replace', t('totp.currentCode')) : [password]), h('div', {}, h('button', { type: 'submit' }, t('totp.replaceSubmit')))),
+      ),
+    );
+    return;
+  }
   // No QR code: no QR library is available, so the key is shown grouped in fours and the
   // otpauth:// address as text, both of which authenticator apps accept typed or pasted.
   enrolment ??= await api<{ secret: string; uri: string }>('POST', '/me/totp');
@@ -191,7 +240,9 @@ async function totpView(): Promise<void> {
     ),
     form(
       async (data) => {
-        await api('POST', '/me/totp/confirm', { code: text(data, 'code') });
+        // A change of privilege: the session goes on under a new id and CSRF token.
+        const { csrfToken } = await api<{ csrfToken: string }>('POST', '/me/totp/confirm', { code: text(data, 'code') });
+        setCsrfToken(csrfToken);
         enrolment = null;
         await loadMe();
         say(t('totp.done'), false, true);
@@ -200,6 +251,67 @@ async function totpView(): Promise<void> {
       h('div', { class: 'fields' }, field('code', t('totp.code'), h('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true, pattern: '[0-9]{6}' })), h('div', {}, h('button', { type: 'submit' }, t('totp.submit')))),
     ),
   );
+}
+
+/** A session whose roles need the second factor it was not signed in with: the password and the code raise it. */
+function stepUpView(): void {
+  const show = screen();
+  show(
+    t('stepup.title'),
+    h('p', {}, t('stepup.help')),
+    form(
+      async (data) => {
+        const { csrfToken } = await api<{ csrfToken: string }>('POST', '/session/reauthenticate', { password: String(data.get('password')), totpCode: text(data, 'code') });
+        setCsrfToken(csrfToken);
+        await loadMe();
+        navigate('#/calls');
+      },
+      h('div', { class: 'fields' }, ...passwordAndCode('stepup', t('login.totp')), h('div', {}, h('button', { type: 'submit' }, t('reauth.submit')))),
+    ),
+  );
+}
+
+/**
+ * Runs an administrator's change; when the service asks for a fresh re-authentication first
+ * (administrator and registrar roles), asks for the password and the code above the view and
+ * runs the change once more. Cancelling leaves the change undone (REAUTH_REQUIRED).
+ */
+async function withReauth<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== 'REAUTH_REQUIRED') throw err;
+    await reauthPrompt(err);
+    return change();
+  }
+}
+
+function reauthPrompt(refusal: ApiError): Promise<void> {
+  document.getElementById('reauth')?.remove();
+  return new Promise((resolve, reject) => {
+    const prompt = h('section', { class: 'panel', id: 'reauth', role: 'dialog', 'aria-labelledby': 'reauth-title' },
+      h('h2', { id: 'reauth-title' }, t('reauth.title')),
+      h('p', {}, t('reauth.help')),
+    );
+    const confirm = form(
+      async (data) => {
+        const { csrfToken } = await api<{ csrfToken: string }>('POST', '/session/reauthenticate', { password: String(data.get('password')), totpCode: text(data, 'code') });
+        setCsrfToken(csrfToken);
+        prompt.remove();
+        resolve();
+      },
+      h('div', { class: 'fields' },
+        ...passwordAndCode('reauth', t('login.totp')),
+        h('div', {}, h('button', { type: 'submit' }, t('reauth.submit')), ' ', h('button', { type: 'button', class: 'secondary', id: 'reauth-cancel', onclick: () => {
+          prompt.remove();
+          reject(refusal);
+        } }, t('reauth.cancel'))),
+      ),
+    );
+    prompt.append(confirm);
+    main.prepend(prompt);
+    (prompt.querySelector('input') as HTMLInputElement).focus();
+  });
 }
 
 function describeRecording(call: Call): HTMLElement {
@@ -362,28 +474,49 @@ function waveform(recording: RecordingView, audio: HTMLAudioElement): HTMLCanvas
 
 async function usersView(): Promise<void> {
   const show = screen();
-  const { users } = await api<{ users: Array<{ id: string; username: string; displayName: string; roles: string[]; extensions: string[]; disabled: boolean }> }>('GET', '/users');
+  const { users } = await api<{ users: Array<{ id: string; username: string; displayName: string; roles: string[]; extensions: string[]; disabled: boolean; totpEnabled: boolean }> }>('GET', '/users');
   const rows = users.map((user) =>
     h('tr', {},
       h('td', {}, user.username),
       h('td', {}, user.displayName),
       h('td', {}, user.id === me?.id ? user.roles.map((role) => tryT(`role.${role}`) ?? role).join(', ') : roleEditor(user)),
       h('td', {}, user.extensions.join(', ')),
-      h('td', {}, user.id === me?.id ? '' : h('button', { class: 'secondary', type: 'button', onclick: () => void toggle(user.id, !user.disabled) }, user.disabled ? t('users.enable') : t('users.disable')), user.disabled ? ` ${t('users.disabled')}` : ''),
+      h('td', {},
+        user.id === me?.id ? '' : h('button', { class: 'secondary', type: 'button', onclick: () => void toggle(user.id, !user.disabled) }, user.disabled ? t('users.enable') : t('users.disable')),
+        user.disabled ? ` ${t('users.disabled')}` : '',
+        user.id !== me?.id && user.totpEnabled ? h('button', { class: 'secondary reset-totp', type: 'button', 'data-user': user.username, onclick: () => void resetTotp(user.id) }, t('users.resetTotp')) : '',
+      ),
     ),
   );
+  /** Another user's second factor goes (a lost phone): their sessions end and they enrol again. */
+  const resetTotp = async (id: string): Promise<void> => {
+    try {
+      await withReauth(() => api('DELETE', `/users/${id}/totp`));
+      say(t('users.totpReset'));
+      await usersView();
+    } catch (err) {
+      say(errorText(err), true);
+    }
+  };
   function roleEditor(user: { id: string; username: string; roles: string[] }): HTMLElement {
     const select = h('select', { 'aria-label': `${t('users.roles')}: ${user.username}`, class: 'role-select', 'data-user': user.username },
       ...ROLES.map((role) => h('option', { value: role, ...(user.roles[0] === role ? { selected: true } : {}) }, tryT(`role.${role}`) ?? role)));
     select.addEventListener('change', () => {
-      // A role change takes effect at the user's next request.
-      api('PATCH', `/users/${user.id}`, { roles: [select.value] }).then(() => say(t('users.rolesChanged')), (err: unknown) => say(errorText(err), true));
+      // A role change ends the user's sessions: they sign in again with the new roles and are told.
+      withReauth(() => api('PATCH', `/users/${user.id}`, { roles: [select.value] })).then(
+        () => say(t('users.rolesChanged')),
+        (err: unknown) => {
+          say(errorText(err), true);
+          // The list shows again what the service holds.
+          void usersView().catch(() => undefined);
+        },
+      );
     });
     return user.roles.length > 1 ? h('span', {}, select, ` + ${user.roles.slice(1).map((role) => tryT(`role.${role}`) ?? role).join(', ')}`) : select;
   }
   const toggle = async (id: string, disabled: boolean): Promise<void> => {
     try {
-      await api('PATCH', `/users/${id}`, { disabled });
+      await withReauth(() => api('PATCH', `/users/${id}`, { disabled }));
       await usersView();
     } catch (err) {
       say(errorText(err), true);
@@ -397,7 +530,7 @@ async function usersView(): Promise<void> {
     form(
       async (data) => {
         const extensions = text(data, 'extensions').split(',').map((e) => e.trim()).filter((e) => e !== '');
-        await api('POST', '/users', { username: text(data, 'username'), displayName: text(data, 'displayName'), roles: data.getAll('roles').map(String), password: String(data.get('password')), ...(extensions.length > 0 ? { extensions } : {}) });
+        await withReauth(() => api('POST', '/users', { username: text(data, 'username'), displayName: text(data, 'displayName'), roles: data.getAll('roles').map(String), password: String(data.get('password')), ...(extensions.length > 0 ? { extensions } : {}) }));
         say(t('users.created'));
         await usersView();
       },
@@ -413,7 +546,7 @@ async function usersView(): Promise<void> {
   );
 }
 
-const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.update', 'user.password', 'user.totp', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify'];
+const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.roles', 'user.update', 'user.password', 'user.totp', 'user.totp-reset', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify'];
 const AUDIT_OUTCOMES = ['success', 'denied', 'failed'];
 
 interface AuditRow {
@@ -563,6 +696,11 @@ function accountView(): void {
         h('div', {}, h('button', { type: 'submit' }, t('account.submit'))),
       ),
     ),
+    h('section', { class: 'panel' },
+      h('h2', {}, t('account.totp')),
+      h('p', { id: 'totp-state' }, me?.totpEnabled === true ? t('account.totpOn') : t('account.totpOff')),
+      h('p', {}, h('a', { href: '#/totp', id: 'totp-link' }, me?.totpEnabled === true ? t('account.totpReplace') : t('account.totpSetUp'))),
+    ),
   );
 }
 
@@ -600,6 +738,7 @@ async function route(moveFocus = true): Promise<void> {
       return pending ? setupView() : loginView();
     }
     if (me.totpEnrollmentOnly) return await totpView();
+    if (me.stepUpRequired) return stepUpView();
     switch (view) {
       case 'calls':
         return id === undefined ? await callsView(params) : await callView(id);

@@ -12,7 +12,7 @@ import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 export function auditRoutes(audit: AuditTrail): Router {
   const router = Router();
   router.use(requireSession(), (_req, res, next) => {
-    next(can(actorOf(res).roles, 'audit:read') ? undefined : new AppError('FORBIDDEN', 'this account may not read the audit trail'));
+    next(can(actorOf(res), 'audit:read') ? undefined : new AppError('FORBIDDEN', 'this account may not read the audit trail'));
   });
 
   router.get('/', async (req, res) => {

@@ -12,7 +12,7 @@ export type { HealthReport };
 export function healthRoutes(health: () => Promise<HealthReport>): Router {
   const router = Router();
   router.get('/', requireSession(), async (_req, res) => {
-    if (!can(actorOf(res).roles, 'health:read')) throw new AppError('FORBIDDEN', 'this account may not read the system health');
+    if (!can(actorOf(res), 'health:read')) throw new AppError('FORBIDDEN', 'this account may not read the system health');
     reply(res, 200, healthReport, await health());
   });
   return router;

@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { AppError } from '../../errors.js';
 import type { AccountAccess } from '../../access/account-access.js';
-import { loginBody, passwordChangeBody, reauthenticateBody, setupBody, totpConfirmBody } from '../api-schemas.js';
-import { me, oneUser, setupStatus, signedIn, totpEnrollment } from '../api-responses.js';
+import { loginBody, passwordChangeBody, reauthenticateBody, setupBody, totpBeginBody, totpConfirmBody } from '../api-schemas.js';
+import { csrfRotated, me, oneUser, setupStatus, signedIn, totpEnrollment } from '../api-responses.js';
 import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
@@ -21,7 +21,8 @@ export function sessionRoutes(accounts: AccountAccess): Router {
     }
     // Always a new token: a token the client brought is never reused (session fixation).
     setSessionCookie(res, result.token);
-    reply(res, 201, signedIn, { csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: result.session.totpEnrollmentOnly });
+    const actor = accounts.resolve(result.token);
+    reply(res, 201, signedIn, { csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: actor?.secondFactorNeeded === 'enrol', roleNotice: result.session.roleNotice });
   });
 
   router.delete('/session', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
@@ -30,10 +31,13 @@ export function sessionRoutes(accounts: AccountAccess): Router {
     res.status(204).end();
   });
 
-  router.post('/session/reauthenticate', requireSession(), async (req, res) => {
+  // Open below the strength the roles need: with the code, this is the step up to it.
+  router.post('/session/reauthenticate', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
     const body = validate(reauthenticateBody, req.body);
-    await accounts.reauthenticate(actorOf(res), body.password, body.totpCode, clientAddress(req));
-    res.status(204).end();
+    const rotated = await accounts.reauthenticate(actorOf(res), body.password, body.totpCode, clientAddress(req));
+    // A change of privilege: the session goes on under a new token and CSRF token.
+    setSessionCookie(res, rotated.token);
+    reply(res, 200, csrfRotated, { csrfToken: rotated.session.csrfToken });
   });
 
   router.get('/me', requireSession({ allowDuringTotpEnrollment: true }), (_req, res) => {
@@ -50,13 +54,15 @@ export function sessionRoutes(accounts: AccountAccess): Router {
   });
 
   router.post('/me/totp', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
-    reply(res, 201, totpEnrollment, await accounts.beginTotp(actorOf(res), clientAddress(req)));
+    const body = validate(totpBeginBody, req.body ?? {});
+    reply(res, 201, totpEnrollment, await accounts.beginTotp(actorOf(res), body, clientAddress(req)));
   });
 
   router.post('/me/totp/confirm', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
     const body = validate(totpConfirmBody, req.body);
-    await accounts.confirmTotp(actorOf(res), body.code, clientAddress(req));
-    res.status(204).end();
+    const rotated = await accounts.confirmTotp(actorOf(res), body.code, clientAddress(req));
+    setSessionCookie(res, rotated.token);
+    reply(res, 200, csrfRotated, { csrfToken: rotated.session.csrfToken });
   });
 
   router.get('/setup', async (_req, res) => {

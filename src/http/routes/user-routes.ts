@@ -1,4 +1,4 @@
-/** User administration (users:manage): list, create, change roles, disable. */
+/** User administration (users:manage): list, create, change roles, disable, reset a second factor. */
 import { Router } from 'express';
 import type { AccountAccess } from '../../access/account-access.js';
 import { idParam, userCreateBody, userUpdateBody } from '../api-schemas.js';
@@ -24,6 +24,12 @@ export function userRoutes(accounts: AccountAccess): Router {
     const id = validate(idParam, req.params.id);
     const body = validate(userUpdateBody, req.body);
     reply(res, 200, oneUser, { user: await accounts.updateUser(actorOf(res), id, body, clientAddress(req)) });
+  });
+
+  router.delete('/:id/totp', async (req, res) => {
+    const id = validate(idParam, req.params.id);
+    await accounts.resetUserTotp(actorOf(res), id, clientAddress(req));
+    res.status(204).end();
   });
 
   return router;

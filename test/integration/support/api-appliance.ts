@@ -89,6 +89,6 @@ export async function firstAdministrator(fixture: ApiFixture): Promise<{ admin: 
   const begun = await admin.post('/api/v1/me/totp');
   const secret = begun.json<{ secret: string }>().secret;
   const confirmed = await admin.post('/api/v1/me/totp/confirm', { code: fixture.totp(secret) });
-  if (confirmed.status !== 204) throw new Error(`TOTP confirm failed: ${confirmed.status} ${confirmed.body.toString()}`);
+  if (confirmed.status !== 200) throw new Error(`TOTP confirm failed: ${confirmed.status} ${confirmed.body.toString()}`);
   return { admin, secret };
 }

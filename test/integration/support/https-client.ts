@@ -42,6 +42,11 @@ export class ApiClient {
             this.cookie = pair.endsWith('=') ? undefined : pair;
           }
           const body = Buffer.concat(chunks);
+          // A change of privilege (second factor confirmed, re-authentication) brings a new CSRF token with the new session.
+          if ((res.statusCode ?? 0) < 300 && String(res.headers['content-type']).startsWith('application/json')) {
+            const token = (JSON.parse(body.toString('utf8')) as { csrfToken?: unknown }).csrfToken;
+            if (typeof token === 'string') this.csrfToken = token;
+          }
           let problems: string[];
           try {
             problems = contractProblems(method, path, { status: res.statusCode ?? 0, headers: res.headers, body });

@@ -59,7 +59,7 @@ t.test('when the right password is given, then a session with a new token and th
   t.equal(result.user.id, id);
   t.notOk('passwordHash' in result.user, 'no hash in the public user');
   t.notOk('totpSecret' in result.user);
-  t.match(result.session, { userId: id, secondFactor: false, totpEnrollmentOnly: false, clientAddress: ADDRESS });
+  t.match(result.session, { userId: id, strength: 'password', clientAddress: ADDRESS });
   t.equal(f.sessions.get(result.token), result.session);
   const again = await login(f, 'esihenkilo');
   t.ok(again.ok && again.token !== result.token, 'fixation: every login a new token');
@@ -133,12 +133,12 @@ t.test('when the hasher is saturated, then AUTH_BUSY surfaces and the attempt sl
   t.match(await login(f, 'esihenkilo'), { ok: true });
 });
 
-t.test('when an administrator has no TOTP yet, then the session may only enrol', async (t) => {
+t.test('when an administrator has no TOTP yet, then the session has password strength only', async (t) => {
   const f = await fixture(t);
   await f.make('yllapitaja', ['technical-maintainer']);
-  t.match(await login(f, 'yllapitaja'), { ok: true, session: { secondFactor: false, totpEnrollmentOnly: true } });
+  t.match(await login(f, 'yllapitaja'), { ok: true, session: { strength: 'password' } });
   await f.make('puhelin', ['phone-admin', 'supervisor']);
-  t.match(await login(f, 'puhelin'), { ok: true, session: { totpEnrollmentOnly: true } });
+  t.match(await login(f, 'puhelin'), { ok: true, session: { strength: 'password' } });
 });
 
 t.test('when TOTP is enabled, then the code is required, checked, not replayable, and failures count', async (t) => {
@@ -151,7 +151,7 @@ t.test('when TOTP is enabled, then the code is required, checked, not replayable
   const wrongCode = totp.generate({ timestamp: f.clock.now() }) === '000000' ? '111111' : '000000';
   t.same(await login(f, 'yllapitaja', PASSWORD, wrongCode), { ok: false, reason: 'TOTP_INVALID', userId: id });
   const code = totp.generate({ timestamp: f.clock.now() });
-  t.match(await login(f, 'yllapitaja', PASSWORD, code), { ok: true, session: { secondFactor: true, totpEnrollmentOnly: false } });
+  t.match(await login(f, 'yllapitaja', PASSWORD, code), { ok: true, session: { strength: 'second-factor' } });
   t.same(await login(f, 'yllapitaja', PASSWORD, code), { ok: false, reason: 'TOTP_INVALID', userId: id }, 'the same code again');
   t.ok(f.users.get(id)!.totpLastStep !== null, 'the step is remembered on disk');
   // Failures so far: one wrong password, two wrong codes; the successful login cleared the account.
@@ -190,30 +190,29 @@ t.test('when the rehash fails, then the login still succeeds and the old hash st
   t.ok(f.lines.some((l) => l.level === 'warn' && l.code === 'AUTH_BUSY'));
 });
 
-t.test('when a session re-authenticates, then the password (and code) are checked and the session is marked', async (t) => {
+t.test('when a session re-authenticates, then the password (and code) are checked, and marking the session is left to the caller', async (t) => {
   const f = await fixture(t);
   const id = await f.make('rekisteri', ['registrar']);
   const signedIn = await login(f, 'rekisteri');
   if (!signedIn.ok) throw new Error('login failed');
-  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, 'väärin väärin väärin'));
-  t.notOk(f.sessions.isRecentlyReauthenticated(signedIn.session));
-  t.ok(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD));
-  t.ok(f.sessions.isRecentlyReauthenticated(signedIn.session));
+  t.notOk(await f.auth.reauthenticate(signedIn.session, 'väärin väärin väärin'));
+  t.ok(await f.auth.reauthenticate(signedIn.session, PASSWORD));
+  t.notOk(f.sessions.isRecentlyReauthenticated(signedIn.session), 'the caller marks it (with a new token)');
 
   const totp = await enrolTotp(f, id);
-  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD), 'with TOTP enabled, the code is needed too');
+  t.notOk(await f.auth.reauthenticate(signedIn.session, PASSWORD), 'with TOTP enabled, the code is needed too');
   const code = totp.generate({ timestamp: f.clock.now() });
-  t.ok(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, code));
-  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, code), 'not the same code twice');
+  t.ok(await f.auth.reauthenticate(signedIn.session, PASSWORD, code));
+  t.notOk(await f.auth.reauthenticate(signedIn.session, PASSWORD, code), 'not the same code twice');
 
-  for (let i = 0; i < 5; i++) await f.auth.reauthenticate(signedIn.token, signedIn.session, 'väärin väärin väärin');
+  for (let i = 0; i < 5; i++) await f.auth.reauthenticate(signedIn.session, 'väärin väärin väärin');
   const before = f.counting.verifications;
-  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD, totp.generate({ timestamp: f.clock.now() + 30_000 })), 'throttled');
+  t.notOk(await f.auth.reauthenticate(signedIn.session, PASSWORD, totp.generate({ timestamp: f.clock.now() + 30_000 })), 'throttled');
   t.equal(f.counting.verifications, before, 'without hashing');
 
   await f.users.update(id, { disabled: true });
   f.clock.advance(3600_000);
-  t.notOk(await f.auth.reauthenticate(signedIn.token, signedIn.session, PASSWORD), 'a disabled user');
+  t.notOk(await f.auth.reauthenticate(signedIn.session, PASSWORD), 'a disabled user');
 });
 
 t.test('when a password is changed, then the current one is checked, the rules apply, and wrong guesses are throttled', async (t) => {

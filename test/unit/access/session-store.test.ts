@@ -5,7 +5,7 @@ import { ManualClock } from '../../../src/clock.js';
 import { SessionStore, DEFAULT_ABSOLUTE_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, REAUTH_VALID_MS } from '../../../src/access/session-store.js';
 import { START_MS } from './auth-fixtures.js';
 
-const init = { secondFactor: false, totpEnrollmentOnly: false, clientAddress: '10.0.0.1' };
+const init = { strength: 'password', clientAddress: '10.0.0.1' } as const;
 
 t.test('when the defaults are read, then sessions last 15 minutes idle and 8 hours in all, re-authentication 5 minutes', async (t) => {
   t.equal(DEFAULT_IDLE_TIMEOUT_MS, 15 * 60_000);
@@ -16,14 +16,14 @@ t.test('when the defaults are read, then sessions last 15 minutes idle and 8 hou
 t.test('when sessions are created, then tokens and CSRF tokens are 256 random bits, new every time', async (t) => {
   const clock = new ManualClock(START_MS);
   const store = new SessionStore({ clock });
-  const a = store.create('u1', { secondFactor: true, totpEnrollmentOnly: false, clientAddress: '10.0.0.1' });
+  const a = store.create('u1', { strength: 'second-factor', clientAddress: '10.0.0.1' });
   const b = store.create('u1', init);
   t.match(a.token, /^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url');
   t.match(a.session.csrfToken, /^[A-Za-z0-9_-]{43}$/);
   t.not(a.token, b.token, 'a new token at every login');
   t.not(a.session.csrfToken, b.session.csrfToken);
   t.not(a.token, a.session.csrfToken);
-  t.same(a.session, { userId: 'u1', createdAt: START_MS, lastSeenAt: START_MS, csrfToken: a.session.csrfToken, secondFactor: true, totpEnrollmentOnly: false, reauthenticatedAt: null, clientAddress: '10.0.0.1' });
+  t.same(a.session, { userId: 'u1', createdAt: START_MS, lastSeenAt: START_MS, csrfToken: a.session.csrfToken, strength: 'second-factor', reauthenticatedAt: null, reauthenticatedWith: null, clientAddress: '10.0.0.1', roleNotice: null });
   t.equal(store.get(a.token), a.session);
   t.equal(store.get('AttackerChosenSessionToken0123456789'), undefined, 'a made-up token is no session');
   t.equal(store.count(), 2);
@@ -148,4 +148,42 @@ t.test('when limits are not positive integers, then the store refuses them', asy
   t.throws(() => new SessionStore({ clock, idleTimeoutMs: 0 }), { code: 'CONFIG_INVALID' });
   t.throws(() => new SessionStore({ clock, maxSessions: Number.NaN }), { code: 'CONFIG_INVALID' });
   t.throws(() => new SessionStore({ clock, maxSessionsPerUser: -1 }), { code: 'CONFIG_INVALID' });
+});
+
+t.test('when a session is rotated at a change of privilege, then it goes on under a new token and CSRF token, and the old token is gone', async (t) => {
+  const clock = new ManualClock(START_MS);
+  const store = new SessionStore({ clock, idleTimeoutMs: 60_000, absoluteTimeoutMs: 120_000 });
+  const { token, session } = store.create('u1', init);
+  clock.advance(1000);
+  const rotated = store.rotate(token, { strength: 'second-factor' });
+  if (rotated === undefined) throw new Error('not rotated');
+  t.not(rotated.token, token);
+  t.not(rotated.session.csrfToken, session.csrfToken);
+  t.equal(rotated.session.strength, 'second-factor', 'the strength is raised');
+  t.equal(rotated.session.createdAt, START_MS, 'the absolute timeout still counts from the sign-in');
+  t.equal(store.get(token), undefined, 'the old token is no session');
+  t.equal(store.get(rotated.token), rotated.session);
+  t.equal(store.rotate(token), undefined, 'a token that is no session is not rotated');
+  t.equal(store.rotate(rotated.token)?.session.strength, 'second-factor', 'without a change the strength stays');
+  t.equal(store.count(), 1);
+});
+
+t.test('when a re-authentication is checked for the second factor, then only one made with it counts', async (t) => {
+  const store = new SessionStore({ clock: new ManualClock(START_MS) });
+  const { token, session } = store.create('u', init);
+  store.markReauthenticated(token, 'password');
+  t.ok(store.isRecentlyReauthenticated(session));
+  t.notOk(store.isRecentlyReauthenticated(session, 'second-factor'), 'the password alone is not enough');
+  store.markReauthenticated(token, 'second-factor');
+  t.ok(store.isRecentlyReauthenticated(session, 'second-factor'));
+});
+
+t.test('when every session of a user but one is ended, then that one stays', async (t) => {
+  const store = new SessionStore({ clock: new ManualClock(START_MS) });
+  const kept = store.create('u1', init);
+  store.create('u1', init);
+  store.create('u2', init);
+  t.equal(store.destroyAllForUser('u1', kept.token), 1);
+  t.ok(store.get(kept.token));
+  t.equal(store.count(), 2);
 });

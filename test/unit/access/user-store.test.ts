@@ -173,3 +173,52 @@ t.test('when the document has an unknown layout, then open refuses it', async (t
   doc.data.version = 2;
   await t.rejects(UserStore.open({ documents: fixture.documents, hasher: fixture.hasher, clock: fixture.clock, logger: silentLogger }), { code: 'DOCUMENT_CORRUPT' });
 });
+
+t.test('when a new TOTP secret is set up, then it waits as pending, the active one stays until it is activated, and a reset removes both', async (t) => {
+  const { users } = await openUsers(t);
+  const user = await users.create(supervisor);
+  const active = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const next = 'KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU';
+  await users.setTotp(user.id, { secret: active, enabled: true });
+  await t.rejects(users.setPendingTotp(user.id, 'not base32!'), { code: 'VALIDATION_FAILED' });
+  await users.setPendingTotp(user.id, next);
+  t.match(users.get(user.id), { totpSecret: active, totpEnabled: true, totpPendingSecret: next }, 'the active secret stays');
+  t.notOk('totpPendingSecret' in users.list()[0]!, 'the pending secret is not public');
+  t.equal(await users.activatePendingTotp(user.id, active, 7), false, 'only the pending secret is activated');
+  t.equal(await users.activatePendingTotp(user.id, next, 7), true);
+  t.match(users.get(user.id), { totpSecret: next, totpEnabled: true, totpPendingSecret: null, totpLastStep: 7 });
+  t.equal(await users.activatePendingTotp(user.id, next, 8), false, 'nothing pending any more');
+  await users.setPendingTotp(user.id, active);
+  await users.resetTotp(user.id);
+  t.match(users.get(user.id), { totpSecret: null, totpEnabled: false, totpPendingSecret: null, totpLastStep: null });
+  await t.rejects(users.resetTotp('no-such-id'), { code: 'USER_NOT_FOUND' });
+});
+
+t.test('when the last enabled technical maintainer would lose the role or be disabled, then the store refuses, also for two changes at once', async (t) => {
+  const { users } = await openUsers(t);
+  const first = await users.create({ ...supervisor, username: 'yllapitaja', roles: ['technical-maintainer'] });
+  await t.rejects(users.update(first.id, { roles: ['phone-admin'] }), { code: 'LAST_MAINTAINER' });
+  await t.rejects(users.update(first.id, { disabled: true }), { code: 'LAST_MAINTAINER' });
+  const second = await users.create({ ...supervisor, username: 'toinen', roles: ['technical-maintainer'] });
+  const both = await Promise.allSettled([users.update(first.id, { disabled: true }), users.update(second.id, { roles: ['supervisor'] })]);
+  t.same(both.map((result) => result.status), ['fulfilled', 'rejected'], 'one of two at once');
+  t.equal(users.list().filter((user) => user.roles.includes('technical-maintainer') && !user.disabled).length, 1);
+  t.equal((await users.update(first.id, { disabled: false })).disabled, false, 'enabling one again is fine');
+  await users.update(first.id, { disabled: true });
+  t.equal((await users.update(first.id, { displayName: 'Poissa' })).displayName, 'Poissa', 'a disabled maintainer does not count, and changes to them are not blocked');
+});
+
+t.test('when roles change before the next sign-in, then one notice says from what to what, and it is taken once', async (t) => {
+  const { users, clock } = await openUsers(t);
+  const user = await users.create(supervisor);
+  t.equal(await users.takeRoleNotice(user.id), null);
+  clock.advance(1000);
+  await users.update(user.id, { roles: ['supervisor', 'quality-expert'] });
+  await users.update(user.id, { roles: ['registrar', 'supervisor'] });
+  await users.update(user.id, { displayName: 'Eeva E.' });
+  t.same(await users.takeRoleNotice(user.id), { changedAt: new Date(START_MS + 1000).toISOString(), before: ['supervisor'], after: ['registrar', 'supervisor'] });
+  t.equal(await users.takeRoleNotice(user.id), null, 'once');
+  await users.update(user.id, { roles: ['supervisor'] });
+  await users.update(user.id, { roles: ['registrar', 'supervisor'] });
+  t.equal(await users.takeRoleNotice(user.id), null, 'changed and changed back: nothing to tell');
+});
