@@ -65,7 +65,7 @@ export interface Appliance {
   readonly web: WebServer;
   /** A one-time token for creating the first administrator, when there is no user yet. */
   readonly setupToken: string | undefined;
-  /** Ends calls in progress as interrupted, seals their recordings and closes the link. */
+  /** Ends calls in progress as service-stopped, seals their recordings, then closes the link. */
   stop(): Promise<void>;
 }
 
@@ -136,6 +136,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   bridge.on('audio', (event) => tracker.onAudio(event));
   bridge.on('heartbeat', (event) => tracker.onHeartbeat(event));
   bridge.on('linkDown', (event) => {
+    // A stop of our own is not a lost link: the tracker has sealed its calls as service-stopped.
+    if (event.reason === 'stopped') return;
     tracker.onLinkDown();
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
@@ -209,8 +211,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await web.stop();
       await hashWorker?.close();
       await readers.closeAll();
-      await bridge.stop();
+      // The calls first, so that each is sealed as 'service-stopped' (the truth), then the link:
+      // closed in the other order, every call would be told as lost with the link.
       await tracker.stop();
+      await bridge.stop();
       await retention.idle();
       try {
         await audit.close();
