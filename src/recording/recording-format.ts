@@ -15,7 +15,7 @@
  *   29  1  reserved = 0
  *   30  2  channel of the telephony card
  *   32  4  sample rate in Hz = 8000
- *   36  4  samples per chunk = 8000 (one second; 50 ticks of 20 ms)
+ *   36  4  samples per chunk = 8000 (at most one second; 50 ticks of 20 ms)
  *   40  2  samples per tick = 160
  *   42  2  reserved = 0
  *   44  8  start time, ms since the Unix epoch, UTC
@@ -27,7 +27,8 @@
  *   0   1  record type 0x43 ('C')
  *   1   1  flags: bit 0 LAST (final chunk), bit 1 RANDOM_NONCE (written by recovery); others 0
  *   2   4  chunk index, from 0, no holes
- *   6   4  number of samples in this chunk (= samples per chunk for every chunk but the last)
+ *   6   4  number of samples in this chunk, 0..samples per chunk (the writer seals a chunk when it
+ *          is full or when its oldest sample has waited 500 ms, so chunks may be shorter)
  *   10  4  ciphertext length P = 2 + 8 * gapCount + sampleCount
  *   14  12 nonce: 4 zero bytes + chunk index as u64 (derived); with RANDOM_NONCE 12 random bytes
  *          whose first byte has its top bit set, so it can never equal a derived nonce

@@ -4,9 +4,14 @@
  * data key and the header durably.
  *
  * writeTick() is called from the capture path every 20 ms and never waits: it copies the 160
- * A-law bytes into the chunk being filled; when a chunk is full (50 ticks, one second) it is
- * encrypted and queued. One queue per recording appends the chunks in order and fdatasyncs after
- * each, so a kill -9 loses at most the chunk being filled (about one second).
+ * A-law bytes into the chunk being filled; the chunk is encrypted and queued when it is full (50
+ * ticks, one second of audio) or when its oldest sample has waited FLUSH_AFTER_MS by the wall
+ * clock, whichever comes first. A busy machine delivers frames late and in bursts: a count of
+ * samples alone would then keep audio in memory for well over a second; the wall clock bounds it. One queue per
+ * recording appends the chunks in order and fdatasyncs after each, so a kill -9 loses what arrived
+ * in the last FLUSH_AFTER_MS plus the time of one fdatasync (docs/recording-format.md).
+ * flushPartial() hands the partial chunk to the disk at once (the link went quiet: no frame will
+ * come to trigger it).
  *
  * Time stays true: a tick after a jump is preceded by A-law silence for the missing ticks and the
  * gap is recorded; a tick already written (duplicate or late) and audio before the start tick are
@@ -101,9 +106,18 @@ export interface RecordingWriterOptions {
   maxGapTicks?: number;
   /** More chunks than this waiting for the disk is an error (default 120, two minutes). */
   maxPendingChunks?: number;
+  /** See FLUSH_AFTER_MS (tests only). */
+  flushAfterMs?: number;
 }
 
 export const DEFAULT_MAX_GAP_TICKS = 30_000;
+/**
+ * The longest a received sample waits in memory (wall clock, checked at every frame) before its
+ * chunk is sealed and queued for the disk, even if the chunk is not full. Half the promised loss
+ * bound of one second, so that an fdatasync on a busy disk still fits in the other half. In real
+ * time this makes chunks of about half a second.
+ */
+export const FLUSH_AFTER_MS = 500;
 export const DEFAULT_MAX_PENDING_CHUNKS = 120;
 const SILENCE_TICK = Buffer.alloc(SAMPLES_PER_TICK, ALAW_SILENCE);
 
@@ -124,6 +138,9 @@ export class RecordingWriter {
   private nextTick: number;
   private readonly chunk = Buffer.alloc(SAMPLES_PER_CHUNK);
   private fill = 0;
+  /** Wall clock when the first sample of the chunk being filled arrived. */
+  private fillStartedAtMs = 0;
+  private readonly flushAfterMs: number;
   private chunkIndex = 0;
   private samplesSealed = 0;
   private pendingGaps: StoredGap[] = [];
@@ -148,6 +165,7 @@ export class RecordingWriter {
     this.fileOffset = options.header.length;
     this.maxGapTicks = options.maxGapTicks ?? DEFAULT_MAX_GAP_TICKS;
     this.maxPendingChunks = options.maxPendingChunks ?? DEFAULT_MAX_PENDING_CHUNKS;
+    this.flushAfterMs = options.flushAfterMs ?? FLUSH_AFTER_MS;
   }
 
   get state(): RecordingWriterState {
@@ -213,7 +231,16 @@ export class RecordingWriter {
     this.append(alaw160);
     this.nextTick = tick + 1;
     this.counters.ticksWritten += 1;
+    if (this.fill > 0 && this.stateValue === 'open' && this.options.clock.now() - this.fillStartedAtMs >= this.flushAfterMs) this.sealCurrentChunk(false);
     return 'written';
+  }
+
+  /**
+   * Seals and queues the partial chunk now, so what was received is on its way to the disk
+   * without waiting for the next frame (the link went quiet). Nothing happens if it is empty.
+   */
+  flushPartial(): void {
+    if (this.stateValue === 'open' && this.fill > 0) this.sealCurrentChunk(false);
   }
 
   /** Resolves when every chunk queued so far is on disk (or has failed). */
@@ -329,6 +356,7 @@ export class RecordingWriter {
     let done = 0;
     while (done < samples.length) {
       const take = Math.min(samples.length - done, SAMPLES_PER_CHUNK - this.fill);
+      if (this.fill === 0) this.fillStartedAtMs = this.options.clock.now();
       this.chunk.set(samples.subarray(done, done + take), this.fill);
       this.fill += take;
       done += take;
