@@ -14,6 +14,7 @@ import { SettingsAccess } from './access/settings-access.js';
 import { CallTracker } from './calls/call-tracker.js';
 import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
 import { BridgeClient } from './capture/bridge-client.js';
+import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
 import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
@@ -142,6 +143,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
+  // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
+  const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
+  const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
+  linkErrorTimer.unref();
   bridge.on('linkUp', () => {
     notifier.status('bridge link up');
   });
@@ -187,7 +192,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
-    health: () => healthReport({ dataDir: config.dataDir, bridge, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
@@ -215,6 +220,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       // closed in the other order, every call would be told as lost with the link.
       await tracker.stop();
       await bridge.stop();
+      clearInterval(linkErrorTimer);
+      linkErrors.flush();
       await retention.idle();
       try {
         await audit.close();

@@ -45,6 +45,7 @@ import {
   VERSION,
 } from './frame-codec.js';
 import { FrameDecoder, type FrameDecoderStats } from './frame-decoder.js';
+import { linkErrorCounters, type LinkErrorCounters } from './link-errors.js';
 import { SafeEmitter } from './safe-emitter.js';
 import { LinkError, type BridgeLink, type LinkCloseInfo, type SerialLinkStats } from './serial-link.js';
 
@@ -267,6 +268,11 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
   /** Every counter of the decoder, the link and the client, for health and metrics. */
   stats(): BridgeClientStats {
     return { ...this.decoder.stats(), ...this.link.stats(), ...this.counters };
+  }
+
+  /** The link's errors under the names an operator sees (health view, log, alarm). */
+  linkErrors(): LinkErrorCounters {
+    return linkErrorCounters({ ...this.decoder.stats(), ...this.counters });
   }
 
   // -------------------------------------------------------------------------------------------

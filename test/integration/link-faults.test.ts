@@ -75,4 +75,14 @@ t.test('when frames are corrupted, dropped and duplicated, then the call still r
   t.equal(verified.code, 0, verified.stdout);
   const faultLines = sim.lines.filter((line) => line.startsWith('FAULT'));
   t.equal(faultLines.length, 5, 'every fault was injected');
+
+  // The damage is told to a person: a log line (counts only) with the named link error counters.
+  const told = service.logs.filter((line) => line.msg === 'link errors');
+  t.ok(told.length >= 1, 'the link errors were logged');
+  const sum = (name: string): number => told.reduce((total, line) => total + Number(line[name] ?? 0), 0);
+  t.ok(sum('rxCrcErrors') >= 3, `CRC errors counted (${sum('rxCrcErrors')})`);
+  t.ok(sum('garbageBytes') >= 300, `garbage bytes counted (${sum('garbageBytes')})`);
+  t.ok(sum('duplicateFrames') >= 5, `duplicate frames counted (${sum('duplicateFrames')})`);
+  t.ok(sum('lostFrames') >= 5, `lost frames counted (${sum('lostFrames')})`);
+  t.notMatch(JSON.stringify(told), /358|0401234567/, 'no phone number in the log line');
 });

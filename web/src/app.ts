@@ -475,9 +475,13 @@ async function auditView(params: URLSearchParams): Promise<void> {
   );
 }
 
+/** The link's error counters since the service started (src/capture/link-errors.ts), in display order. */
+const LINK_ERROR_NAMES = ['rxCrcErrors', 'garbageBytes', 'lostFrames', 'duplicateFrames', 'oversizeFrames', 'malformedFrames', 'resyncs'] as const;
+type LinkErrorName = (typeof LINK_ERROR_NAMES)[number];
+
 async function systemView(): Promise<void> {
   const show = screen();
-  const health = await api<{ bridge: { linkUp: boolean }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
+  const health = await api<{ bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
     t('system.title'),
@@ -489,6 +493,9 @@ async function systemView(): Promise<void> {
       h('dt', {}, t('system.load')), h('dd', {}, health.system.load === null ? '–' : `${health.system.load.currentPercent} %`),
       h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
     ),
+    h('h2', {}, t('system.linkErrors')),
+    h('p', {}, t('system.linkErrorsHint').replace('{n}', String(health.bridge.linkErrorAlarmPerMinute))),
+    h('dl', { class: 'details' }, ...LINK_ERROR_NAMES.flatMap((name) => [h('dt', {}, t(`system.linkError.${name}`)), h('dd', { class: health.bridge.linkErrors[name] === 0 ? 'ok' : 'error' }, String(health.bridge.linkErrors[name]))])),
     h('h2', {}, t('system.channels')),
     health.calls.active.length === 0
       ? h('p', {}, t('system.idle'))
