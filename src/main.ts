@@ -147,6 +147,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
   const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
   linkErrorTimer.unref();
+  // Calls held after a lost link or a bridge restart end when the bridge has not announced them again in time.
+  const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
+  holdTimer.unref();
   bridge.on('linkUp', () => {
     notifier.status('bridge link up');
   });
@@ -221,6 +224,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await tracker.stop();
       await bridge.stop();
       clearInterval(linkErrorTimer);
+      clearInterval(holdTimer);
       linkErrors.flush();
       await retention.idle();
       try {

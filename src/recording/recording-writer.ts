@@ -40,6 +40,7 @@ import {
   sealChunk,
   toGap,
   type Gap,
+  type GapCause,
   type RecordingOutcome,
   type StoredGap,
 } from './recording-format.js';
@@ -144,6 +145,8 @@ export class RecordingWriter {
   private chunkIndex = 0;
   private samplesSealed = 0;
   private pendingGaps: StoredGap[] = [];
+  /** The cause of the next gap, when the caller knows why audio is missing (markNextGap). */
+  private nextGapCause: GapCause | null = null;
   private readonly allGaps: Gap[] = [];
   private readonly hash: Hash;
   private readonly headerHash: Buffer;
@@ -205,6 +208,39 @@ export class RecordingWriter {
       this.counters.invalidFrames += 1;
       return 'invalid-frame';
     }
+    if (!this.gapTo(tick, this.nextGapCause ?? 'frames-lost')) {
+      // Refused jump, or failed while filling the gap: the frame would land at the wrong time.
+      this.counters.ticksAfterFailure += 1;
+      return 'failed';
+    }
+    this.nextGapCause = null;
+    // The frame is taken even if queuing it revealed a stall (the failure is reported by onError).
+    this.append(alaw160);
+    this.nextTick = tick + 1;
+    this.counters.ticksWritten += 1;
+    if (this.fill > 0 && this.stateValue === 'open' && this.options.clock.now() - this.fillStartedAtMs >= this.flushAfterMs) this.sealCurrentChunk(false);
+    return 'written';
+  }
+
+  /**
+   * The audio missing before the next tick written was lost for `cause` (the link was lost, the
+   * service or the bridge restarted), not on a working link: the gap is recorded so.
+   */
+  markNextGap(cause: GapCause): void {
+    this.nextGapCause = cause;
+  }
+
+  /**
+   * Fills the time up to `tick` (exclusive) with silence, recorded as a gap of `cause`: the call
+   * went on until then but its audio never arrived (it ended while the link was down).
+   */
+  fillGapTo(tick: number, cause: GapCause): void {
+    if (this.stateValue !== 'open' || !Number.isSafeInteger(tick) || tick <= this.nextTick) return;
+    if (this.gapTo(tick, cause)) this.nextTick = tick;
+  }
+
+  /** Silence for [nextTick, tick) as one gap; false when refused (too long) or the writer failed. */
+  private gapTo(tick: number, cause: GapCause): boolean {
     const missing = tick - this.nextTick;
     if (missing > this.maxGapTicks) {
       this.fail(
@@ -212,27 +248,15 @@ export class RecordingWriter {
           details: { recordingId: this.recordingId, missingTicks: missing },
         }),
       );
-      this.counters.ticksAfterFailure += 1;
-      return 'failed';
+      return false;
     }
-    if (missing > 0) {
-      const stored = { fromOffset: this.nextTick - this.meta.startTick, toOffset: tick - this.meta.startTick };
-      this.pendingGaps.push(stored);
-      this.allGaps.push(toGap(stored, this.meta.startTick));
-      this.counters.gapTicks += missing;
-      for (let i = 0; i < missing && this.stateValue === 'open'; i += 1) this.append(SILENCE_TICK);
-      if (this.stateValue !== 'open') {
-        // Failed while filling the gap: the frame would land at the wrong time, so it is refused.
-        this.counters.ticksAfterFailure += 1;
-        return 'failed';
-      }
-    }
-    // The frame is taken even if queuing it revealed a stall (the failure is reported by onError).
-    this.append(alaw160);
-    this.nextTick = tick + 1;
-    this.counters.ticksWritten += 1;
-    if (this.fill > 0 && this.stateValue === 'open' && this.options.clock.now() - this.fillStartedAtMs >= this.flushAfterMs) this.sealCurrentChunk(false);
-    return 'written';
+    if (missing <= 0) return true;
+    const stored: StoredGap = { fromOffset: this.nextTick - this.meta.startTick, toOffset: tick - this.meta.startTick, cause };
+    this.pendingGaps.push(stored);
+    this.allGaps.push(toGap(stored, this.meta.startTick));
+    this.counters.gapTicks += missing;
+    for (let i = 0; i < missing && this.stateValue === 'open'; i += 1) this.append(SILENCE_TICK);
+    return this.stateValue === 'open';
   }
 
   /**
