@@ -294,7 +294,7 @@ export class CallTracker {
     if (call === undefined) return;
     call.heldSinceMs ??= this.options.clock.now();
     call.writer?.flushPartial();
-    this.options.logger.warn('call held: waiting for the bridge to announce it again', { callId: call.callId, channel, cause, holdMs: LINK_HOLD_MS });
+    this.options.logger.warn('call held', { callId: call.callId, channel, cause, holdMs: LINK_HOLD_MS });
   }
 
   /** The bridge announced the held call again: it goes on in the same recording. */
