@@ -12,7 +12,8 @@ import { ContactHistory } from './history/contact-history.js';
 import { CallSettings } from './calls/call-settings.js';
 import { SettingsAccess } from './access/settings-access.js';
 import { CallTracker } from './calls/call-tracker.js';
-import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
+import { closeUnfinishedCalls, reopenUnfinishedCalls } from './calls/unfinished-calls.js';
+import { access } from 'node:fs/promises';
 import { BridgeClient } from './capture/bridge-client.js';
 import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
 import { SerialLink } from './capture/serial-link.js';
@@ -85,13 +86,27 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   const history = new ContactHistory(storage.documents);
 
-  // Recovery before anything new is written: recordings left open by a crash are cut at their
-  // last valid chunk and sealed as interrupted; then their contact records are closed.
+  // Recovery before anything new is written. A call left open by a crash may still run at the
+  // card: its recording is reopened (cut at its last valid chunk) and handed to the call tracker,
+  // which goes on with it when the bridge announces the call again. Recordings that cannot go on
+  // are sealed as interrupted, and the contact records of the other calls are closed.
+  const unfinished = await reopenUnfinishedCalls({
+    history,
+    logger: logger.child('recovery'),
+    reopen: async (recordingId) => {
+      const part = storage.recordings.partPath(recordingId);
+      if (!(await access(part).then(() => true, () => false))) return undefined;
+      return storage.recordings.reopen(recordingId, {
+        onError: () => alarms.raise('RECORDING_FAILED', 'a recording stopped while the call was in progress', { recordingId }),
+      });
+    },
+  });
   const recovered = await storage.recordings.recoverOpen();
   for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
   for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
   const closed = await closeUnfinishedCalls({
     history,
+    skip: new Set(unfinished.map((call) => call.record.callId)),
     logger: logger.child('recovery'),
     // Opening a reader checks the seal, so the outcome written into the history is a verified one.
     recordingOutcome: async (recordingId) => {
@@ -105,8 +120,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       }
     },
   });
-  if (recovered.recovered.length > 0 || closed > 0) {
-    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed });
+  if (recovered.recovered.length > 0 || closed > 0 || unfinished.length > 0) {
+    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: unfinished.length });
   }
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
@@ -121,6 +136,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms,
     defaultRegion: config.phone.defaultRegion,
   });
+  tracker.adopt(unfinished);
 
   const bridge = new BridgeClient({
     link: new SerialLink({

@@ -9,13 +9,18 @@
  * a 'link-lost' gap), sends its end signal (it ended during the outage), reports the channel idle
  * for good, or announces another call there; or until the hold expires (the tracker's clock). A
  * restarted bridge has forgotten its call refs: a call announced on the held channel with the same
- * parties is the same call ('bridge-restart' gap); anything else ends the held call. Only then
+ * parties is the same call ('bridge-restart' gap); anything else ends the held call. After a
+ * crash the service has lost the call refs too and takes the call over the same way
+ * ('service-restart' gap); the bridge's first end signal on that channel is the call's. Only then
  * does a call end as interrupted, so no call stays open forever.
  */
 import type { EndReason } from '../history/contact-record.js';
 
-/** Why a call is held: the link to the bridge was lost, or the bridge restarted. */
-export type HoldCause = 'link-lost' | 'bridge-restart';
+/**
+ * Why a call is held: the link to the bridge was lost, the bridge restarted, or this service
+ * restarted (a crash) and took over the call's open recording (heldAfterRestart()).
+ */
+export type HoldCause = 'link-lost' | 'bridge-restart' | 'service-restart';
 
 export type ChannelState =
   | { readonly kind: 'idle' }
@@ -72,7 +77,13 @@ const NOTHING: readonly ChannelEffect[] = Object.freeze([]);
 
 /** How a held call ends when it is not resumed. */
 function heldEndReason(cause: HoldCause): EndReason {
-  return cause === 'link-lost' ? 'link-lost' : 'bridge-restarted';
+  if (cause === 'link-lost') return 'link-lost';
+  return cause === 'bridge-restart' ? 'bridge-restarted' : 'service-stopped';
+}
+
+/** A call left open by a crash, taken over after the restart: held until the bridge names it. */
+export function heldAfterRestart(nextTick: number): ChannelState {
+  return { kind: 'in-call', callRef: -1, startTick: nextTick, lastAudioTick: nextTick - 1, idleHeartbeats: 0, held: 'service-restart' };
 }
 
 export function transition(state: ChannelState, input: ChannelInput): Transition {
@@ -85,11 +96,12 @@ export function transition(state: ChannelState, input: ChannelInput): Transition
         // The same boot announces the same call again after the reconnect: it goes on.
         return { state: { ...state, held: null, idleHeartbeats: 0 }, effects: [{ kind: 'resume-call', callRef: state.callRef, tick: input.tick, cause: 'link-lost' }] };
       }
-      if (state.held === 'bridge-restart' && input.sameParties === true) {
-        // A new boot counts ticks and call refs anew: the call goes on under its new ref.
+      if ((state.held === 'bridge-restart' || state.held === 'service-restart') && input.sameParties === true) {
+        // The call's ref is unknown (a new boot counts anew; a restarted service forgot it): the
+        // same parties on the same channel are the same call, which goes on under the ref given now.
         return {
-          state: { kind: 'in-call', callRef: input.callRef, startTick: input.tick, lastAudioTick: input.tick - 1, idleHeartbeats: 0, held: null },
-          effects: [{ kind: 'resume-call', callRef: input.callRef, tick: input.tick, cause: 'bridge-restart' }],
+          state: { kind: 'in-call', callRef: input.callRef, startTick: input.tick, lastAudioTick: Math.max(input.tick - 1, state.held === 'service-restart' ? state.lastAudioTick : -1), idleHeartbeats: 0, held: null },
+          effects: [{ kind: 'resume-call', callRef: input.callRef, tick: input.tick, cause: state.held }],
         };
       }
       if (state.held !== null) return { state: inCall, effects: [closeEffect(state, heldEndReason(state.held), state.lastAudioTick + 1), open] };
@@ -99,8 +111,12 @@ export function transition(state: ChannelState, input: ChannelInput): Transition
       return { state: inCall, effects: [closeEffect(state, 'end-signal-lost', Math.min(input.tick, state.lastAudioTick + 1)), open] };
     }
     case 'call-end': {
+      if (state.kind === 'idle') return { state, effects: NOTHING };
+      // After a crash the call's ref is forgotten: the bridge's end signal on the channel (resent
+      // after the new HELLO) is the end of the call the service held there.
+      if (state.held === 'service-restart') return { state: IDLE, effects: [closeEffect(state, input.abnormal ? 'abnormal' : 'completed', input.tick)] };
       // After a bridge restart the held call's ref is void: a new boot's end cannot name it.
-      if (state.kind === 'idle' || state.callRef !== input.callRef || state.held === 'bridge-restart') return { state, effects: NOTHING };
+      if (state.callRef !== input.callRef || state.held === 'bridge-restart') return { state, effects: NOTHING };
       return { state: IDLE, effects: [closeEffect(state, input.abnormal ? 'abnormal' : 'completed', input.tick)] };
     }
     case 'audio': {
@@ -121,7 +137,8 @@ export function transition(state: ChannelState, input: ChannelInput): Transition
     case 'bridge-restarted': {
       if (state.kind === 'idle') return { state, effects: NOTHING };
       const cause: HoldCause = input.kind === 'link-lost' ? 'link-lost' : 'bridge-restart';
-      if (state.held === cause) return { state, effects: NOTHING };
+      // Held already: only a restart of the bridge changes what a lost link's hold waits for.
+      if (state.held !== null && (cause === 'link-lost' || state.held !== 'link-lost')) return { state, effects: NOTHING };
       return { state: { ...state, held: cause, idleHeartbeats: 0 }, effects: [{ kind: 'hold-call', callRef: state.callRef, cause }] };
     }
     case 'hold-expired': {

@@ -16,7 +16,8 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { isInterruption, type ContactRecord, type EndReason, type RecordingState } from '../history/contact-record.js';
 import type { ContactHistory } from '../history/contact-history.js';
-import { IDLE, transition, type ChannelEffect, type ChannelInput, type ChannelState } from './call-state-machine.js';
+import { heldAfterRestart, IDLE, transition, type ChannelEffect, type ChannelInput, type ChannelState } from './call-state-machine.js';
+import type { UnfinishedCall } from './unfinished-calls.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { RecordingRules } from './recording-rules.js';
 import { normalizePhoneNumber } from './phone-number.js';
@@ -166,7 +167,7 @@ export class CallTracker {
 
   onCallStart(event: CallStartEvent): void {
     const held = this.calls.get(event.channel);
-    const sameParties = held !== undefined && held.parties === partiesOf(event);
+    const sameParties = held !== undefined && held.parties === this.partiesOf(event);
     this.apply(event.channel, { kind: 'call-start', callRef: event.callRef, tick: event.tick, sameParties }, event);
   }
 
@@ -196,6 +197,42 @@ export class CallTracker {
       }
       this.record(call, event.tick, samples);
       if (call.lastAudio === null || event.tick > call.lastAudio.tick) call.lastAudio = { tick: event.tick, wallMs };
+    }
+  }
+
+  /**
+   * Takes over the calls a crash left open, their recordings reopened (unfinished-calls.ts): each
+   * is held, as after a lost link, until the bridge announces it again (it goes on after a
+   * 'service-restart' gap) or the hold expires (it ends as service-stopped, interrupted).
+   */
+  adopt(unfinished: readonly UnfinishedCall[]): void {
+    const now = this.options.clock.now();
+    for (const { record, writer, audioEndMs } of unfinished) {
+      if (this.calls.has(record.channel) || record.recordingId === null) continue;
+      const call: ActiveCall = {
+        callId: record.callId,
+        channel: record.channel,
+        startedAt: record.startedAt,
+        recordingId: record.recordingId,
+        parties: parties(record.callerNumber, record.serviceNumber, record.agentExtension),
+        startTick: writer.expectedTick,
+        resumed: record.resumed,
+        writer,
+        pending: null,
+        pendingGapCause: null,
+        recordingFailed: false,
+        noAudio: false,
+        firstAudioTick: Promise.resolve(writer.expectedTick),
+        resolveFirstAudio: null,
+        tickOffset: 0,
+        lastAudio: { tick: writer.expectedTick - 1, wallMs: audioEndMs - TICK_MS },
+        heldSinceMs: now,
+        heldAudio: [],
+        chain: Promise.resolve(),
+      };
+      this.calls.set(record.channel, call);
+      this.states.set(record.channel, heldAfterRestart(writer.expectedTick));
+      this.options.logger.warn('call held', { callId: call.callId, channel: call.channel, cause: 'service-restart', holdMs: LINK_HOLD_MS });
     }
   }
 
@@ -301,8 +338,11 @@ export class CallTracker {
   private resumeCall(channel: number, tick: number, cause: HoldCause): void {
     const call = this.calls.get(channel);
     if (call === undefined) return;
-    const gapCause: GapCause = cause === 'link-lost' ? 'link-lost' : 'bridge-restart';
-    if (cause === 'bridge-restart') {
+    const gapCause: GapCause = cause;
+    // After a crash the bridge is most likely the same boot (its ticks go on): only when the
+    // announced start lies beyond what was recorded did the bridge restart meanwhile too.
+    const newTicks = cause === 'bridge-restart' || (cause === 'service-restart' && call.lastAudio !== null && tick > call.lastAudio.tick + 1);
+    if (newTicks) {
       // The new boot's ticks say nothing of the old ones: place its first tick by the wall clock.
       if (call.lastAudio !== null) {
         const lastRecordedTick = call.lastAudio.tick + call.tickOffset;
@@ -320,7 +360,7 @@ export class CallTracker {
     this.options.logger.info('call resumed', { callId: call.callId, channel, cause, heldMs: heldFor });
     const held = call.heldAudio.sort((a, b) => a.tick - b.tick);
     call.heldAudio = [];
-    const minTick = cause === 'bridge-restart' ? tick : -Infinity;
+    const minTick = newTicks ? tick : -Infinity;
     for (const { tick: heldTick, samples } of held) if (heldTick >= minTick) this.record(call, heldTick, samples);
   }
 
@@ -337,7 +377,7 @@ export class CallTracker {
       channel: event.channel,
       startedAt: new Date(startedAtMs).toISOString(),
       recordingId: recorded ? randomUUID() : null,
-      parties: partiesOf(event),
+      parties: this.partiesOf(event),
       startTick: event.tick,
       resumed: event.resumed,
       writer: null,
@@ -430,21 +470,24 @@ export class CallTracker {
     if (call === undefined) return;
     this.calls.delete(channel);
     const interrupted = isInterruption(reason);
-    if (heldFor === 'link-lost' && !interrupted) {
-      // The end signal came after the reconnect: the call ended during the outage. What audio
-      // came meanwhile is the call's; the rest of it, up to the end, is a link-lost gap.
-      this.markNextGap(call, 'link-lost');
+    if (heldFor !== null && !interrupted) {
+      // The end signal came after the reconnect (or the restart): the call ended while the
+      // service could not hear it. What audio came meanwhile is the call's; the rest of it, up to
+      // the end, is a gap of the hold's cause.
+      this.markNextGap(call, heldFor);
       for (const { tick, samples } of call.heldAudio.sort((a, b) => a.tick - b.tick)) if (tick < endTick) this.record(call, tick, samples);
       call.heldAudio = [];
       const fillTo = endTick + call.tickOffset;
-      if (call.writer !== null) call.writer.fillGapTo(fillTo, 'link-lost');
-      else void this.enqueue(call, async () => call.writer?.fillGapTo(fillTo, 'link-lost'));
+      if (call.writer !== null) call.writer.fillGapTo(fillTo, heldFor);
+      else void this.enqueue(call, async () => call.writer?.fillGapTo(fillTo, heldFor));
     }
     this.counters.orphanAudioTicks += call.heldAudio.length;
     call.heldAudio = [];
     call.resolveFirstAudio?.(null);
     call.resolveFirstAudio = null;
-    const endedAt = new Date(this.wallTime(endTick)).toISOString();
+    // A held call that never came back ended, as far as anyone can tell, with its last audio.
+    const endedAtMs = heldFor !== null && interrupted && call.lastAudio !== null ? call.lastAudio.wallMs + TICK_MS : this.wallTime(endTick);
+    const endedAt = new Date(endedAtMs).toISOString();
     this.counters.callsEnded++;
     if (interrupted) this.counters.callsInterrupted++;
     this.options.logger.info('call ended', { callId: call.callId, channel, reason });
@@ -491,6 +534,12 @@ export class CallTracker {
     return next;
   }
 
+  /** Who the call is between: after a restart the same call has the same (as its contact record holds them). */
+  private partiesOf(event: CallStartEvent): string {
+    const { defaultRegion } = this.options;
+    return parties(normalizePhoneNumber(event.caller, defaultRegion), normalizePhoneNumber(event.called, defaultRegion), event.agentExtension);
+  }
+
   /** UTC time of a bridge tick, from the latest anchor; the bridge has no wall clock. */
   private wallTime(tick: number): number {
     const now = this.options.clock.now();
@@ -499,9 +548,8 @@ export class CallTracker {
   }
 }
 
-/** Who the call is between, as the card said it: the same call after a bridge restart has the same. */
-function partiesOf(event: CallStartEvent): string {
-  return `${event.caller}|${event.called}|${event.agentExtension}`;
+function parties(caller: string | null, service: string | null, agentExtension: string): string {
+  return `${caller ?? ''}|${service ?? ''}|${agentExtension}`;
 }
 
 function describe(err: unknown): string {

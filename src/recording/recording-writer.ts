@@ -109,6 +109,22 @@ export interface RecordingWriterOptions {
   maxPendingChunks?: number;
   /** See FLUSH_AFTER_MS (tests only). */
   flushAfterMs?: number;
+  /**
+   * Goes on with a part file left by a crash (RecordingStore.reopen): what its good chunks hold.
+   * The file must end at its last good chunk; the writer appends after it.
+   */
+  resume?: ResumeState;
+}
+
+/** Where a reopened part file stands (recording-resume.ts). */
+export interface ResumeState {
+  chunkCount: number;
+  sampleCount: number;
+  /** Bytes of header and good chunks: where the next chunk goes. */
+  fileBytes: number;
+  /** SHA-256 so far, over the header and the good chunks. */
+  hash: Hash;
+  gaps: Gap[];
 }
 
 export const DEFAULT_MAX_GAP_TICKS = 30_000;
@@ -162,13 +178,22 @@ export class RecordingWriter {
   constructor(private readonly options: RecordingWriterOptions) {
     this.meta = Object.freeze({ ...options.meta });
     this.recordingId = options.meta.recordingId;
-    this.nextTick = options.meta.startTick;
-    this.hash = createHash('sha256').update(options.header);
+    const resume = options.resume;
+    this.nextTick = options.meta.startTick + (resume === undefined ? 0 : resume.sampleCount / SAMPLES_PER_TICK);
+    this.hash = resume?.hash ?? createHash('sha256').update(options.header);
     this.headerHash = createHash('sha256').update(options.header).digest();
-    this.fileOffset = options.header.length;
+    this.fileOffset = resume?.fileBytes ?? options.header.length;
+    this.chunkIndex = resume?.chunkCount ?? 0;
+    this.samplesSealed = resume?.sampleCount ?? 0;
+    this.allGaps.push(...(resume?.gaps ?? []));
     this.maxGapTicks = options.maxGapTicks ?? DEFAULT_MAX_GAP_TICKS;
     this.maxPendingChunks = options.maxPendingChunks ?? DEFAULT_MAX_PENDING_CHUNKS;
     this.flushAfterMs = options.flushAfterMs ?? FLUSH_AFTER_MS;
+  }
+
+  /** The tick the next frame belongs at (one after the last written); a later one leaves a gap. */
+  get expectedTick(): number {
+    return this.nextTick;
   }
 
   get state(): RecordingWriterState {
