@@ -13,6 +13,7 @@ import { CallTracker, LINK_HOLD_MS } from '../../../src/calls/call-tracker.js';
 import { RecordingRules } from '../../../src/calls/recording-rules.js';
 import { AgentDirectory } from '../../../src/calls/agent-directory.js';
 import { AlarmLog } from '../../../src/health/alarms.js';
+import { closeUnfinishedCalls, reopenUnfinishedCalls } from '../../../src/calls/unfinished-calls.js';
 import type { CallStartEvent } from '../../../src/capture/bridge-events.js';
 
 const START_MS = Date.UTC(2026, 10, 28, 8, 0, 0);
@@ -35,7 +36,7 @@ async function trackerFixture(t: Test) {
     alarms,
     defaultRegion: 'FI',
   });
-  return { dataDir, clock, history, recordings, alarms, tracker };
+  return { dataDir, clock, history, recordings, alarms, tracker, keys };
 }
 
 function start(channel: number, callRef: number, tick: number, extra: Partial<CallStartEvent> = {}): CallStartEvent {
@@ -266,4 +267,90 @@ t.test('when the disk refuses the recording, then an alarm is raised and the cal
   t.match(record, { recordingState: 'failed', endReason: 'completed' });
   t.match(alarms.list(), [{ code: 'RECORDING_FAILED' }]);
   t.equal(tracker.stats().recordingFailures, 1);
+});
+
+/** A second process on the same data: the first tracker's open calls as a crash left them. */
+async function afterCrash(t: Test, fixture: Awaited<ReturnType<typeof trackerFixture>>) {
+  const { clock, history, dataDir, keys } = fixture;
+  const store = await RecordingStore.open({ dataDir, keys, clock, logger: silentLogger });
+  const unfinished = await reopenUnfinishedCalls({ history, logger: silentLogger, reopen: (id) => store.reopen(id) });
+  const closed = await closeUnfinishedCalls({ history, logger: silentLogger, skip: new Set(unfinished.map((c) => c.record.callId)), recordingOutcome: async () => undefined });
+  const alarms = new AlarmLog(clock, silentLogger);
+  const tracker = new CallTracker({
+    history,
+    recordings: store,
+    rules: new RecordingRules(['0201234567'], 'FI'),
+    agents: new AgentDirectory([], 'FI'),
+    clock,
+    logger: silentLogger,
+    alarms,
+    defaultRegion: 'FI',
+  });
+  tracker.adopt(unfinished);
+  t.teardown(() => tracker.stop());
+  return { tracker, store, unfinished, closed };
+}
+
+async function crashedCall(t: Test) {
+  const fixture = await trackerFixture(t);
+  fixture.tracker.onHeartbeat({ uptimeMs: 0, tick: 1000, activeChannels: [] });
+  fixture.tracker.onCallStart(start(0, 7, 1000));
+  for (let tick = 1000; tick < 1060; tick++) {
+    fixture.tracker.onAudio({ tick, channels: [{ channel: 0, samples: tone(tick) }] });
+    fixture.clock.advance(20);
+  }
+  await fixture.tracker.drain();
+  const writer = fixture.recordings.activeIds();
+  t.equal(writer.length, 1);
+  // The crash: the process is gone; what reached the disk stays. The partial chunk is lost.
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return fixture;
+}
+
+t.test('when the service restarts while a call runs and the bridge announces it again, then it goes on in the same recording after a service-restart gap', async (t) => {
+  const fixture = await crashedCall(t);
+  fixture.clock.advance(2000);
+  const { tracker, store, unfinished, closed } = await afterCrash(t, fixture);
+  t.equal(unfinished.length, 1);
+  t.equal(closed, 0, 'the record is the tracker’s, not closed by recovery');
+  t.equal(tracker.activeCalls().length, 1, 'held');
+  tracker.onCallStart(start(0, 7, 1000, { resumed: true }));
+  for (let tick = 1200; tick < 1250; tick++) tracker.onAudio({ tick, channels: [{ channel: 0, samples: tone(tick) }] });
+  tracker.onCallEnd({ bootId: 1, channel: 0, callRef: 7, tick: 1250, cause: 'normal' });
+  await tracker.drain();
+  const records = await fixture.history.search();
+  t.equal(records.length, 1);
+  t.match(records[0], { endReason: 'completed', recordingState: 'completed' });
+  const reader = await store.openReader(records[0]!.recordingId!);
+  t.teardown(() => reader.close());
+  t.equal(reader.durationMs, 5000, 'start to end, in true time');
+  t.same((await reader.gaps()).map((gap) => [gap.tickFrom, gap.tickTo, gap.cause]), [[1050, 1200, 'service-restart']]);
+  t.same(await reader.readAlaw(200 * 160, 201 * 160), tone(1200));
+});
+
+t.test('when the service restarts and the bridge sends only the call’s end, then the rest of the call is a service-restart gap', async (t) => {
+  const fixture = await crashedCall(t);
+  const { tracker, store } = await afterCrash(t, fixture);
+  tracker.onCallEnd({ bootId: 1, channel: 0, callRef: 7, tick: 1100, cause: 'normal' });
+  await tracker.drain();
+  const [record] = await fixture.history.search();
+  t.match(record, { endReason: 'completed', recordingState: 'completed' });
+  const reader = await store.openReader(record!.recordingId!);
+  t.teardown(() => reader.close());
+  t.equal(reader.durationMs, 2000);
+  t.match(await reader.gaps(), [{ tickFrom: 1050, tickTo: 1100, cause: 'service-restart' }]);
+});
+
+t.test('when the service restarts and the call is not announced again in time, then it ends as service-stopped where its audio ended', async (t) => {
+  const fixture = await crashedCall(t);
+  const { tracker } = await afterCrash(t, fixture);
+  tracker.onCallStart(start(0, 9, 3000, { caller: '0409999999' })); // another call on the channel: not ours
+  await tracker.drain();
+  fixture.clock.advance(LINK_HOLD_MS);
+  tracker.expireHeldCalls();
+  await tracker.stop();
+  const records = await fixture.history.search();
+  const first = records.find((record) => record.callerNumber === '+358401234567');
+  t.match(first, { endReason: 'service-stopped', recordingState: 'interrupted' });
+  t.equal(Date.parse(first!.endedAt!) - Date.parse(first!.startedAt), 1000, 'ended where its kept audio ended');
 });
