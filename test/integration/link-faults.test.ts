@@ -16,6 +16,7 @@ t.test('when the bridge closes and reopens its pseudo-terminal mid-call, then th
     'channels 4',
     `call 200 0 0401234567 ${RECORDED_NUMBER} 2001 maksupaiva.alaw 5000`,
     'fault 2000 disconnect 1500',
+    `call 2300 2 0451234567 ${RECORDED_NUMBER} 2003 jasenmaksu.alaw 800`,
     `call 4200 1 0501112233 ${RECORDED_NUMBER} 2002 yhteistyo.alaw 2000`,
   ]);
   const sim = startBridgeSim(['--scenario', scenario, '--link', fixture.linkPath, '--wait-hello']);
@@ -31,6 +32,7 @@ t.test('when the bridge closes and reopens its pseudo-terminal mid-call, then th
   await sim.waitFor('DONE', 30_000);
   await service.waitForLog((line) => line.msg === 'call ended' && line.channel === 1, 10_000);
   await service.waitForLog((line) => line.msg === 'call ended' && line.channel === 0, 10_000);
+  await service.waitForLog((line) => line.msg === 'call ended' && line.channel === 2, 10_000);
   t.equal(service.process.exitCode, null, 'the service is still running');
   t.equal(await service.stop(), 0);
   t.notOk(service.logs.some((line) => line.msg === 'call ended' && line.reason === 'link-lost'), 'no call was ended by the outage');
@@ -41,6 +43,8 @@ t.test('when the bridge closes and reopens its pseudo-terminal mid-call, then th
   const fresh = records.find((r) => r.channel === 1);
   t.match(across, { endReason: 'completed', recordingState: 'completed', resumed: false });
   t.match(fresh, { endReason: 'completed', recordingState: 'completed', resumed: false }, 'a call after the reconnect records normally');
+  const unheard = records.find((r) => r.channel === 2);
+  t.match(unheard, { endReason: 'completed', recordingState: 'no-audio', recordingId: null }, 'a call wholly within the outage says it has no audio, not "completed"');
 
   const recordings = await fixture.recordings();
   t.equal((await recordings.list()).length, 2, 'one recording per call');
