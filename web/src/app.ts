@@ -20,7 +20,7 @@ interface RecordingView {
   sealedAt: string;
   outcome: 'completed' | 'interrupted';
   durationMs: number;
-  gaps: Array<{ fromMs: number; toMs: number }>;
+  gaps: Array<{ fromMs: number; toMs: number; cause: string }>;
   peaks: number[];
 }
 
@@ -320,6 +320,8 @@ async function callView(id: string): Promise<void> {
       h('span', { class: 'badge' }, t('call.sealOk')), ' ',
       recording.outcome === 'interrupted' ? h('span', { class: 'badge warn' }, t('rec.interrupted')) : '',
       recording.gaps.length > 0 ? h('span', { class: 'badge warn' }, t('call.gaps', { n: recording.gaps.length })) : '',
+      // Why audio is missing: a lost link, a restart of the service or the bridge, lost frames.
+      recording.gaps.length > 0 ? h('span', { class: 'badge' }, [...new Set(recording.gaps.map((gap) => tryT(`gap.${gap.cause}`) ?? gap.cause))].join(', ')) : '',
     );
     content.push(h('section', { class: 'panel' }, facts, canvas, h('div', { class: 'player' }, audio, h('div', {}, h('label', { for: 'speed' }, t('call.speed')), speed))));
   }
@@ -494,7 +496,7 @@ async function systemView(): Promise<void> {
       h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
     ),
     h('h2', {}, t('system.linkErrors')),
-    h('p', {}, t('system.linkErrorsHint').replace('{n}', String(health.bridge.linkErrorAlarmPerMinute))),
+    h('p', {}, t('system.linkErrorsHint', { n: health.bridge.linkErrorAlarmPerMinute })),
     h('dl', { class: 'details' }, ...LINK_ERROR_NAMES.flatMap((name) => [h('dt', {}, t(`system.linkError.${name}`)), h('dd', { class: health.bridge.linkErrors[name] === 0 ? 'ok' : 'error' }, String(health.bridge.linkErrors[name]))])),
     h('h2', {}, t('system.channels')),
     health.calls.active.length === 0
