@@ -17,7 +17,6 @@ import type { Logger } from '../log.js';
 import { isInterruption, type ContactRecord, type EndReason, type RecordingState } from '../history/contact-record.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import { heldAfterRestart, IDLE, transition, type ChannelEffect, type ChannelInput, type ChannelState } from './call-state-machine.js';
-import type { UnfinishedCall } from './unfinished-calls.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { RecordingRules } from './recording-rules.js';
 import { normalizePhoneNumber } from './phone-number.js';
@@ -62,6 +61,14 @@ export interface RecordingWriterPort {
   flushPartial(): void;
   /** Seals what reached the disk; `salvaged` when a write error cut the recording short. */
   close(outcome: 'completed' | 'interrupted'): Promise<{ salvaged: boolean }>;
+}
+
+/** A call left open by a crash, its recording reopened (unfinished-calls.ts): adopt() holds it. */
+export interface UnfinishedCall {
+  readonly record: ContactRecord;
+  readonly writer: RecordingWriterPort & { readonly expectedTick: number };
+  /** Wall clock of the end of the audio kept (start + duration). */
+  readonly audioEndMs: number;
 }
 
 /** Why audio is missing from a recording (recording/recording-format.ts GapCause). */

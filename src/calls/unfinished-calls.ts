@@ -9,16 +9,8 @@
  */
 import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
-import type { ContactRecord, RecordingState } from '../history/contact-record.js';
-import type { RecordingWriterPort } from './call-tracker.js';
-
-/** A call left open by a crash, its recording reopened: the tracker holds it (CallTracker.adopt). */
-export interface UnfinishedCall {
-  readonly record: ContactRecord;
-  readonly writer: RecordingWriterPort & { readonly expectedTick: number };
-  /** Wall clock of the end of the audio kept (start + duration). */
-  readonly audioEndMs: number;
-}
+import type { RecordingState } from '../history/contact-record.js';
+import type { RecordingWriterPort, UnfinishedCall } from './call-tracker.js';
 
 /** Reopens the recording of every unfinished call that has one left open; the rest stay for recovery. */
 export async function reopenUnfinishedCalls(options: {
