@@ -105,7 +105,7 @@ export interface RecordingWriterOptions {
   onFinished?: () => void;
   /** A forward jump larger than this is refused as an error (default 10 minutes). */
   maxGapTicks?: number;
-  /** More chunks than this waiting for the disk is an error (default 120, two minutes). */
+  /** More chunks than this waiting for the disk is an error (default 240: one to two minutes of audio, chunks being 0.5-1 s). */
   maxPendingChunks?: number;
   /** See FLUSH_AFTER_MS (tests only). */
   flushAfterMs?: number;
@@ -135,7 +135,7 @@ export const DEFAULT_MAX_GAP_TICKS = 30_000;
  * time this makes chunks of about half a second.
  */
 export const FLUSH_AFTER_MS = 500;
-export const DEFAULT_MAX_PENDING_CHUNKS = 120;
+export const DEFAULT_MAX_PENDING_CHUNKS = 240;
 const SILENCE_TICK = Buffer.alloc(SAMPLES_PER_TICK, ALAW_SILENCE);
 
 export class RecordingWriter {

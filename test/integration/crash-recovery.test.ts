@@ -15,7 +15,7 @@ import { createFixture, RECORDED_NUMBER, speechPcm, wavSamples } from './support
 
 t.test('when the service is killed with SIGKILL mid-call and restarted, then the call stays one recording with a service-restart gap, and verifies', async (t) => {
   const fixture = await createFixture(t);
-  const scenario = await fixture.writeScenario(['channels 4', `call 300 2 0401234567 ${RECORDED_NUMBER} 2001 ansiopaivaraha.alaw 9000`]);
+  const scenario = await fixture.writeScenario(['channels 4', `call 300 2 0401234567 ${RECORDED_NUMBER} 2001 ansiopaivaraha.alaw 11000`]);
   const sim = startBridgeSim(['--scenario', scenario, '--link', fixture.linkPath, '--wait-hello']);
   t.teardown(() => sim.stop());
   await sim.waitFor('PTY ');
@@ -33,11 +33,15 @@ t.test('when the service is killed with SIGKILL mid-call and restarted, then the
   const second = startService(fixture.configPath);
   t.teardown(() => second.stop());
   await second.waitForLog((line) => line.msg === 'recovered from an unclean stop');
-  // The card never stopped: after the new HELLO the bridge announces the call again (RESUMED).
-  await second.waitForLog((line) => line.msg === 'call resumed' && line.cause === 'service-restart');
-  await sim.waitFor('DONE', 30_000);
+  // The card never stopped: after the new HELLO the bridge announces the call again (RESUMED) and
+  // it goes on; on a machine so busy that the restart outlasts the call, the bridge's resent end
+  // signal ends it instead. Either way it is one call, one recording, one service-restart gap.
+  await sim.waitFor('DONE', 60_000);
   await second.waitForLog((line) => line.msg === 'call ended' && line.reason === 'completed', 10_000);
   t.equal(await second.stop(), 0);
+  const resumed = second.logs.some((line) => line.msg === 'call resumed' && line.cause === 'service-restart');
+  t.comment(resumed ? 'the call went on after the restart' : 'the call ended before the service was back');
+  t.ok(second.logs.some((line) => line.msg === 'call held' && line.cause === 'service-restart'), 'the restarted service took the call over');
 
   const records = await (await fixture.history()).search();
   t.equal(records.length, 1, 'one call, one contact record');
@@ -61,11 +65,11 @@ t.test('when the service is killed with SIGKILL mid-call and restarted, then the
   t.equal(exported.code, 0, exported.stderr);
   const { samples } = await wavSamples(out);
   const source = await speechPcm('ansiopaivaraha.alaw');
-  t.equal(samples.length / 8, 9000, 'the recording spans the whole call, start to end');
+  t.equal(samples.length / 8, 11000, 'the recording spans the whole call, start to end');
   const same = (from: number, to: number): boolean => Buffer.from(samples.buffer, samples.byteOffset + 2 * from, 2 * (to - from)).equals(Buffer.from(source.buffer, source.byteOffset + 2 * from, 2 * (to - from)));
   t.ok(same(0, restart[0]!.startSample), 'before the gap: the start of the call');
-  t.ok(same(restart[0]!.endSample, Math.min(samples.length, source.length)), 'after the gap: the call at its true time, not shifted, not back-filled');
-  t.equal(Date.parse(record!.endedAt!) - Date.parse(record!.startedAt) > 8000, true, 'the record ends with the call');
+  t.ok(same(restart[0]!.endSample, samples.length), 'after the gap: the call at its true time, not shifted, not back-filled');
+  t.equal(Date.parse(record!.endedAt!) - Date.parse(record!.startedAt) > 10_000, true, 'the record ends with the call');
 
   const verified = await runCli(['recordings', 'verify', '--all', '--config', fixture.configPath]);
   t.equal(verified.code, 0, verified.stdout);
