@@ -10,7 +10,7 @@
 import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import type { RecordingState } from '../history/contact-record.js';
-import type { RecordingWriterPort, UnfinishedCall } from './call-tracker.js';
+import { TICK_MS, type RecordingWriterPort, type UnfinishedCall } from './call-tracker.js';
 
 /** Reopens the recording of every unfinished call that has one left open; the rest stay for recovery. */
 export async function reopenUnfinishedCalls(options: {
@@ -29,7 +29,7 @@ export async function reopenUnfinishedCalls(options: {
       continue;
     }
     if (writer === undefined) continue;
-    const audioEndMs = writer.meta.startedAtMs + (writer.expectedTick - writer.meta.startTick) * 20;
+    const audioEndMs = writer.meta.startedAtMs + (writer.expectedTick - writer.meta.startTick) * TICK_MS;
     calls.push({ record, writer, audioEndMs });
   }
   return calls;

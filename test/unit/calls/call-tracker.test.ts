@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
-import { silentLogger } from '../../../src/log.js';
+import { createLogger, silentLogger } from '../../../src/log.js';
 import { createKeyHierarchy } from '../../../src/storage/key-hierarchy.js';
 import { DocumentStore } from '../../../src/storage/document-store.js';
 import { RecordingStore } from '../../../src/recording/recording-store.js';
@@ -353,4 +353,44 @@ t.test('when the service restarts and the call is not announced again in time, t
   const first = records.find((record) => record.callerNumber === '+358401234567');
   t.match(first, { endReason: 'service-stopped', recordingState: 'interrupted' });
   t.equal(Date.parse(first!.endedAt!) - Date.parse(first!.startedAt), 1000, 'ended where its kept audio ended');
+});
+
+t.test('when a crash leaves calls whose recording cannot go on, then recovery closes them and the tracker takes over only the others', async (t) => {
+  const fixture = await trackerFixture(t);
+  fixture.tracker.onCallStart(start(0, 1, 0));
+  fixture.tracker.onCallStart(start(1, 2, 0));
+  fixture.tracker.onCallStart(start(2, 3, 0, { called: '0912345678' })); // not recorded
+  for (let tick = 0; tick < 60; tick++) {
+    fixture.tracker.onAudio({ tick, channels: [0, 1, 2].map((channel) => ({ channel, samples: tone(tick) })) });
+    fixture.clock.advance(20);
+  }
+  await fixture.tracker.drain();
+  const store = await RecordingStore.open({ dataDir: fixture.dataDir, keys: fixture.keys, clock: fixture.clock, logger: silentLogger });
+  const records = await fixture.history.search();
+  const refused = records.find((record) => record.channel === 1)!.recordingId;
+  const logs: string[] = [];
+  const logger = createLogger({ sink: { write: (line) => logs.push(line) } });
+  const unfinished = await reopenUnfinishedCalls({
+    history: fixture.history,
+    logger,
+    reopen: async (id) => {
+      if (id === refused) throw Object.assign(new Error('the disk said no'), { code: 'STORAGE_IO_ERROR' });
+      return store.reopen(id);
+    },
+  });
+  t.same(unfinished.map((call) => call.record.channel), [0]);
+  t.match(logs.join(''), /cannot go on.*STORAGE_IO_ERROR/);
+  t.equal(unfinished[0]!.audioEndMs, START_MS + 1000, 'the kept audio ends after its two half-second chunks');
+  const closed = await closeUnfinishedCalls({
+    history: fixture.history,
+    logger: silentLogger,
+    skip: new Set(unfinished.map((call) => call.record.callId)),
+    recordingOutcome: async (id) => (id === refused ? { outcome: 'interrupted', durationMs: 1000 } : undefined),
+  });
+  t.equal(closed, 2);
+  const after = await fixture.history.search();
+  t.match(after.find((record) => record.channel === 0), { endedAt: null }, 'the tracker’s call stays open');
+  t.match(after.find((record) => record.channel === 1), { endReason: 'service-stopped', recordingState: 'interrupted', endedAt: new Date(START_MS + 1000).toISOString() });
+  t.match(after.find((record) => record.channel === 2), { endReason: 'service-stopped', recordingState: 'not-recorded' });
+  for (const call of unfinished) await call.writer.close('interrupted');
 });
