@@ -32,11 +32,11 @@ const QUIET_SAMPLES = 10;
 const DRAIN_TIMEOUT_MS = 120_000;
 
 /** Warnings every run causes on purpose: demo mode, and the link dropping when the simulator exits. */
-const EXPECTED_LOG = /^(DEMO MODE|alarm: the link to the firmware bridge was lost|bridge link down)/;
+const EXPECTED_LOG = /^(DEMO MODE|alarm: the link to the firmware bridge was lost|bridge link down|call held)/;
 
-/** Counts the service's "call started" / "call ended" log lines. */
+/** Counts the service's "call started" / "call ended" / "call held" log lines. */
 function watchCalls(service) {
-  const calls = { started: 0, recorded: 0, ended: 0, problems: [] };
+  const calls = { started: 0, recorded: 0, ended: 0, held: 0, problems: [] };
   service.onLine('stderr', (line) => {
     const entry = logLine(line);
     if (entry === undefined) return;
@@ -45,6 +45,11 @@ function watchCalls(service) {
       if (entry.recorded === true) calls.recorded++;
     } else if (entry.msg === 'call ended') {
       calls.ended++;
+    } else if (entry.msg === 'call held') {
+      calls.held++;
+    }
+    if (entry.msg === 'call held') {
+      // expected: the flood ends with the link
     } else if ((entry.level === 'error' || entry.level === 'warn') && !EXPECTED_LOG.test(entry.msg)) {
       if (calls.problems.length < 10) calls.problems.push(`${entry.level}: ${entry.msg}${entry.code === undefined ? '' : ` (${entry.code})`}`);
     }
@@ -98,9 +103,10 @@ export async function measureServiceFlood({ channels, seconds, keepDir, serviceN
     const { atMs: linkUpAtMs } = await linkUp;
     const { result: flood, atMs: floodEndAtMs } = await floodLine;
     await sim.exited;
-    // The simulator exits after the flood: the link drops and the service ends every call as
-    // interrupted and seals its recording. Done = all calls ended and the CPU is idle.
-    await untilQuiet(sampler, () => calls.ended >= calls.started && calls.started > 0, 'sealing the flood recordings');
+    // The simulator exits after the flood: the link drops and the service holds every call (its
+    // partial chunk flushed) waiting for the bridge; the stop below seals them. Done = all calls
+    // held or ended and the CPU is idle.
+    await untilQuiet(sampler, () => calls.ended + calls.held >= calls.started && calls.started > 0, 'flushing the flood recordings');
     const lastBusy = sampler.lastBusyAfter(before.atMs) ?? sampler.take();
     const end = sampler.take();
     const threads = cpuByThread(service.child.pid);

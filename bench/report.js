@@ -92,9 +92,11 @@ measurement could not be taken.
   CALL_START on every channel (the called number ${'`'}+358800123456${'`'} is a recorded service
   number in the config, so every call is encrypted and written) and floods for
   ${options.floodSeconds} s; it writes only when the pty has room, so its rate is the rate the service
-  reads at. When it exits the link drops and the service ends every call as interrupted and seals
-  it. CPU is counted from the service's "service started" log line (before the HELLO, so before
-  any audio) until the last 100 ms sample in which it still used CPU after every call ended.
+  reads at. When it exits the link drops and the service holds every call (its partial chunk
+  flushed) waiting for the bridge to announce it again; the stop afterwards seals them as
+  interrupted. CPU is counted from the service's "service started" log line (before the HELLO, so
+  before any audio) until the last 100 ms sample in which it still used CPU after every call was
+  held or ended.
   The audio counted is what the product's own reader finds in the sealed recordings afterwards
   (seal, content hash and every chunk's tag checked), tick by tick compared with the
   simulator's sample pattern: only audio that arrived intact counts, silence filled into gaps

@@ -12,8 +12,10 @@ import { ContactHistory } from './history/contact-history.js';
 import { CallSettings } from './calls/call-settings.js';
 import { SettingsAccess } from './access/settings-access.js';
 import { CallTracker } from './calls/call-tracker.js';
-import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
+import { closeUnfinishedCalls, reopenUnfinishedCalls } from './calls/unfinished-calls.js';
+import { access } from 'node:fs/promises';
 import { BridgeClient } from './capture/bridge-client.js';
+import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
 import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
@@ -65,7 +67,7 @@ export interface Appliance {
   readonly web: WebServer;
   /** A one-time token for creating the first administrator, when there is no user yet. */
   readonly setupToken: string | undefined;
-  /** Ends calls in progress as interrupted, seals their recordings and closes the link. */
+  /** Ends calls in progress as service-stopped, seals their recordings, then closes the link. */
   stop(): Promise<void>;
 }
 
@@ -84,13 +86,27 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   const history = new ContactHistory(storage.documents);
 
-  // Recovery before anything new is written: recordings left open by a crash are cut at their
-  // last valid chunk and sealed as interrupted; then their contact records are closed.
+  // Recovery before anything new is written. A call left open by a crash may still run at the
+  // card: its recording is reopened (cut at its last valid chunk) and handed to the call tracker,
+  // which goes on with it when the bridge announces the call again. Recordings that cannot go on
+  // are sealed as interrupted, and the contact records of the other calls are closed.
+  const unfinished = await reopenUnfinishedCalls({
+    history,
+    logger: logger.child('recovery'),
+    reopen: async (recordingId) => {
+      const part = storage.recordings.partPath(recordingId);
+      if (!(await access(part).then(() => true, () => false))) return undefined;
+      return storage.recordings.reopen(recordingId, {
+        onError: () => alarms.raise('RECORDING_FAILED', 'a recording stopped while the call was in progress', { recordingId }),
+      });
+    },
+  });
   const recovered = await storage.recordings.recoverOpen();
   for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
   for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
   const closed = await closeUnfinishedCalls({
     history,
+    skip: new Set(unfinished.map((call) => call.record.callId)),
     logger: logger.child('recovery'),
     // Opening a reader checks the seal, so the outcome written into the history is a verified one.
     recordingOutcome: async (recordingId) => {
@@ -104,8 +120,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       }
     },
   });
-  if (recovered.recovered.length > 0 || closed > 0) {
-    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed });
+  if (recovered.recovered.length > 0 || closed > 0 || unfinished.length > 0) {
+    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: unfinished.length });
   }
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
@@ -120,6 +136,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms,
     defaultRegion: config.phone.defaultRegion,
   });
+  tracker.adopt(unfinished);
 
   const bridge = new BridgeClient({
     link: new SerialLink({
@@ -136,10 +153,19 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   bridge.on('audio', (event) => tracker.onAudio(event));
   bridge.on('heartbeat', (event) => tracker.onHeartbeat(event));
   bridge.on('linkDown', (event) => {
+    // A stop of our own is not a lost link: the tracker has sealed its calls as service-stopped.
+    if (event.reason === 'stopped') return;
     tracker.onLinkDown();
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
+  // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
+  const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
+  const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
+  linkErrorTimer.unref();
+  // Calls held after a lost link or a bridge restart end when the bridge has not announced them again in time.
+  const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
+  holdTimer.unref();
   bridge.on('linkUp', () => {
     notifier.status('bridge link up');
   });
@@ -185,7 +211,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
-    health: () => healthReport({ dataDir: config.dataDir, bridge, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
@@ -209,8 +235,13 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await web.stop();
       await hashWorker?.close();
       await readers.closeAll();
-      await bridge.stop();
+      // The calls first, so that each is sealed as 'service-stopped' (the truth), then the link:
+      // closed in the other order, every call would be told as lost with the link.
       await tracker.stop();
+      await bridge.stop();
+      clearInterval(linkErrorTimer);
+      clearInterval(holdTimer);
+      linkErrors.flush();
       await retention.idle();
       try {
         await audit.close();

@@ -11,6 +11,7 @@ import { normalizePhoneNumber } from '../calls/phone-number.js';
 import type { ReaderCache } from '../recording/reader-cache.js';
 import type { RecordingReader } from '../recording/recording-reader.js';
 import type { WaveformStore } from '../recording/waveform.js';
+import type { GapCause } from '../recording/recording-format.js';
 import { can, canPlayCall, canSeeCall, type AuthStrength, type Role } from './policy.js';
 import type { AuditDurability, AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
@@ -52,7 +53,8 @@ export interface RecordingView {
   readonly outcome: 'completed' | 'interrupted';
   readonly durationMs: number;
   /** Stretches filled with silence because their audio never arrived (lost frames, link breaks). */
-  readonly gaps: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number }>;
+  /** Stretches of lost audio and why: 'frames-lost', 'link-lost', 'service-restart', 'bridge-restart'. */
+  readonly gaps: ReadonlyArray<{ readonly fromMs: number; readonly toMs: number; readonly cause: GapCause }>;
   readonly peaks: readonly number[];
 }
 
@@ -138,7 +140,7 @@ export class CallAccess {
     const { record, reader } = await this.openRecording(viewer, callId, clientAddress);
     const peaks = await this.deps.waveforms.peaks(reader);
     const msOf = (sample: number): number => Math.round(sample / 8);
-    const gaps = (await reader.gaps()).map((gap) => ({ fromMs: msOf(gap.startSample), toMs: msOf(gap.endSample) }));
+    const gaps = (await reader.gaps()).map((gap) => ({ fromMs: msOf(gap.startSample), toMs: msOf(gap.endSample), cause: gap.cause }));
     await this.audit(viewer, 'recording.view', 'success', clientAddress, { type: 'recording', id: reader.recordingId }, { callId: record.callId });
     return { recordingId: reader.recordingId, seal: 'verified', sealedAt: new Date(reader.sealedAtMs).toISOString(), outcome: reader.outcome, durationMs: reader.durationMs, gaps, peaks };
   }

@@ -12,7 +12,7 @@
  *   A port that closes ends the link with reason 'closed'.
  * - Every CALL_START and CALL_END is acknowledged, repeats included (the bridge resends until it
  *   gets the ACK); a repeat of a (type, channel, call_ref) already handled is not emitted again,
- *   except a CALL_START after a linkDown: the calls layer has ended that call and the bridge's
+ *   except a CALL_START after a linkDown: the calls layer holds that call, and the bridge's
  *   RESUMED start is how it learns the call goes on.
  * - Sequence numbers: `seqGaps` sums the frames lost on first transmission, `duplicates` counts
  *   exact repeats of the previous frame (dropped, but signalling is still acknowledged).
@@ -45,6 +45,7 @@ import {
   VERSION,
 } from './frame-codec.js';
 import { FrameDecoder, type FrameDecoderStats } from './frame-decoder.js';
+import { linkErrorCounters, type LinkErrorCounters } from './link-errors.js';
 import { SafeEmitter } from './safe-emitter.js';
 import { LinkError, type BridgeLink, type LinkCloseInfo, type SerialLinkStats } from './serial-link.js';
 
@@ -269,6 +270,11 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     return { ...this.decoder.stats(), ...this.link.stats(), ...this.counters };
   }
 
+  /** The link's errors under the names an operator sees (health view, log, alarm). */
+  linkErrors(): LinkErrorCounters {
+    return linkErrorCounters({ ...this.decoder.stats(), ...this.counters });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Link events
 
@@ -373,9 +379,9 @@ export class BridgeClient extends SafeEmitter<BridgeEvents> {
     if (this.phase !== 'up') return;
     this.phase = 'handshaking';
     this.info = null;
-    // The calls layer ends the calls in progress on linkDown; after the reconnect the bridge
-    // announces them again (CALL_START with RESUMED), and those must reach it. Ends stay
-    // remembered: a CALL_END resent after the reconnect was handled all the same.
+    // The calls layer holds the calls in progress on linkDown; after the reconnect the bridge
+    // announces them again (CALL_START with RESUMED), and those must reach it to resume them.
+    // Ends stay remembered: a CALL_END resent after the reconnect was handled all the same.
     this.handledStarts.clear();
     if (this.linkCheckTimer !== null) {
       clearInterval(this.linkCheckTimer);

@@ -26,6 +26,8 @@ export interface FrameDecoderStats {
   /** Frames with good CRCs and a VERSION other than 1, skipped whole. */
   unsupportedVersion: number;
   framesDecoded: number;
+  /** Times the decoder found a frame again after losing the frame boundaries (bytes skipped). */
+  resyncs: number;
 }
 
 type HeaderVerdict = 'ok' | 'headerCrc' | 'tooLong';
@@ -46,9 +48,11 @@ export class FrameDecoder {
   /** The unfinished candidate carried between chunks (null when none). */
   private tail: Buffer | null = null;
   private tailLen = 0;
+  /** bytesSkipped when the last whole frame was found: more since then means sync was lost. */
+  private skippedAtLastFrame = 0;
 
   private static zero(): FrameDecoderStats {
-    return { bytesSkipped: 0, headerCrcErrors: 0, tooLong: 0, frameCrcErrors: 0, unsupportedVersion: 0, framesDecoded: 0 };
+    return { bytesSkipped: 0, headerCrcErrors: 0, tooLong: 0, frameCrcErrors: 0, unsupportedVersion: 0, framesDecoded: 0, resyncs: 0 };
   }
 
   /**
@@ -207,6 +211,8 @@ export class FrameDecoder {
       c.bytesSkipped++;
       return false;
     }
+    if (c.bytesSkipped > this.skippedAtLastFrame) c.resyncs++;
+    this.skippedAtLastFrame = c.bytesSkipped;
     if (buf[at + 2] !== VERSION) {
       c.unsupportedVersion++;
       return true;

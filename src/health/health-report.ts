@@ -9,7 +9,9 @@ import type { LinkUpEvent } from '../capture/bridge-events.js';
 
 export interface HealthSources {
   readonly dataDir: string;
-  readonly bridge: { isLinkUp: boolean; bridgeInfo: LinkUpEvent | null; stats(): object };
+  readonly bridge: { isLinkUp: boolean; bridgeInfo: LinkUpEvent | null; stats(): object; linkErrors(): object };
+  /** Link errors a minute above which LINK_ERRORS is raised (capture/link-errors.ts). */
+  readonly linkErrorAlarmPerMinute: number;
   readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;
@@ -42,7 +44,14 @@ export async function healthReport(sources: HealthSources) {
   return {
     time: new Date(sources.now()).toISOString(),
     uptimeSeconds: Math.round((sources.now() - sources.startedAtMs) / 1000),
-    bridge: { linkUp: sources.bridge.isLinkUp, info: sources.bridge.bridgeInfo ?? null, counters: numbersOf(sources.bridge.stats()) },
+    bridge: {
+      linkUp: sources.bridge.isLinkUp,
+      info: sources.bridge.bridgeInfo ?? null,
+      // The named errors of the link (CRC, garbage, lost and duplicate frames...) for the System view.
+      linkErrors: numbersOf(sources.bridge.linkErrors()),
+      linkErrorAlarmPerMinute: sources.linkErrorAlarmPerMinute,
+      counters: numbersOf(sources.bridge.stats()),
+    },
     calls: { active: sources.tracker.activeCalls(), counters: numbersOf(sources.tracker.stats()) },
     alarms: { total: sources.alarms.count, recent: sources.alarms.list() },
     system: {

@@ -32,7 +32,9 @@ export type RecordingState =
   /** Sealed, but cut short (link lost, crash...): plays up to where it stopped. */
   | 'interrupted'
   /** Could not be written (disk full, I/O error): reported as an alarm. */
-  | 'failed';
+  | 'failed'
+  /** A recorded number, but the call ended before any audio arrived (e.g. wholly within a link outage). */
+  | 'no-audio';
 
 export interface ContactRecord {
   /** Pseudonymous id of the call (UUID); the only id that logs and the audit trail hold. */
@@ -50,7 +52,7 @@ export interface ContactRecord {
   readonly recordingId: string | null;
   readonly recordingState: RecordingState;
   readonly endReason: EndReason | null;
-  /** The call was already in progress when the link (re)opened: recorded from then on. */
+  /** The call was already in progress when this service first heard of it: recorded from then on. */
   readonly resumed: boolean;
 }
 

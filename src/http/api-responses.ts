@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../access/policy.js';
 import { callSettingsSchema } from '../calls/call-settings.js';
+import { GAP_CAUSE_CODES } from '../recording/recording-format.js';
+
+const GAP_CAUSES = Object.keys(GAP_CAUSE_CODES) as [keyof typeof GAP_CAUSE_CODES, ...(keyof typeof GAP_CAUSE_CODES)[]];
 
 export const timestamp = z.iso.datetime({ offset: true });
 const isoTime = timestamp;
@@ -72,7 +75,7 @@ export const contactRecord = z.object({
   agentPhone: z.string().nullable(),
   channel: count,
   recordingId: z.uuid().nullable(),
-  recordingState: z.enum(['not-recorded', 'recording', 'completed', 'interrupted', 'failed']),
+  recordingState: z.enum(['not-recorded', 'recording', 'completed', 'interrupted', 'failed', 'no-audio']),
   endReason: z.enum(['completed', 'abnormal', 'link-lost', 'bridge-restarted', 'end-signal-lost', 'service-stopped']).nullable(),
   resumed: z.boolean(),
 });
@@ -90,7 +93,7 @@ export const recordingView = z.object({
     sealedAt: isoTime,
     outcome: z.enum(['completed', 'interrupted']),
     durationMs: count,
-    gaps: z.array(z.object({ fromMs: count, toMs: count })),
+    gaps: z.array(z.object({ fromMs: count, toMs: count, cause: z.enum(GAP_CAUSES) })),
     peaks: z.array(z.number()),
   }),
 });
@@ -128,6 +131,9 @@ export const healthReport = z.object({
   bridge: z.object({
     linkUp: z.boolean(),
     info: z.object({ bootId: z.number(), protocolVersion: z.number(), channelCount: z.number(), firmwareVersion: z.string() }).nullable(),
+    /** The named errors of the link (capture/link-errors.ts). */
+    linkErrors: counters,
+    linkErrorAlarmPerMinute: z.number(),
     counters,
   }),
   calls: z.object({ active: z.array(z.object({ channel: count, callId: z.uuid(), startedAt: isoTime, recording: z.boolean() })), counters }),

@@ -15,7 +15,7 @@
  *   29  1  reserved = 0
  *   30  2  channel of the telephony card
  *   32  4  sample rate in Hz = 8000
- *   36  4  samples per chunk = 8000 (one second; 50 ticks of 20 ms)
+ *   36  4  samples per chunk = 8000 (at most one second; 50 ticks of 20 ms)
  *   40  2  samples per tick = 160
  *   42  2  reserved = 0
  *   44  8  start time, ms since the Unix epoch, UTC
@@ -25,10 +25,13 @@
  *
  * CHUNK record (26-byte prefix + ciphertext + 16-byte GCM tag)
  *   0   1  record type 0x43 ('C')
- *   1   1  flags: bit 0 LAST (final chunk), bit 1 RANDOM_NONCE (written by recovery); others 0
+ *   1   1  flags: bit 0 LAST (final chunk), bit 1 RANDOM_NONCE (written by recovery), bit 2
+ *          GAP_CAUSES (gap entries carry a cause byte; set by every writer since gap causes
+ *          exist, absent in older files); others 0
  *   2   4  chunk index, from 0, no holes
- *   6   4  number of samples in this chunk (= samples per chunk for every chunk but the last)
- *   10  4  ciphertext length P = 2 + 8 * gapCount + sampleCount
+ *   6   4  number of samples in this chunk, 0..samples per chunk (the writer seals a chunk when it
+ *          is full or when its oldest sample has waited 500 ms, so chunks may be shorter)
+ *   10  4  ciphertext length P = 2 + E * gapCount + sampleCount (E = 9 with GAP_CAUSES, else 8)
  *   14  12 nonce: 4 zero bytes + chunk index as u64 (derived); with RANDOM_NONCE 12 random bytes
  *          whose first byte has its top bit set, so it can never equal a derived nonce
  *   26  P  AES-256-GCM ciphertext under the recording's data key
@@ -36,9 +39,10 @@
  *   AAD = SHA-256(HEADER) || the 26-byte prefix. The header hash binds the recording id (no chunk
  *   can be moved to another recording), the prefix binds index, LAST flag and sample count (no
  *   reordering, no silent truncation at a chunk boundary, no moving the end).
- *   Plaintext: u16 gapCount, gapCount x (u32 tickFrom, u32 tickTo) relative to the start tick
- *   (ticks [tickFrom, tickTo) were lost and are silence filled; an entry sits in the chunk where the
- *   gap begins), then sampleCount A-law bytes.
+ *   Plaintext: u16 gapCount, gapCount x (u32 tickFrom, u32 tickTo[, u8 cause]) relative to the
+ *   start tick (ticks [tickFrom, tickTo) were lost and are silence filled; an entry sits in the chunk
+ *   where the gap begins), then sampleCount A-law bytes. Causes: 0 frames-lost (frames lost on a
+ *   working link), 1 link-lost, 2 service-restart, 3 bridge-restart (GAP_CAUSE_CODES).
  *
  * TRAILER (128 bytes, at the very end of a sealed file)
  *   0   1  record type 0x54 ('T')
@@ -82,12 +86,22 @@ export const TRAILER_BYTES = 128;
 const TRAILER_SIGNED_BYTES = 56;
 /** A chunk never lists more gaps than this (a gap needs at least one tick of its own). */
 export const MAX_GAPS_PER_CHUNK = TICKS_PER_CHUNK;
-export const MAX_CHUNK_PAYLOAD_BYTES = 2 + 8 * MAX_GAPS_PER_CHUNK + SAMPLES_PER_CHUNK;
+export const MAX_CHUNK_PAYLOAD_BYTES = 2 + 9 * MAX_GAPS_PER_CHUNK + SAMPLES_PER_CHUNK;
 
 export const RECORD_CHUNK = 0x43;
 export const RECORD_TRAILER = 0x54;
 export const FLAG_LAST = 0x01;
 export const FLAG_RANDOM_NONCE = 0x02;
+export const FLAG_GAP_CAUSES = 0x04;
+
+/**
+ * Why audio is missing: frames lost while the link worked; the link to the bridge lost; the
+ * service restarted (crash, power cut); the bridge restarted. The recording resumes after each,
+ * so one call stays one recording.
+ */
+export type GapCause = 'frames-lost' | 'link-lost' | 'service-restart' | 'bridge-restart';
+export const GAP_CAUSE_CODES: Record<GapCause, number> = { 'frames-lost': 0, 'link-lost': 1, 'service-restart': 2, 'bridge-restart': 3 };
+const GAP_CAUSES_BY_CODE = Object.fromEntries(Object.entries(GAP_CAUSE_CODES).map(([cause, code]) => [code, cause])) as Record<number, GapCause>;
 
 export type RecordingOutcome = 'completed' | 'interrupted';
 const OUTCOME_CODES: Record<RecordingOutcome, number> = { completed: 1, interrupted: 2 };
@@ -124,6 +138,7 @@ export interface Gap {
   tickTo: number;
   startSample: number;
   endSample: number;
+  cause: GapCause;
 }
 
 export interface HeaderFields {
@@ -257,6 +272,7 @@ export function randomNonce(): Buffer {
 export interface StoredGap {
   fromOffset: number;
   toOffset: number;
+  cause: GapCause;
 }
 
 export interface SealChunkInput {
@@ -270,23 +286,28 @@ export interface SealChunkInput {
   gaps: StoredGap[];
 }
 
+/** A gap entry as written: u32 from, u32 to, u8 cause (FLAG_GAP_CAUSES). Older files have 8 bytes. */
+const GAP_ENTRY_BYTES = 9;
+const LEGACY_GAP_ENTRY_BYTES = 8;
+
 /** Builds an encrypted chunk record. */
 export function sealChunk(input: SealChunkInput): Buffer {
   const { samples, gaps } = input;
   if (samples.length > SAMPLES_PER_CHUNK) throw new AppError('RECORDING_INTERNAL', 'chunk holds too many samples');
   if (gaps.length > MAX_GAPS_PER_CHUNK) throw new AppError('RECORDING_INTERNAL', 'chunk lists too many gaps');
-  const plaintext = Buffer.alloc(2 + 8 * gaps.length + samples.length);
+  const plaintext = Buffer.alloc(2 + GAP_ENTRY_BYTES * gaps.length + samples.length);
   plaintext.writeUInt16BE(gaps.length, 0);
   gaps.forEach((gap, i) => {
-    plaintext.writeUInt32BE(gap.fromOffset, 2 + 8 * i);
-    plaintext.writeUInt32BE(gap.toOffset, 6 + 8 * i);
+    plaintext.writeUInt32BE(gap.fromOffset, 2 + GAP_ENTRY_BYTES * i);
+    plaintext.writeUInt32BE(gap.toOffset, 6 + GAP_ENTRY_BYTES * i);
+    plaintext.writeUInt8(GAP_CAUSE_CODES[gap.cause], 10 + GAP_ENTRY_BYTES * i);
   });
-  plaintext.set(samples, 2 + 8 * gaps.length);
+  plaintext.set(samples, 2 + GAP_ENTRY_BYTES * gaps.length);
 
   const nonce = input.useRandomNonce === true ? randomNonce() : derivedNonce(input.index);
   const prefix = Buffer.alloc(CHUNK_PREFIX_BYTES);
   prefix.writeUInt8(RECORD_CHUNK, 0);
-  prefix.writeUInt8((input.last ? FLAG_LAST : 0) | (input.useRandomNonce === true ? FLAG_RANDOM_NONCE : 0), 1);
+  prefix.writeUInt8((input.last ? FLAG_LAST : 0) | (input.useRandomNonce === true ? FLAG_RANDOM_NONCE : 0) | FLAG_GAP_CAUSES, 1);
   prefix.writeUInt32BE(input.index, 2);
   prefix.writeUInt32BE(samples.length, 6);
   prefix.writeUInt32BE(plaintext.length, 10);
@@ -301,6 +322,8 @@ export interface ChunkPrefix {
   index: number;
   last: boolean;
   randomNonce: boolean;
+  /** Gap entries carry their cause (9 bytes each); without it 8, cause 'frames-lost'. */
+  gapCauses: boolean;
   sampleCount: number;
   payloadBytes: number;
   nonce: Buffer;
@@ -314,7 +337,9 @@ export function parseChunkPrefix(prefix: Buffer): ChunkPrefix {
   if (prefix.length < CHUNK_PREFIX_BYTES) throw new FormatError('TRUNCATED', 'chunk record cut short');
   if (prefix.readUInt8(0) !== RECORD_CHUNK) throw bad('not a chunk record');
   const flags = prefix.readUInt8(1);
-  if ((flags & ~(FLAG_LAST | FLAG_RANDOM_NONCE)) !== 0) throw bad('unknown flags');
+  if ((flags & ~(FLAG_LAST | FLAG_RANDOM_NONCE | FLAG_GAP_CAUSES)) !== 0) throw bad('unknown flags');
+  const gapCauses = (flags & FLAG_GAP_CAUSES) !== 0;
+  const entryBytes = gapCauses ? GAP_ENTRY_BYTES : LEGACY_GAP_ENTRY_BYTES;
   const index = prefix.readUInt32BE(2);
   const sampleCount = prefix.readUInt32BE(6);
   const payloadBytes = prefix.readUInt32BE(10);
@@ -322,12 +347,13 @@ export function parseChunkPrefix(prefix: Buffer): ChunkPrefix {
   const randomNonceFlag = (flags & FLAG_RANDOM_NONCE) !== 0;
   if (sampleCount > SAMPLES_PER_CHUNK) throw bad('too many samples');
   const metaBytes = payloadBytes - 2 - sampleCount;
-  if (metaBytes < 0 || metaBytes % 8 !== 0 || metaBytes / 8 > MAX_GAPS_PER_CHUNK) throw bad('bad length');
+  if (metaBytes < 0 || metaBytes % entryBytes !== 0 || metaBytes / entryBytes > MAX_GAPS_PER_CHUNK) throw bad('bad length');
   if (randomNonceFlag ? ((nonce[0] as number) & 0x80) === 0 : !nonce.equals(derivedNonce(index))) throw bad('bad nonce');
   return {
     index,
     last: (flags & FLAG_LAST) !== 0,
     randomNonce: randomNonceFlag,
+    gapCauses,
     sampleCount,
     payloadBytes,
     nonce,
@@ -360,14 +386,18 @@ export function openChunk(record: Buffer, prefix: ChunkPrefix, dataKey: Buffer |
     throw new FormatError('CHUNK_AUTH_FAILED', `chunk ${prefix.index} failed authentication (tampered, reordered or from another recording)`);
   }
   const gapCount = plaintext.readUInt16BE(0);
-  if (2 + 8 * gapCount + prefix.sampleCount !== plaintext.length) {
+  const entryBytes = prefix.gapCauses ? GAP_ENTRY_BYTES : LEGACY_GAP_ENTRY_BYTES;
+  if (2 + entryBytes * gapCount + prefix.sampleCount !== plaintext.length) {
     throw new FormatError('STRUCTURE_CORRUPT', `chunk ${prefix.index} has an inconsistent gap list`);
   }
   const gaps: StoredGap[] = [];
   for (let i = 0; i < gapCount; i += 1) {
-    gaps.push({ fromOffset: plaintext.readUInt32BE(2 + 8 * i), toOffset: plaintext.readUInt32BE(6 + 8 * i) });
+    const at = 2 + entryBytes * i;
+    const cause = prefix.gapCauses ? GAP_CAUSES_BY_CODE[plaintext.readUInt8(at + 8)] : 'frames-lost';
+    if (cause === undefined) throw new FormatError('STRUCTURE_CORRUPT', `chunk ${prefix.index} names an unknown gap cause`);
+    gaps.push({ fromOffset: plaintext.readUInt32BE(at), toOffset: plaintext.readUInt32BE(at + 4), cause });
   }
-  return { samples: plaintext.subarray(2 + 8 * gapCount), gaps };
+  return { samples: plaintext.subarray(2 + entryBytes * gapCount), gaps };
 }
 
 export interface TrailerFields {
@@ -434,6 +464,7 @@ export function toGap(stored: StoredGap, startTick: number): Gap {
     tickTo: startTick + stored.toOffset,
     startSample: stored.fromOffset * SAMPLES_PER_TICK,
     endSample: stored.toOffset * SAMPLES_PER_TICK,
+    cause: stored.cause,
   };
 }
 

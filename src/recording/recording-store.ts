@@ -31,6 +31,7 @@ import {
 import { newDataKey, unwrapDataKey, wrapDataKey } from './recording-keys.js';
 import { RecordingReader, verifyRecordingFile, type RecordingReadKeys, type VerifyResult } from './recording-reader.js';
 import { sealPartFile } from './recording-recovery.js';
+import { prepareResume } from './recording-resume.js';
 import { RecordingWriter, type RecordingMeta } from './recording-writer.js';
 
 export const SEALED_SUFFIX = '.tlr';
@@ -200,6 +201,46 @@ export class RecordingStore {
       maxPendingChunks: createOptions.maxPendingChunks,
     });
     return writer;
+  }
+
+  /**
+   * Goes on with a part file left by a crash (its call is still running): cut after the last
+   * good chunk, and a writer that appends after it. Errors: RECORDING_NOT_RESUMABLE (it was being
+   * sealed), RECORDING_EXISTS (already open), key and storage errors; the caller then leaves the
+   * file to recoverOpen().
+   */
+  async reopen(id: string, createOptions: CreateRecordingOptions = {}): Promise<RecordingWriter> {
+    assertRecordingId(id);
+    if (this.active.has(id) || this.creating.has(id)) throw new AppError('RECORDING_EXISTS', `recording ${id} is already open`, { details: { recordingId: id } });
+    const dataKey = unwrapDataKey(await readFile(this.keyPath(id)), id, this.options.keys.recordingWrapKey);
+    const partFile = this.partPath(id);
+    const handle = await (this.options.fileOps ?? nodeFileOps).open(partFile, 'r+', 0o600);
+    try {
+      const part = await prepareResume(handle, id, dataKey);
+      const { header } = part;
+      const writer = new RecordingWriter({
+        meta: { recordingId: id, callId: header.callId, channel: header.channel, startTick: header.startTick, startedAtMs: header.startedAtMs },
+        handle,
+        partFile,
+        finalFile: this.sealedPath(id),
+        header: part.headerBytes,
+        dataKey,
+        sealKey: this.options.keys.recordingSealKey,
+        clock: this.options.clock,
+        logger: this.options.logger.child('recording'),
+        onError: createOptions.onError,
+        onFinished: () => this.active.delete(id),
+        maxGapTicks: createOptions.maxGapTicks,
+        maxPendingChunks: createOptions.maxPendingChunks,
+        resume: part.state,
+      });
+      this.active.set(id, writer);
+      this.options.logger.warn('recording left open by a crash goes on', { recordingId: id, durationMs: samplesToMs(part.state.sampleCount) });
+      return writer;
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** All recordings with what their clear header and trailer say; nothing is decrypted. */

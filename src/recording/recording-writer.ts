@@ -4,9 +4,14 @@
  * data key and the header durably.
  *
  * writeTick() is called from the capture path every 20 ms and never waits: it copies the 160
- * A-law bytes into the chunk being filled; when a chunk is full (50 ticks, one second) it is
- * encrypted and queued. One queue per recording appends the chunks in order and fdatasyncs after
- * each, so a kill -9 loses at most the chunk being filled (about one second).
+ * A-law bytes into the chunk being filled; the chunk is encrypted and queued when it is full (50
+ * ticks, one second of audio) or when its oldest sample has waited FLUSH_AFTER_MS by the wall
+ * clock, whichever comes first. A busy machine delivers frames late and in bursts: a count of
+ * samples alone would then keep audio in memory for well over a second; the wall clock bounds it. One queue per
+ * recording appends the chunks in order and fdatasyncs after each, so a kill -9 loses what arrived
+ * in the last FLUSH_AFTER_MS plus the time of one fdatasync (docs/recording-format.md).
+ * flushPartial() hands the partial chunk to the disk at once (the link went quiet: no frame will
+ * come to trigger it).
  *
  * Time stays true: a tick after a jump is preceded by A-law silence for the missing ticks and the
  * gap is recorded; a tick already written (duplicate or late) and audio before the start tick are
@@ -35,6 +40,7 @@ import {
   sealChunk,
   toGap,
   type Gap,
+  type GapCause,
   type RecordingOutcome,
   type StoredGap,
 } from './recording-format.js';
@@ -99,12 +105,37 @@ export interface RecordingWriterOptions {
   onFinished?: () => void;
   /** A forward jump larger than this is refused as an error (default 10 minutes). */
   maxGapTicks?: number;
-  /** More chunks than this waiting for the disk is an error (default 120, two minutes). */
+  /** More chunks than this waiting for the disk is an error (default 240: one to two minutes of audio, chunks being 0.5-1 s). */
   maxPendingChunks?: number;
+  /** See FLUSH_AFTER_MS (tests only). */
+  flushAfterMs?: number;
+  /**
+   * Goes on with a part file left by a crash (RecordingStore.reopen): what its good chunks hold.
+   * The file must end at its last good chunk; the writer appends after it.
+   */
+  resume?: ResumeState;
+}
+
+/** Where a reopened part file stands (recording-resume.ts). */
+export interface ResumeState {
+  chunkCount: number;
+  sampleCount: number;
+  /** Bytes of header and good chunks: where the next chunk goes. */
+  fileBytes: number;
+  /** SHA-256 so far, over the header and the good chunks. */
+  hash: Hash;
+  gaps: Gap[];
 }
 
 export const DEFAULT_MAX_GAP_TICKS = 30_000;
-export const DEFAULT_MAX_PENDING_CHUNKS = 120;
+/**
+ * The longest a received sample waits in memory (wall clock, checked at every frame) before its
+ * chunk is sealed and queued for the disk, even if the chunk is not full. Half the promised loss
+ * bound of one second, so that an fdatasync on a busy disk still fits in the other half. In real
+ * time this makes chunks of about half a second.
+ */
+export const FLUSH_AFTER_MS = 500;
+export const DEFAULT_MAX_PENDING_CHUNKS = 240;
 const SILENCE_TICK = Buffer.alloc(SAMPLES_PER_TICK, ALAW_SILENCE);
 
 export class RecordingWriter {
@@ -124,9 +155,14 @@ export class RecordingWriter {
   private nextTick: number;
   private readonly chunk = Buffer.alloc(SAMPLES_PER_CHUNK);
   private fill = 0;
+  /** Wall clock when the first sample of the chunk being filled arrived. */
+  private fillStartedAtMs = 0;
+  private readonly flushAfterMs: number;
   private chunkIndex = 0;
   private samplesSealed = 0;
   private pendingGaps: StoredGap[] = [];
+  /** The cause of the next gap, when the caller knows why audio is missing (markNextGap). */
+  private nextGapCause: GapCause | null = null;
   private readonly allGaps: Gap[] = [];
   private readonly hash: Hash;
   private readonly headerHash: Buffer;
@@ -142,12 +178,22 @@ export class RecordingWriter {
   constructor(private readonly options: RecordingWriterOptions) {
     this.meta = Object.freeze({ ...options.meta });
     this.recordingId = options.meta.recordingId;
-    this.nextTick = options.meta.startTick;
-    this.hash = createHash('sha256').update(options.header);
+    const resume = options.resume;
+    this.nextTick = options.meta.startTick + (resume === undefined ? 0 : resume.sampleCount / SAMPLES_PER_TICK);
+    this.hash = resume?.hash ?? createHash('sha256').update(options.header);
     this.headerHash = createHash('sha256').update(options.header).digest();
-    this.fileOffset = options.header.length;
+    this.fileOffset = resume?.fileBytes ?? options.header.length;
+    this.chunkIndex = resume?.chunkCount ?? 0;
+    this.samplesSealed = resume?.sampleCount ?? 0;
+    this.allGaps.push(...(resume?.gaps ?? []));
     this.maxGapTicks = options.maxGapTicks ?? DEFAULT_MAX_GAP_TICKS;
     this.maxPendingChunks = options.maxPendingChunks ?? DEFAULT_MAX_PENDING_CHUNKS;
+    this.flushAfterMs = options.flushAfterMs ?? FLUSH_AFTER_MS;
+  }
+
+  /** The tick the next frame belongs at (one after the last written); a later one leaves a gap. */
+  get expectedTick(): number {
+    return this.nextTick;
   }
 
   get state(): RecordingWriterState {
@@ -187,6 +233,39 @@ export class RecordingWriter {
       this.counters.invalidFrames += 1;
       return 'invalid-frame';
     }
+    if (!this.gapTo(tick, this.nextGapCause ?? 'frames-lost')) {
+      // Refused jump, or failed while filling the gap: the frame would land at the wrong time.
+      this.counters.ticksAfterFailure += 1;
+      return 'failed';
+    }
+    this.nextGapCause = null;
+    // The frame is taken even if queuing it revealed a stall (the failure is reported by onError).
+    this.append(alaw160);
+    this.nextTick = tick + 1;
+    this.counters.ticksWritten += 1;
+    if (this.fill > 0 && this.stateValue === 'open' && this.options.clock.now() - this.fillStartedAtMs >= this.flushAfterMs) this.sealCurrentChunk(false);
+    return 'written';
+  }
+
+  /**
+   * The audio missing before the next tick written was lost for `cause` (the link was lost, the
+   * service or the bridge restarted), not on a working link: the gap is recorded so.
+   */
+  markNextGap(cause: GapCause): void {
+    this.nextGapCause = cause;
+  }
+
+  /**
+   * Fills the time up to `tick` (exclusive) with silence, recorded as a gap of `cause`: the call
+   * went on until then but its audio never arrived (it ended while the link was down).
+   */
+  fillGapTo(tick: number, cause: GapCause): void {
+    if (this.stateValue !== 'open' || !Number.isSafeInteger(tick) || tick <= this.nextTick) return;
+    if (this.gapTo(tick, cause)) this.nextTick = tick;
+  }
+
+  /** Silence for [nextTick, tick) as one gap; false when refused (too long) or the writer failed. */
+  private gapTo(tick: number, cause: GapCause): boolean {
     const missing = tick - this.nextTick;
     if (missing > this.maxGapTicks) {
       this.fail(
@@ -194,26 +273,23 @@ export class RecordingWriter {
           details: { recordingId: this.recordingId, missingTicks: missing },
         }),
       );
-      this.counters.ticksAfterFailure += 1;
-      return 'failed';
+      return false;
     }
-    if (missing > 0) {
-      const stored = { fromOffset: this.nextTick - this.meta.startTick, toOffset: tick - this.meta.startTick };
-      this.pendingGaps.push(stored);
-      this.allGaps.push(toGap(stored, this.meta.startTick));
-      this.counters.gapTicks += missing;
-      for (let i = 0; i < missing && this.stateValue === 'open'; i += 1) this.append(SILENCE_TICK);
-      if (this.stateValue !== 'open') {
-        // Failed while filling the gap: the frame would land at the wrong time, so it is refused.
-        this.counters.ticksAfterFailure += 1;
-        return 'failed';
-      }
-    }
-    // The frame is taken even if queuing it revealed a stall (the failure is reported by onError).
-    this.append(alaw160);
-    this.nextTick = tick + 1;
-    this.counters.ticksWritten += 1;
-    return 'written';
+    if (missing <= 0) return true;
+    const stored: StoredGap = { fromOffset: this.nextTick - this.meta.startTick, toOffset: tick - this.meta.startTick, cause };
+    this.pendingGaps.push(stored);
+    this.allGaps.push(toGap(stored, this.meta.startTick));
+    this.counters.gapTicks += missing;
+    for (let i = 0; i < missing && this.stateValue === 'open'; i += 1) this.append(SILENCE_TICK);
+    return this.stateValue === 'open';
+  }
+
+  /**
+   * Seals and queues the partial chunk now, so what was received is on its way to the disk
+   * without waiting for the next frame (the link went quiet). Nothing happens if it is empty.
+   */
+  flushPartial(): void {
+    if (this.stateValue === 'open' && this.fill > 0) this.sealCurrentChunk(false);
   }
 
   /** Resolves when every chunk queued so far is on disk (or has failed). */
@@ -329,6 +405,7 @@ export class RecordingWriter {
     let done = 0;
     while (done < samples.length) {
       const take = Math.min(samples.length - done, SAMPLES_PER_CHUNK - this.fill);
+      if (this.fill === 0) this.fillStartedAtMs = this.options.clock.now();
       this.chunk.set(samples.subarray(done, done + take), this.fill);
       this.fill += take;
       done += take;

@@ -87,3 +87,23 @@ t.test('when several calls with speech run at once, then each recording equals i
   const verified = await runCli(['recordings', 'verify', '--all', '--config', fixture.configPath]);
   t.equal(verified.code, 0, verified.stdout + verified.stderr);
 });
+
+t.test('when the service is stopped (SIGTERM) mid-call, then the call is sealed as service-stopped and no link alarm is raised', async (t) => {
+  const fixture = await createFixture(t);
+  const scenario = await fixture.writeScenario(['channels 4', `call 200 2 0401234567 ${RECORDED_NUMBER} 2001 ansiopaivaraha.alaw 20000`]);
+  const sim = startBridgeSim(['--scenario', scenario, '--link', fixture.linkPath, '--wait-hello']);
+  t.teardown(() => sim.stop());
+  await sim.waitFor('PTY ');
+  const service = startService(fixture.configPath);
+  t.teardown(() => service.stop());
+  await service.waitForLog((line) => line.msg === 'call started');
+  t.equal(await service.stop(), 0, 'the service stops cleanly on SIGTERM');
+
+  const [record] = await (await fixture.history()).search();
+  t.match(record, { endReason: 'service-stopped', recordingState: 'interrupted' }, 'a normal stop is told as a stop, not as a lost link');
+  t.notOk(service.logs.some((line) => line.alarm === 'BRIDGE_LINK_DOWN'), 'no BRIDGE_LINK_DOWN alarm at a normal stop');
+  const ended = service.logs.filter((line) => line.msg === 'call ended');
+  t.same(ended.map((line) => line.reason), ['service-stopped']);
+  const verified = await runCli(['recordings', 'verify', '--all', '--config', fixture.configPath]);
+  t.equal(verified.code, 0, verified.stdout + verified.stderr);
+});

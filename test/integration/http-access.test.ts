@@ -293,6 +293,14 @@ t.test('when the audit trail cannot be written, then personal data is refused ra
   t.equal(health.alarms.recent.filter((alarm) => alarm.code === 'AUDIT_UNAVAILABLE').length, 1, 'the system view says why, once');
 });
 
+t.test('when a maintainer reads the health report, then it names the link error counters and the alarm threshold', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin } = await firstAdministrator(fixture);
+  const health = (await admin.get('/api/v1/health')).json<{ bridge: { linkErrors: Record<string, number>; linkErrorAlarmPerMinute: number } }>();
+  t.same(health.bridge.linkErrors, { rxCrcErrors: 0, garbageBytes: 0, oversizeFrames: 0, duplicateFrames: 0, lostFrames: 0, malformedFrames: 0, resyncs: 0 });
+  t.equal(health.bridge.linkErrorAlarmPerMinute, 30);
+});
+
 t.test('when an administrator changes the settings, then the next call follows them, bad settings change nothing, and the change is audited', async (t) => {
   const fixture = await startApiAppliance(t);
   const { admin } = await firstAdministrator(fixture);

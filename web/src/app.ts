@@ -31,7 +31,7 @@ interface RecordingView {
   sealedAt: string;
   outcome: 'completed' | 'interrupted';
   durationMs: number;
-  gaps: Array<{ fromMs: number; toMs: number }>;
+  gaps: Array<{ fromMs: number; toMs: number; cause: string }>;
   peaks: number[];
 }
 
@@ -432,6 +432,8 @@ async function callView(id: string): Promise<void> {
       h('span', { class: 'badge' }, t('call.sealOk')), ' ',
       recording.outcome === 'interrupted' ? h('span', { class: 'badge warn' }, t('rec.interrupted')) : '',
       recording.gaps.length > 0 ? h('span', { class: 'badge warn' }, t('call.gaps', { n: recording.gaps.length })) : '',
+      // Why audio is missing: a lost link, a restart of the service or the bridge, lost frames.
+      recording.gaps.length > 0 ? h('span', { class: 'badge' }, [...new Set(recording.gaps.map((gap) => tryT(`gap.${gap.cause}`) ?? gap.cause))].join(', ')) : '',
     );
     content.push(h('section', { class: 'panel' }, facts, canvas, h('div', { class: 'player' }, audio, h('div', {}, h('label', { for: 'speed' }, t('call.speed')), speed))));
   }
@@ -608,9 +610,13 @@ async function auditView(params: URLSearchParams): Promise<void> {
   );
 }
 
+/** The link's error counters since the service started (src/capture/link-errors.ts), in display order. */
+const LINK_ERROR_NAMES = ['rxCrcErrors', 'garbageBytes', 'lostFrames', 'duplicateFrames', 'oversizeFrames', 'malformedFrames', 'resyncs'] as const;
+type LinkErrorName = (typeof LINK_ERROR_NAMES)[number];
+
 async function systemView(): Promise<void> {
   const show = screen();
-  const health = await api<{ bridge: { linkUp: boolean }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
+  const health = await api<{ bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
     t('system.title'),
@@ -622,6 +628,9 @@ async function systemView(): Promise<void> {
       h('dt', {}, t('system.load')), h('dd', {}, health.system.load === null ? '–' : `${health.system.load.currentPercent} %`),
       h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
     ),
+    h('h2', {}, t('system.linkErrors')),
+    h('p', {}, t('system.linkErrorsHint', { n: health.bridge.linkErrorAlarmPerMinute })),
+    h('dl', { class: 'details' }, ...LINK_ERROR_NAMES.flatMap((name) => [h('dt', {}, t(`system.linkError.${name}`)), h('dd', { class: health.bridge.linkErrors[name] === 0 ? 'ok' : 'error' }, String(health.bridge.linkErrors[name]))])),
     h('h2', {}, t('system.channels')),
     health.calls.active.length === 0
       ? h('p', {}, t('system.idle'))

@@ -15,6 +15,8 @@ import { createKeyHierarchy } from '../../../src/storage/key-hierarchy.js';
 import { DEMO_MASTER_KEY_FILE, parseKey } from '../../../src/storage/master-key.js';
 import { ContactHistory } from '../../../src/history/contact-history.js';
 import { silentLogger } from '../../../src/log.js';
+import { systemClock } from '../../../src/clock.js';
+import { RecordingStore } from '../../../src/recording/recording-store.js';
 
 export const SPEECH_DIR = fileURLToPath(new URL('../../../firmware-bridge/scenarios/demo/', import.meta.url));
 export const SPEECH_FILES = ['jasenmaksu.alaw', 'ansiopaivaraha.alaw', 'maksupaiva.alaw', 'yhteistyo.alaw'] as const;
@@ -31,6 +33,8 @@ export interface Fixture {
   writeScenario(lines: string[]): Promise<string>;
   /** The contact history, read with the data directory's demo key. */
   history(): Promise<ContactHistory>;
+  /** The recordings, read with the data directory's demo key (after the service stopped). */
+  recordings(): Promise<RecordingStore>;
 }
 
 export async function createFixture(t: Test, overrides: Partial<ConfigInput> = {}): Promise<Fixture> {
@@ -67,6 +71,11 @@ export async function createFixture(t: Test, overrides: Partial<ConfigInput> = {
       const keyPath = join(dataDir, DEMO_MASTER_KEY_FILE);
       const keys = createKeyHierarchy(parseKey(await readFile(keyPath), keyPath));
       return new ContactHistory(await DocumentStore.open({ dataDir, key: keys.documentKey, logger: silentLogger }));
+    },
+    async recordings() {
+      const keyPath = join(dataDir, DEMO_MASTER_KEY_FILE);
+      const keys = createKeyHierarchy(parseKey(await readFile(keyPath), keyPath));
+      return RecordingStore.open({ dataDir, keys, clock: systemClock, logger: silentLogger });
     },
   };
 }

@@ -24,7 +24,7 @@ t.test('when a call starts and ends with the card signals, then it opens at the 
     { kind: 'open-call', callRef: 7, startTick: 100 },
     { kind: 'record-audio', callRef: 7, tick: 100 },
     { kind: 'record-audio', callRef: 7, tick: 101 },
-    { kind: 'close-call', callRef: 7, endTick: 102, reason: 'completed' },
+    { kind: 'close-call', callRef: 7, endTick: 102, reason: 'completed', heldFor: null },
   ]);
 });
 
@@ -75,23 +75,61 @@ t.test('when a new call starts on a busy channel, then the old call closes as en
   t.match(state, { kind: 'in-call', callRef: 2 });
 });
 
-for (const [input, reason] of [
-  ['link-lost', 'link-lost'],
-  ['bridge-restarted', 'bridge-restarted'],
-  ['shutdown', 'service-stopped'],
+t.test('when shutdown happens during a call, then the call closes as service-stopped after its last audio', async (t) => {
+  const { state, effects } = run([
+    { kind: 'call-start', callRef: 9, tick: 20 },
+    { kind: 'audio', tick: 20 },
+    { kind: 'audio', tick: 21 },
+    { kind: 'shutdown' },
+  ]);
+  t.same(state, IDLE);
+  t.match(effects.at(-1), { kind: 'close-call', callRef: 9, endTick: 22, reason: 'service-stopped' });
+  t.same(run([{ kind: 'shutdown' }]).effects, [], 'idle channel: nothing to close');
+});
+
+for (const [input, cause, reason] of [
+  ['link-lost', 'link-lost', 'link-lost'],
+  ['bridge-restarted', 'bridge-restart', 'bridge-restarted'],
 ] as const) {
-  t.test(`when ${input} happens during a call, then the call closes as ${reason} after its last audio`, async (t) => {
-    const { state, effects } = run([
+  t.test(`when ${input} happens during a call, then the call is held, its audio kept aside, and it ends as ${reason} only when the hold expires, the stop comes or the channel is idle for good`, async (t) => {
+    const opened: ChannelInput[] = [
       { kind: 'call-start', callRef: 9, tick: 20 },
       { kind: 'audio', tick: 20 },
       { kind: 'audio', tick: 21 },
       { kind: input },
-    ]);
-    t.same(state, IDLE);
-    t.match(effects.at(-1), { kind: 'close-call', callRef: 9, endTick: 22, reason });
-    t.same(run([{ kind: input }]).effects, [], 'idle channel: nothing to close');
+    ];
+    const held = run(opened);
+    t.match(held.state, { kind: 'in-call', callRef: 9, held: cause });
+    t.same(held.effects.at(-1), { kind: 'hold-call', callRef: 9, cause });
+    t.equal(run([...opened, { kind: input }]).effects.length, held.effects.length, 'a second loss changes nothing');
+    t.same(run([...opened, { kind: 'audio', tick: 30 }]).effects.at(-1), { kind: 'hold-audio', callRef: 9, tick: 30 });
+    for (const end of [{ kind: 'hold-expired' }, { kind: 'shutdown' }] as const) {
+      const ended = run([...opened, end]);
+      t.same(ended.state, IDLE);
+      t.match(ended.effects.at(-1), { kind: 'close-call', callRef: 9, endTick: 22, reason, heldFor: cause });
+    }
+    const idle: ChannelInput[] = [...opened];
+    for (let i = 0; i < IDLE_HEARTBEATS_BEFORE_CLOSE; i++) idle.push({ kind: 'heartbeat', active: false });
+    t.match(run(idle).effects.at(-1), { kind: 'close-call', reason });
+    t.same(run([{ kind: input }]).effects, [], 'idle channel: nothing to hold');
+    t.same(run([{ kind: 'hold-expired' }]).effects, []);
+    t.same(run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'hold-expired' }]).effects.length, 1, 'a call not held does not expire');
   });
 }
+
+t.test('when a held call is announced again, then it resumes: the same ref after a lost link, the same parties after a bridge restart', async (t) => {
+  const lost = run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'link-lost' }, { kind: 'call-start', callRef: 9, tick: 20 }]);
+  t.same(lost.effects.at(-1), { kind: 'resume-call', callRef: 9, tick: 20, cause: 'link-lost' });
+  t.match(lost.state, { kind: 'in-call', callRef: 9, held: null });
+  const restarted = run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'bridge-restarted' }, { kind: 'call-start', callRef: 1, tick: 3, sameParties: true }]);
+  t.same(restarted.effects.at(-1), { kind: 'resume-call', callRef: 1, tick: 3, cause: 'bridge-restart' });
+  t.match(restarted.state, { kind: 'in-call', callRef: 1, startTick: 3, held: null });
+  const other = run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'bridge-restarted' }, { kind: 'call-start', callRef: 1, tick: 3, sameParties: false }]);
+  t.match(other.effects.slice(-2), [{ kind: 'close-call', callRef: 9, reason: 'bridge-restarted' }, { kind: 'open-call', callRef: 1 }]);
+  const ended = run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'link-lost' }, { kind: 'call-end', callRef: 9, tick: 80, abnormal: false }]);
+  t.same(ended.effects.at(-1), { kind: 'close-call', callRef: 9, endTick: 80, reason: 'completed', heldFor: 'link-lost' });
+  t.same(run([{ kind: 'call-start', callRef: 9, tick: 20 }, { kind: 'bridge-restarted' }, { kind: 'call-end', callRef: 9, tick: 80, abnormal: false }]).effects.length, 2, 'a void ref after a restart ends nothing');
+});
 
 t.test('when the bridge reports the channel idle only within the resend window, then the call stays open', async (t) => {
   const inputs: ChannelInput[] = [{ kind: 'call-start', callRef: 4, tick: 0 }];

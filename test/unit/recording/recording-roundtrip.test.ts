@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readdir, stat } from 'node:fs/promises';
 import { ALAW_TO_LINEAR } from '../../../src/recording/alaw.js';
-import { SAMPLES_PER_CHUNK, SAMPLES_PER_TICK } from '../../../src/recording/recording-format.js';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { CHUNK_PREFIX_BYTES, derivedNonce, FLAG_GAP_CAUSES, FLAG_LAST, GAP_CAUSE_CODES, openChunk, parseChunkPrefix, SAMPLES_PER_CHUNK, SAMPLES_PER_TICK } from '../../../src/recording/recording-format.js';
 import { RecordingReader } from '../../../src/recording/recording-reader.js';
 import { frame, meta, prng, sealedRecording, silence, storeFixture } from './helpers.js';
 
@@ -40,9 +41,9 @@ void t.test('when ticks with gaps, duplicates, early and bad frames are written 
   t.equal(summary.chunkCount, Math.floor(audio.length / SAMPLES_PER_CHUNK) + 1);
   t.match(summary.counters, { duplicateTicks: 2, beforeStartTicks: 1, invalidFrames: 1, gapTicks: 409, ticksWritten: 292 });
   const expectedGaps = [
-    { tickFrom: 1121, tickTo: 1130, startSample: 121 * SAMPLES_PER_TICK, endSample: 130 * SAMPLES_PER_TICK },
-    { tickFrom: 1131, tickTo: 1132, startSample: 131 * SAMPLES_PER_TICK, endSample: 132 * SAMPLES_PER_TICK },
-    { tickFrom: 1301, tickTo: 1700, startSample: 301 * SAMPLES_PER_TICK, endSample: 700 * SAMPLES_PER_TICK },
+    { tickFrom: 1121, tickTo: 1130, startSample: 121 * SAMPLES_PER_TICK, endSample: 130 * SAMPLES_PER_TICK, cause: 'frames-lost' },
+    { tickFrom: 1131, tickTo: 1132, startSample: 131 * SAMPLES_PER_TICK, endSample: 132 * SAMPLES_PER_TICK, cause: 'frames-lost' },
+    { tickFrom: 1301, tickTo: 1700, startSample: 301 * SAMPLES_PER_TICK, endSample: 700 * SAMPLES_PER_TICK, cause: 'frames-lost' },
   ];
   t.same(summary.gaps, expectedGaps);
   t.same(await readdir(fixture.store.recordingsDir), [`${m.recordingId}.tlr`], 'renamed from .tlr.part when sealed');
@@ -185,4 +186,38 @@ void t.test('when close is called twice, then both calls get the same summary an
   t.equal(a.outcome, 'interrupted');
   t.equal(writer.writeTick(1001, frame(prng(2))), 'failed');
   t.equal(writer.stats.ticksAfterFailure, 1);
+});
+
+/** A chunk record built by hand, as a writer of another version would have: flags and gap entries chosen freely. */
+function handmadeChunk(flags: number, gapEntries: Buffer, samples: Buffer): { record: Buffer; key: Buffer; headerHash: Buffer } {
+  const key = randomBytes(32);
+  const headerHash = randomBytes(32);
+  const plaintext = Buffer.concat([Buffer.from([0, gapEntries.length === 0 ? 0 : 1]), gapEntries, samples]);
+  const prefix = Buffer.alloc(CHUNK_PREFIX_BYTES);
+  prefix.writeUInt8(0x43, 0);
+  prefix.writeUInt8(flags, 1);
+  prefix.writeUInt32BE(0, 2);
+  prefix.writeUInt32BE(samples.length, 6);
+  prefix.writeUInt32BE(plaintext.length, 10);
+  derivedNonce(0).copy(prefix, 14);
+  const cipher = createCipheriv('aes-256-gcm', key, derivedNonce(0));
+  cipher.setAAD(Buffer.concat([headerHash, prefix]));
+  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { record: Buffer.concat([prefix, body, cipher.getAuthTag()]), key, headerHash };
+}
+
+void t.test('when a chunk from before gap causes is read (8-byte gap entries), then its gaps read as frames-lost; an unknown cause is refused', async (t) => {
+  const entry = Buffer.alloc(8);
+  entry.writeUInt32BE(3, 0);
+  entry.writeUInt32BE(5, 4);
+  const legacy = handmadeChunk(FLAG_LAST, entry, Buffer.alloc(160, 0x55));
+  const prefix = parseChunkPrefix(legacy.record.subarray(0, CHUNK_PREFIX_BYTES));
+  t.equal(prefix.gapCauses, false);
+  t.same(openChunk(legacy.record, prefix, legacy.key, legacy.headerHash).gaps, [{ fromOffset: 3, toOffset: 5, cause: 'frames-lost' }]);
+  const unknown = handmadeChunk(FLAG_LAST | FLAG_GAP_CAUSES, Buffer.concat([entry, Buffer.from([9])]), Buffer.alloc(160, 0x55));
+  const unknownPrefix = parseChunkPrefix(unknown.record.subarray(0, CHUNK_PREFIX_BYTES));
+  t.throws(() => openChunk(unknown.record, unknownPrefix, unknown.key, unknown.headerHash), { name: 'FormatError', problem: 'STRUCTURE_CORRUPT' });
+  const causes = handmadeChunk(FLAG_LAST | FLAG_GAP_CAUSES, Buffer.concat([entry, Buffer.from([GAP_CAUSE_CODES['service-restart']])]), Buffer.alloc(0));
+  const causesPrefix = parseChunkPrefix(causes.record.subarray(0, CHUNK_PREFIX_BYTES));
+  t.same(openChunk(causes.record, causesPrefix, causes.key, causes.headerHash).gaps, [{ fromOffset: 3, toOffset: 5, cause: 'service-restart' }]);
 });
