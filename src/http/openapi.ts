@@ -7,7 +7,7 @@ type Operation = { summary: string; permission?: string; body?: z.ZodType; query
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
   '/session': {
-    post: { summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token)', body: schemas.loginBody, responses: { '201': 'signed in', '401': 'wrong user name or password, or TOTP needed', '429': 'throttled' } },
+    post: { summary: 'Sign in (sets the __Host- session cookie and the __Host- device cookie that exempts this browser from a flood against the account; returns the CSRF token)', body: schemas.loginBody, responses: { '201': 'signed in', '401': 'wrong user name or password, or TOTP needed', '429': 'throttled' } },
     delete: { summary: 'Sign out', responses: { '204': 'signed out' } },
   },
   '/session/reauthenticate': { post: { summary: 'Confirm the password again before an export', body: schemas.reauthenticateBody, responses: { '204': 'confirmed', '401': 'wrong password' } } },
