@@ -288,7 +288,7 @@ ${table}
 - **Login flood.** 50 clients in a separate process (\`bench/lib/login-flood.js\`, as attackers
   on other machines: ${FLOOD_ADDRESSES} loopback addresses from 127.0.0.2) send wrong passwords without pause while the playback series runs
   again, over and over for at least ${FLOOD_SERIES_MS / 1000} s. The first attempts are hashed (one at a time per account, in the
-  worker); once each address has used its free attempts on the account, and the account its cap
+  worker; an attempt that overlaps the one being checked is refused at once); once each address has used its free attempts on the account, and the account its cap
   of failures from anywhere, the throttle answers without hashing, each answer held back for 1.5
   to 3 seconds. The reference is a series at rest run just before the flood, in the same state
   (after the searches), so that the comparison is of the flood alone.
