@@ -135,7 +135,7 @@ export class Authenticator {
     await users.setPassword(userId, newPassword);
   }
 
-  private async attempt(input: { username: string; password: string; totpCode?: string; clientAddress: string }, throttled: LoginAttempt): Promise<LoginResult> {
+  private async attempt(input: { username: string; password: string; totpCode?: string; clientAddress: string; deviceCookie?: string }, throttled: LoginAttempt): Promise<LoginResult> {
     const { users, hasher, throttle, sessions, clock, logger } = this.deps;
     const trusted = throttled.device === undefined ? {} : { fromTrustedDevice: true as const };
     const fail = (reason: LoginFailureReason, userId?: string): LoginResult => {
@@ -176,7 +176,7 @@ export class Authenticator {
       totpEnrollmentOnly: requiresSecondFactor(user.roles) && !secondFactor,
       clientAddress: input.clientAddress,
     });
-    const deviceCookie = this.deps.devices?.issue(user.id);
+    const deviceCookie = this.deps.devices?.issue(user.id, input.deviceCookie);
     return { ok: true, token, session, user: toPublicUser(user), ...(deviceCookie === undefined ? {} : { deviceCookie }) };
   }
 

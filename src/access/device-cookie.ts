@@ -5,8 +5,13 @@
  * (login-throttle.ts), so a flood against the account from elsewhere never locks the real user
  * out of their usual browser.
  *
- *   value = "v1" . base64url(user id) . nonce . issued (seconds, base 36) . mac
+ *   value = entry ("~" entry)...   (one per account signed in from this browser, newest first)
+ *   entry = "v1" . base64url(user id) . nonce . issued (seconds, base 36) . mac
  *   mac   = HMAC-SHA256(key, "tallennin/device-cookie/v1" NUL user id NUL nonce NUL issued)
+ *
+ * A browser shared by several people (agents taking turns at a workstation) keeps an entry for
+ * each of the last MAX_DEVICE_COOKIE_ACCOUNTS accounts signed in from it, so one person's
+ * sign-in does not make the browser a stranger to the others.
  *
  * The key is the key hierarchy's "device-cookie" subkey, so a cookie survives restarts and
  * cannot be made without the master key. The cookie proves nothing but a past sign-in: it never
@@ -23,8 +28,11 @@ export const DEVICE_COOKIE_MAX_AGE_MS = 90 * 24 * 3600_000;
 const VERSION = 'v1';
 const CONTEXT = 'tallennin/device-cookie/v1';
 const NONCE_BYTES = 16;
+/** Accounts one browser is remembered for. */
+export const MAX_DEVICE_COOKIE_ACCOUNTS = 5;
+const MAX_ENTRY_LENGTH = 200;
 /** Longer values are not ours: refused before any work. */
-export const MAX_DEVICE_COOKIE_LENGTH = 300;
+export const MAX_DEVICE_COOKIE_LENGTH = MAX_DEVICE_COOKIE_ACCOUNTS * (MAX_ENTRY_LENGTH + 1);
 
 export class DeviceCookies {
   readonly #key: Buffer;
@@ -42,30 +50,49 @@ export class DeviceCookies {
     return Math.floor(this.maxAgeMs / 1000);
   }
 
-  /** A new cookie value for a browser that has just signed in to the account. */
-  issue(userId: string): string {
+  /**
+   * The new cookie value for a browser that has just signed in to the account: a fresh entry for
+   * it first, then the valid entries of other accounts from the value the browser brought.
+   */
+  issue(userId: string, previous?: string): string {
     const nonce = randomBytes(NONCE_BYTES).toString('base64url');
     const issued = Math.floor(this.options.clock.now() / 1000).toString(36);
-    return [VERSION, Buffer.from(userId, 'utf8').toString('base64url'), nonce, issued, this.mac(userId, nonce, issued)].join('.');
+    const fresh = [VERSION, Buffer.from(userId, 'utf8').toString('base64url'), nonce, issued, this.mac(userId, nonce, issued)].join('.');
+    const others = this.entries(previous).filter((entry) => entry.userId !== userId && entry.device !== undefined);
+    return [fresh, ...others.slice(0, MAX_DEVICE_COOKIE_ACCOUNTS - 1).map((entry) => entry.text)].join('~');
   }
 
   /**
-   * The device id (the cookie's nonce) when the value is a cookie this box issued to this very
+   * The device id (the entry's nonce) when the value holds an entry this box issued to this very
    * account and it has not expired; undefined for anything else (missing, malformed, forged,
    * another account's, too old).
    */
   deviceOf(value: string | undefined, userId: string): string | undefined {
-    if (value === undefined || value.length > MAX_DEVICE_COOKIE_LENGTH) return undefined;
-    const parts = value.split('.');
-    if (parts.length !== 5 || parts[0] !== VERSION) return undefined;
-    const [, encodedUser, nonce, issued, mac] = parts as [string, string, string, string, string];
-    if (encodedUser !== Buffer.from(userId, 'utf8').toString('base64url')) return undefined;
+    return this.entries(value).find((entry) => entry.userId === userId && entry.device !== undefined)?.device;
+  }
+
+  /** The entries of a value, each with its account and, when genuine and in date, its device id. */
+  private entries(value: string | undefined): Array<{ text: string; userId: string; device: string | undefined }> {
+    if (value === undefined || value.length > MAX_DEVICE_COOKIE_LENGTH) return [];
+    return value
+      .split('~')
+      .slice(0, MAX_DEVICE_COOKIE_ACCOUNTS)
+      .flatMap((text) => {
+        const parts = text.split('.');
+        if (text.length > MAX_ENTRY_LENGTH || parts.length !== 5 || parts[0] !== VERSION) return [];
+        const [, encodedUser, nonce, issued, mac] = parts as [string, string, string, string, string];
+        const userId = Buffer.from(encodedUser, 'base64url').toString('utf8');
+        return [{ text, userId, device: this.verified(userId, nonce, issued, mac) }];
+      });
+  }
+
+  private verified(userId: string, nonce: string, issued: string, mac: string): string | undefined {
     if (!/^[A-Za-z0-9_-]{22}$/.test(nonce) || !/^[0-9a-z]{1,12}$/.test(issued)) return undefined;
     const expected = Buffer.from(this.mac(userId, nonce, issued), 'base64url');
     const given = Buffer.from(mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const ageMs = this.options.clock.now() - parseInt(issued, 36) * 1000;
-    // A minute's grace for a clock set back a little after the cookie was issued.
+    // A minute's grace for a clock set back a little after the entry was issued.
     return ageMs > -60_000 && ageMs < this.maxAgeMs ? nonce : undefined;
   }
 

@@ -31,7 +31,7 @@ export function readSessionToken(req: Request): string | undefined {
 }
 
 export function readDeviceCookie(req: Request): string | undefined {
-  return readCookie(req, DEVICE_COOKIE, /^[A-Za-z0-9_.-]{20,300}$/);
+  return readCookie(req, DEVICE_COOKIE, /^[A-Za-z0-9_.~-]{20,1005}$/);
 }
 
 /** Added beside the session cookie (call after setSessionCookie). */

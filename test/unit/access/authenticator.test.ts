@@ -264,6 +264,18 @@ t.test('when a flood from many addresses has hit the account’s cap, then its o
   t.match(await login(f, 'agentti', PASSWORD, undefined, '198.51.100.60'), { ok: false, reason: 'THROTTLED' }, 'the owner’s sign-in did not reopen the account to the flood');
 });
 
+t.test('when a colleague signs in from the same browser, then the browser stays trusted by the first account too', async (t) => {
+  const f = await fixture(t, { throttle: { accountFreeAttempts: 3 } });
+  await f.make('agentti', ['agent'], { extensions: ['2001'] });
+  await f.make('kollega', ['agent'], { extensions: ['2002'] });
+  const first = await signInForCookie(f, 'agentti');
+  const shared = await f.auth.login({ username: 'kollega', password: PASSWORD, clientAddress: ADDRESS, deviceCookie: first });
+  if (!shared.ok || shared.deviceCookie === undefined) throw new Error('the colleague did not sign in');
+  for (let host = 1; host <= 3; host++) await login(f, 'agentti', `väärä arvaus ${host} tässä`, undefined, `198.51.100.${host}`);
+  t.match(await login(f, 'agentti', PASSWORD, undefined, '192.168.10.40'), { ok: false, reason: 'THROTTLED' }, 'the account took its cap');
+  t.match(await f.auth.login({ username: 'agentti', password: PASSWORD, clientAddress: ADDRESS, deviceCookie: shared.deviceCookie }), { ok: true }, 'the shared browser still signs the first account in');
+});
+
 t.test('when a flood attempt is being checked, then the owner’s browser is not refused as overlapping, but a stranger is', async (t) => {
   const f = await fixture(t);
   await f.make('agentti', ['agent'], { extensions: ['2001'] });

@@ -2,7 +2,7 @@ import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { ManualClock } from '../../../src/clock.js';
-import { DeviceCookies, DEVICE_COOKIE_MAX_AGE_MS } from '../../../src/access/device-cookie.js';
+import { DeviceCookies, DEVICE_COOKIE_MAX_AGE_MS, MAX_DEVICE_COOKIE_ACCOUNTS } from '../../../src/access/device-cookie.js';
 import { START_MS } from './auth-fixtures.js';
 
 const USER = '3f0c1b9e-5d7a-4c2b-9a51-0e6f2d8c4b17';
@@ -52,6 +52,29 @@ t.test('when a cookie is forged, altered, malformed or too old, then it names no
   clock.set(START_MS - 120_000);
   t.equal(devices.deviceOf(cookie, USER), undefined, 'nor one from the future');
   t.equal(devices.maxAgeSeconds, DEVICE_COOKIE_MAX_AGE_MS / 1000);
+});
+
+t.test('when several people sign in from one browser, then it stays a trusted device of each of the last five accounts', async (t) => {
+  const clock = new ManualClock(START_MS);
+  const devices = new DeviceCookies({ key: randomBytes(32), clock });
+  const users = Array.from({ length: 6 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`);
+  let cookie: string | undefined;
+  const devicesOf: string[] = [];
+  for (const user of users) {
+    cookie = devices.issue(user, cookie);
+    devicesOf.push(devices.deviceOf(cookie, user)!);
+    clock.advance(60_000);
+  }
+  t.equal(cookie!.split('~').length, MAX_DEVICE_COOKIE_ACCOUNTS, 'one entry per account, at most five');
+  t.same(users.slice(1).map((user) => devices.deviceOf(cookie, user)), devicesOf.slice(1), 'each of the last five keeps its device');
+  t.equal(devices.deviceOf(cookie, users[0]!), undefined, 'the first of six is forgotten');
+  const again = devices.issue(users[3]!, cookie);
+  t.equal(again.split('~').length, MAX_DEVICE_COOKIE_ACCOUNTS, 'signing in again replaces the account’s own entry');
+  t.not(devices.deviceOf(again, users[3]!), devicesOf[3], 'with a fresh device id');
+  t.equal(devices.deviceOf(again, users[5]!), devicesOf[5], 'and keeps the others');
+  // An entry of another box (another key), or an expired one, is dropped at the next sign-in.
+  const foreign = new DeviceCookies({ key: randomBytes(32), clock }).issue(users[1]!);
+  t.equal(devices.issue(users[2]!, `${foreign}~${devices.issue(users[4]!)}`).split('~').length, 2, 'the foreign entry is not carried on');
 });
 
 t.test('when the key or the lifetime is unusable, then the cookies refuse to start', async (t) => {
