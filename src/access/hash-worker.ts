@@ -36,9 +36,9 @@ export type HashResponse =
   | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string };
 
 /**
- * Niceness of the worker: below the service (weight 335 against 1024), yet a check under full
- * load takes about three times its unloaded time per process competing for the core, well within
- * the deadline (docs/benchmarks-access.md).
+ * Niceness of the worker: below the service (weight 335 against 1024), yet each nice-0 process
+ * that keeps its core busy only stretches a check by about three times its own length: with one
+ * per core a 0.2 s check takes under a second, far within the deadline.
  */
 export const DEFAULT_HASH_WORKER_NICENESS = 5;
 /** A check is given up after this long: a hash takes a fifth of a second, a full queue a few seconds. */
