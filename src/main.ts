@@ -26,6 +26,7 @@ import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
 import { LoginThrottle } from './access/login-throttle.js';
 import { LoginTarpit } from './access/login-tarpit.js';
+import { DeviceCookies } from './access/device-cookie.js';
 import { SessionStore } from './access/session-store.js';
 import { Authenticator } from './access/authenticator.js';
 import { SetupTokens } from './access/setup-token.js';
@@ -52,6 +53,8 @@ export interface ApplianceOptions {
   readonly credentialsDirectory?: string;
   /** Overrides the password hashing cost (tests and benchmarks that log in many times). */
   readonly hasher?: PasswordHasher;
+  /** Overrides the login throttle's limits (tests that flood an account up to its cap). */
+  readonly throttle?: LoginThrottle;
 }
 
 export interface Appliance {
@@ -199,7 +202,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const users = await UserStore.open({ documents: storage.documents, hasher, clock, logger: logger.child('users') });
   const sessions = new SessionStore({ clock, idleTimeoutMs: config.sessions.idleMinutes * 60_000, absoluteTimeoutMs: config.sessions.absoluteHours * 3600_000 });
   const setupTokens = new SetupTokens({ dataDir: config.dataDir, clock });
-  const authenticator = new Authenticator({ users, hasher, throttle: new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth') });
+  // A browser that has signed in before keeps working during a login flood (device cookies).
+  const devices = new DeviceCookies({ key: storage.keys.symmetricKey('device-cookie'), clock });
+  const authenticator = new Authenticator({ users, hasher, throttle: options.throttle ?? new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth'), devices });
   const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });

@@ -62,7 +62,7 @@ export class AccountAccess {
     },
   ) {}
 
-  async login(input: { username: string; password: string; totpCode?: string; clientAddress: string }): Promise<LoginResult> {
+  async login(input: { username: string; password: string; totpCode?: string; clientAddress: string; deviceCookie?: string }): Promise<LoginResult> {
     const result = await this.deps.authenticator.login(input);
     const known = result.ok ? result.user.id : (result.userId ?? null);
     // A wrong password or a throttled attempt lets nothing out: its entry is written before the
@@ -81,7 +81,8 @@ export class AccountAccess {
       },
       !result.ok && (result.reason === 'INVALID_CREDENTIALS' || result.reason === 'THROTTLED') ? 'written' : 'synced',
     );
-    if (!result.ok && result.reason === 'THROTTLED') await this.deps.tarpit.hold();
+    // The owner's usual browser is never held: the tarpit is for the flood, not for them.
+    if (!result.ok && result.reason === 'THROTTLED' && result.fromTrustedDevice !== true) await this.deps.tarpit.hold();
     if (result.ok) result.session.roleNotice = await this.takeRoleNotice(result.user.id);
     return result;
   }

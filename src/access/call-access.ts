@@ -2,7 +2,8 @@
  * The use cases that show contact records and recordings to a person. Each one asks the policy
  * first (agents see only their own calls, P12) and writes the audit entry before any personal
  * data leaves; if the audit entry cannot be written the request fails (fail closed). A call the
- * viewer may not see is reported exactly like a call that does not exist.
+ * viewer may not see is reported exactly like a call that does not exist, and costs the same:
+ * both are audited as denied and wait for that entry's commit.
  */
 import { AppError } from '../errors.js';
 import type { ContactHistory } from '../history/contact-history.js';
@@ -198,7 +199,9 @@ export class CallAccess {
   ): Promise<ContactRecord> {
     const record = await this.deps.history.find(callId);
     if (record === undefined || !allowed(viewer, record)) {
-      if (record !== undefined) await this.audit(viewer, action, 'denied', clientAddress, { type: 'call', id: callId });
+      // A missing id does the same work as a denied one (the same entry, the same synced commit):
+      // otherwise the time of the answer would tell whether another agent's call exists.
+      await this.audit(viewer, action, 'denied', clientAddress, { type: 'call', id: callId });
       throw new AppError('CALL_NOT_FOUND', 'no such call');
     }
     return record;

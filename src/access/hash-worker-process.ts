@@ -1,15 +1,16 @@
 /**
- * The password-hashing process (started by hash-worker.ts). It lowers its own CPU priority
- * before anything else runs: the threads that later compute argon2id (libuv's pool, and the lane
- * threads argon2 starts from it) inherit it, so a burst of sign-ins takes only the CPU time that
- * capture, playback and search leave over. It talks to the service over the fork IPC channel only.
+ * The password-hashing process (started by hash-worker.ts, under SCHED_BATCH). It lowers its own
+ * niceness before anything else runs: the threads that later compute argon2id (libuv's pool, and
+ * the lane threads argon2 starts from it) inherit it, so a burst of sign-ins gets a smaller share
+ * of a contended core than capture, playback and search, but always some. It talks to the
+ * service over the fork IPC channel only.
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import argon2 from 'argon2';
 import type { HashRequest, HashResponse } from './hash-worker.js';
 
-const niceness = Number(process.argv[2] ?? '10');
+const niceness = Number(process.argv[2] ?? '5');
 let priority: 'lowered' | string = 'lowered';
 try {
   // Linux keeps the nice value per thread: every thread started so far (the module loader may

@@ -1,16 +1,21 @@
 /**
- * argon2id in a separate process at the lowest CPU priority (hash-worker-process.ts). A hash
+ * argon2id in a separate process at a lowered CPU priority (hash-worker-process.ts). A hash
  * keeps a core busy for a fifth of a second; in the service's own process it would compete on
  * equal terms with the event loop that takes in audio, serves playback and answers searches.
- * The worker is started under SCHED_IDLE (util-linux `chrt --idle`), so it runs only on CPU time
- * nothing else wants, and it lowers its niceness too (for when SCHED_IDLE is refused). A login
- * flood then slows sign-ins, not the recorder.
+ *
+ * The worker is started under SCHED_BATCH (util-linux `chrt --batch`) and lowers its niceness
+ * to 5. Under the kernel's fair scheduler that is a weight of 335 against the service's 1024: when
+ * they want the same core the service gets three quarters of it, so a login flood slows
+ * sign-ins, not the recorder; SCHED_BATCH also keeps a waking hash from preempting the service.
+ * But the worker always gets its share. SCHED_IDLE (used before) gets CPU only when nothing else
+ * wants it, so a box whose cores were kept busy by anything refused every sign-in with AUTH_BUSY.
+ * If chrt is refused, the niceness alone does the same.
  *
  * Requests are matched to answers by id. If the worker dies, the requests it held fail with
  * AUTH_BUSY (the client may try again) and a new worker is started for the next one. A check
  * that gets no answer within the deadline fails with AUTH_BUSY too, so that a sign-in never
- * hangs (SCHED_IDLE gets no CPU at all while the machine is fully busy); a worker that answered
- * nothing for a whole deadline while checks waited is taken as stuck and replaced.
+ * hangs (a stopped or wedged worker); a worker that answered nothing for a whole deadline while
+ * checks waited is taken as stuck and replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,8 +35,12 @@ export type HashResponse =
   | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: string | boolean }
   | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: string };
 
-/** Niceness of the worker, for when it cannot run under SCHED_IDLE. */
-export const DEFAULT_HASH_WORKER_NICENESS = 10;
+/**
+ * Niceness of the worker: below the service (weight 335 against 1024), yet each nice-0 process
+ * that keeps its core busy only stretches a check by about three times its own length: with one
+ * per core a 0.2 s check takes under a second, far within the deadline.
+ */
+export const DEFAULT_HASH_WORKER_NICENESS = 5;
 /** A check is given up after this long: a hash takes a fifth of a second, a full queue a few seconds. */
 export const DEFAULT_HASH_DEADLINE_MS = 20_000;
 /** util-linux's chrt, part of every Debian system. */
@@ -59,9 +68,9 @@ export class HashWorker implements Argon2Runner {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private closed = false;
-  /** How the last worker runs: 'idle' (SCHED_IDLE), 'lowered' (niceness only), or why neither. */
+  /** How the last worker runs: 'batch' (SCHED_BATCH and niceness), 'lowered' (niceness only), or why neither. */
   priority = 'unknown';
-  private idleScheduling: boolean;
+  private batchScheduling: boolean;
   /** When the worker last sent anything, and when one was last killed as stuck: tell a stuck worker from a busy or a new one. */
   private lastAnswerAt = 0;
   private replacedAt = 0;
@@ -74,7 +83,7 @@ export class HashWorker implements Argon2Runner {
       readonly logger: Logger;
       readonly niceness?: number;
       /** false: niceness only. */
-      readonly idleScheduling?: boolean;
+      readonly batchScheduling?: boolean;
       /** The chrt program (tests give one that fails, to check the fallback). */
       readonly chrt?: string;
       /** How long one check may wait for its answer (default 20 s). */
@@ -83,7 +92,7 @@ export class HashWorker implements Argon2Runner {
   ) {
     this.chrt = options.chrt ?? CHRT;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_HASH_DEADLINE_MS;
-    this.idleScheduling = options.idleScheduling !== false && existsSync(this.chrt);
+    this.batchScheduling = options.batchScheduling !== false && existsSync(this.chrt);
   }
 
   async hash(password: string, params: Argon2Params): Promise<string> {
@@ -141,13 +150,13 @@ export class HashWorker implements Argon2Runner {
 
   private start(): Promise<void> {
     if (this.ready !== null) return this.ready;
-    const ready: Promise<void> = this.launch(this.idleScheduling)
+    const ready: Promise<void> = this.launch(this.batchScheduling)
       .catch((err: unknown) => {
         // A start given up on (its worker killed as stuck) says nothing about chrt.
-        if (!this.idleScheduling || this.closed || this.ready !== ready) throw err;
+        if (!this.batchScheduling || this.closed || this.ready !== ready) throw err;
         // chrt refused (a sandbox without sched_setscheduler): the niceness alone must do.
-        this.idleScheduling = false;
-        this.options.logger.warn('password hashing cannot run under SCHED_IDLE; it runs at lowered niceness');
+        this.batchScheduling = false;
+        this.options.logger.warn('password hashing cannot run under SCHED_BATCH; it runs at lowered niceness');
         return this.launch(false);
       })
       .catch((err: unknown) => {
@@ -159,18 +168,18 @@ export class HashWorker implements Argon2Runner {
     return ready;
   }
 
-  private launch(idle: boolean): Promise<void> {
+  private launch(batch: boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const node = [...process.execArgv, WORKER_ENTRY, String(this.options.niceness ?? DEFAULT_HASH_WORKER_NICENESS)];
-      const child = idle ? spawn(this.chrt, ['--idle', '0', process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = batch ? spawn(this.chrt, ['--batch', '0', process.execPath, ...node], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }) : spawn(process.execPath, node, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       let started = false;
       this.child = child;
       child.on('message', (message: HashResponse) => {
         this.lastAnswerAt = performance.now();
         if (message.type === 'ready') {
           started = true;
-          this.priority = idle ? 'idle' : message.priority;
-          if (this.priority !== 'idle' && this.priority !== 'lowered') this.options.logger.warn('password hashing runs at normal priority', { reason: message.priority });
+          this.priority = batch && message.priority === 'lowered' ? 'batch' : message.priority;
+          if (this.priority !== 'batch' && this.priority !== 'lowered') this.options.logger.warn('password hashing runs at normal priority', { reason: message.priority });
           resolve();
         } else if (message.ok) this.settle(message.id, null, message.value);
         else this.settle(message.id, new AppError('AUTH_BUSY', 'the password check failed: try again', { details: { error: message.error } }));

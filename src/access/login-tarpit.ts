@@ -11,6 +11,9 @@
  * clients through in bursts of quick answers. A client that waits as asked loses at most one
  * hold. At most `maxHeld` answers wait at once: past that the answer goes out at once, so held
  * answers cannot use up memory.
+ *
+ * Only answers to browsers the account does not know are held: a refused attempt from the
+ * owner's usual browser (its device cookie) is answered at once (account-access.ts).
  */
 import { AppError } from '../errors.js';
 
@@ -21,21 +24,34 @@ export class LoginTarpit {
   private held = 0;
   private readonly maxHoldMs: number;
   private readonly maxHeld: number;
+  private readonly random: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
 
-  constructor(options: { maxHoldMs?: number; maxHeld?: number } = {}) {
+  constructor(
+    options: {
+      maxHoldMs?: number;
+      maxHeld?: number;
+      /** A number in [0, 1): Math.random by default (tests give their own). */
+      random?: () => number;
+      /** Resolves after `ms`: a timer by default (tests give their own, so that no test depends on timing). */
+      wait?: (ms: number) => Promise<void>;
+    } = {},
+  ) {
     this.maxHoldMs = options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
     this.maxHeld = options.maxHeld ?? DEFAULT_MAX_HELD;
+    this.random = options.random ?? Math.random;
+    this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     if (!Number.isSafeInteger(this.maxHoldMs) || this.maxHoldMs < 0) throw new AppError('CONFIG_INVALID', 'the login tarpit hold must be a whole number of ms, 0 or more');
     if (!Number.isSafeInteger(this.maxHeld) || this.maxHeld < 0) throw new AppError('CONFIG_INVALID', 'the number of held login answers must be a whole number, 0 or more');
   }
 
   /** Resolves after 50-100 % of the longest hold, or at once when too many are held. */
   async hold(): Promise<void> {
-    const ms = Math.round(this.maxHoldMs * (0.5 + Math.random() / 2));
+    const ms = Math.round(this.maxHoldMs * (0.5 + this.random() / 2));
     if (ms === 0 || this.held >= this.maxHeld) return;
     this.held++;
     try {
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      await this.wait(ms);
     } finally {
       this.held--;
     }

@@ -62,7 +62,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
     method: 'post',
     path: '/session',
     operationId: 'signIn',
-    summary: 'Sign in (sets the __Host- session cookie; returns the CSRF token and a notice of a role change since the previous sign-in)',
+    summary: 'Sign in (sets the __Host- session cookie, and the __Host- device cookie that exempts this browser from a flood against the account; returns the CSRF token and a notice of a role change since the previous sign-in)',
     open: true,
     body: requests.loginBody,
     success: { '201': { description: 'signed in', json: answers.signedIn, headers: { 'Set-Cookie': { description: 'The session cookie (Secure, HttpOnly, SameSite=Strict)', pattern: `^${SESSION_COOKIE}=[A-Za-z0-9_-]+;` } } } },

@@ -16,7 +16,7 @@ import { inspect } from 'node:util';
 import { AppError } from '../errors.js';
 import { MASTER_KEY_BYTES } from './master-key.js';
 
-export type SymmetricKeyPurpose = 'document-encryption' | 'recording-key-wrapping' | 'audit-pseudonym';
+export type SymmetricKeyPurpose = 'document-encryption' | 'recording-key-wrapping' | 'audit-pseudonym' | 'device-cookie';
 export type SigningKeyPurpose = 'recording-seal-signing' | 'audit-signing';
 export type KeyPurpose = SymmetricKeyPurpose | SigningKeyPurpose;
 
@@ -55,7 +55,7 @@ export class KeyHierarchy {
     if (masterKey.length !== MASTER_KEY_BYTES) {
       throw new AppError('MASTER_KEY_INVALID', `the master key must be ${MASTER_KEY_BYTES} bytes`);
     }
-    for (const purpose of ['document-encryption', 'recording-key-wrapping', 'audit-pseudonym'] as const) {
+    for (const purpose of ['document-encryption', 'recording-key-wrapping', 'audit-pseudonym', 'device-cookie'] as const) {
       this.#symmetric.set(purpose, deriveSubkey(masterKey, purpose));
     }
     for (const purpose of ['recording-seal-signing', 'audit-signing'] as const) {

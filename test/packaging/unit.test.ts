@@ -96,6 +96,7 @@ t.test('when the unit is read, then it runs the packaged CLI as the tallennin us
   t.same(value('MemoryDenyWriteExecute'), [], "V8's JIT needs writable-then-executable pages");
   t.same(value('CapabilityBoundingSet'), ['']);
   t.same(value('SystemCallFilter'), ['@system-service @pkey', '~@privileged @resources', 'sched_setscheduler setpriority'], 'only two calls back from @resources: the hashing worker lowers its own priority');
+  t.same(value('RestrictRealtime'), ['yes'], 'no realtime policy: the hashing worker needs only SCHED_BATCH, which stays allowed');
   t.same(value('SystemCallErrorNumber'), ['EPERM'], 'a refused call fails, it does not kill the recorder');
   t.same(value('UMask'), ['0077']);
   t.same(value('ReadWritePaths'), [], 'nothing outside the state directory is writable');

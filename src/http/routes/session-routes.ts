@@ -7,20 +7,24 @@ import { csrfRotated, me, oneUser, setupStatus, signedIn, totpEnrollment } from 
 import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
-import { clearSessionCookie, setSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
+import { DEVICE_COOKIE_MAX_AGE_MS } from '../../access/device-cookie.js';
 
 export function sessionRoutes(accounts: AccountAccess): Router {
   const router = Router();
 
   router.post('/session', async (req, res) => {
     const body = validate(loginBody, req.body);
-    const result = await accounts.login({ ...body, clientAddress: clientAddress(req) });
+    // The device cookie tells the throttle this browser has signed in to the account before.
+    const deviceCookie = readDeviceCookie(req);
+    const result = await accounts.login({ ...body, clientAddress: clientAddress(req), ...(deviceCookie === undefined ? {} : { deviceCookie }) });
     if (!result.ok) {
       // One answer for an unknown user and a wrong password (INVALID_CREDENTIALS).
       throw new AppError(result.reason, loginMessage(result.reason), result.retryAfterMs === undefined ? undefined : { details: { retryAfterMs: result.retryAfterMs } });
     }
     // Always a new token: a token the client brought is never reused (session fixation).
     setSessionCookie(res, result.token);
+    if (result.deviceCookie !== undefined) setDeviceCookie(res, result.deviceCookie, Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000));
     const actor = accounts.resolve(result.token);
     reply(res, 201, signedIn, { csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: actor?.secondFactorNeeded === 'enrol', roleNotice: result.session.roleNotice });
   });

@@ -14,6 +14,7 @@ import { silentLogger } from '../../../src/log.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { startAppliance, type Appliance } from '../../../src/main.js';
 import { PasswordHasher } from '../../../src/access/password-hasher.js';
+import { LoginThrottle, type LoginThrottleOptions } from '../../../src/access/login-throttle.js';
 import { ApiClient } from './https-client.js';
 
 export const PASSWORD = 'kuusi kettua juoksee metsässä';
@@ -23,14 +24,15 @@ export interface ApiFixture {
   readonly appliance: Appliance;
   readonly clock: ManualClock;
   readonly dataDir: string;
-  client(): ApiClient;
+  /** A client; `localAddress` (127.0.0.2...) makes it come from another address. */
+  client(options?: { localAddress?: string }): ApiClient;
   /** A TOTP code for a secret at the clock's current time. */
   totp(secret: string): string;
   /** Feeds one call through the call tracker: start, `seconds` of audio, end. Returns its call id. */
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test): Promise<ApiFixture> {
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'> } = {}): Promise<ApiFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-api-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const clock = new ManualClock(START_MS);
@@ -49,6 +51,7 @@ export async function startApiAppliance(t: Test): Promise<ApiFixture> {
     clock,
     logger: silentLogger,
     hasher: new PasswordHasher({ params: { memoryCost: 19456, timeCost: 2, parallelism: 1 } }),
+    ...(options.throttle === undefined ? {} : { throttle: new LoginThrottle({ clock, ...options.throttle }) }),
   });
   t.teardown(() => appliance.stop());
   const ca = (await import('node:fs/promises')).readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
@@ -59,7 +62,7 @@ export async function startApiAppliance(t: Test): Promise<ApiFixture> {
     appliance,
     clock,
     dataDir,
-    client: () => new ApiClient(appliance.web.address.port, caText),
+    client: (options = {}) => new ApiClient(appliance.web.address.port, caText, options.localAddress),
     totp: (secret) => new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp: clock.now() }),
     async call({ channel, extension, caller = '0401234567', called = '0201234567', seconds = 2 }) {
       const ref = callRef++;

@@ -1,8 +1,10 @@
 /**
  * A small HTTPS client for the API tests: real TLS (the appliance's own certificate pinned as
- * the only CA), a cookie jar of one session cookie, and the CSRF header on state changes, the
- * way the web UI sends requests. Every answer is held against the OpenAPI document
- * (openapi-contract.ts): one it does not describe rejects the request, failing its test.
+ * the only CA), a cookie jar (the session cookie and the device cookie), and the CSRF header on
+ * state changes, the way the web UI sends requests. `localAddress` makes the client come from
+ * another loopback address (127.0.0.2...), as another workstation would.
+ * Every answer is held against the OpenAPI document (openapi-contract.ts): one it does not
+ * describe rejects the request, failing its test.
  */
 import { request } from 'node:https';
 import { contractProblems } from './openapi-contract.js';
@@ -14,32 +16,53 @@ export interface ApiResponse {
   json<T = Record<string, unknown>>(): T;
 }
 
+const SESSION_COOKIE = '__Host-tallennin';
+
 export class ApiClient {
-  cookie: string | undefined;
+  /** Cookie name -> value, as a browser keeps them. */
+  readonly cookies = new Map<string, string>();
+  /** Every Set-Cookie header of the last response, as sent. */
+  lastSetCookies: string[] = [];
   csrfToken: string | undefined;
 
-  constructor(readonly port: number, readonly ca: string) {}
+  constructor(readonly port: number, readonly ca: string, readonly localAddress?: string) {}
+
+  /** The session cookie as "name=value" (undefined without one); setting it plants one. */
+  get cookie(): string | undefined {
+    const value = this.cookies.get(SESSION_COOKIE);
+    return value === undefined ? undefined : `${SESSION_COOKIE}=${value}`;
+  }
+
+  set cookie(pair: string | undefined) {
+    if (pair === undefined) this.cookies.delete(SESSION_COOKIE);
+    else this.cookies.set(SESSION_COOKIE, pair.slice(pair.indexOf('=') + 1));
+  }
 
   async send(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; csrf?: boolean } = {}): Promise<ApiResponse> {
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string> = {
+      // The server is reached at 127.0.0.1 (so that localAddress works), by its name as a browser would.
+      host: `localhost:${this.port}`,
       accept: 'application/json',
       'sec-fetch-site': 'same-origin',
       origin: `https://localhost:${this.port}`,
       ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(payload.length) }),
-      ...(this.cookie === undefined ? {} : { cookie: this.cookie }),
+      ...(this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') }),
       ...(options.csrf !== false && this.csrfToken !== undefined ? { 'x-csrf-token': this.csrfToken } : {}),
       ...options.headers,
     };
     return new Promise((resolve, reject) => {
-      const req = request({ host: 'localhost', port: this.port, path, method, headers, ca: this.ca, servername: 'localhost' }, (res) => {
+      const req = request({ host: '127.0.0.1', port: this.port, path, method, headers, ca: this.ca, servername: 'localhost', ...(this.localAddress === undefined ? {} : { localAddress: this.localAddress }) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const setCookie = res.headers['set-cookie']?.[0];
-          if (setCookie !== undefined) {
+          this.lastSetCookies = res.headers['set-cookie'] ?? [];
+          for (const setCookie of this.lastSetCookies) {
             const pair = setCookie.split(';')[0]!;
-            this.cookie = pair.endsWith('=') ? undefined : pair;
+            const eq = pair.indexOf('=');
+            const value = pair.slice(eq + 1);
+            if (value === '' || /;\s*Max-Age=0\b/i.test(setCookie)) this.cookies.delete(pair.slice(0, eq));
+            else this.cookies.set(pair.slice(0, eq), value);
           }
           const body = Buffer.concat(chunks);
           // A change of privilege (second factor confirmed, re-authentication) brings a new CSRF token with the new session.

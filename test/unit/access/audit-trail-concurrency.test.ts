@@ -29,9 +29,10 @@ t.test('when appends keep arriving without pause, then a search still answers at
     }
   })();
   await audit.append({ action: 'call.view', outcome: 'success', actorId: actor });
-  const started = Date.now();
+  // The flood stops only after the search answers: a search that waited for a quiet trail would
+  // never answer (the test's timeout is the hang guard; no time is asserted on a busy machine).
   const found = await audit.search({ action: 'call.view' });
-  t.ok(Date.now() - started < 1000, `answered in ${Date.now() - started} ms although entries keep coming`);
+  t.ok(flooding, 'answered although entries keep coming');
   t.equal(found.total, 1);
   flooding = false;
   await flood;
@@ -43,9 +44,9 @@ t.test('when the trail is closed while appends are under way, then each is commi
   const running = Array.from({ length: 50 }, (_, i) => audit.append({ action: 'call.view', outcome: 'success', actorId: actor, details: { n: i } }).then(() => 'ok', (err: { code?: string }) => err.code));
   const closed = audit.close();
   const late = audit.append({ action: 'call.view', outcome: 'success', actorId: actor }).then(() => 'ok', (err: { code?: string }) => err.code);
-  const outcomes = await Promise.race([Promise.all([...running, late]), new Promise((resolve) => setTimeout(() => resolve('hung'), 5000))]);
-  t.not(outcomes, 'hung');
-  t.ok((outcomes as string[]).every((outcome) => outcome === 'ok' || outcome === 'AUDIT_UNAVAILABLE'), 'committed or refused');
+  // The test's timeout is the hang guard.
+  const outcomes = await Promise.all([...running, late]);
+  t.ok(outcomes.every((outcome) => outcome === 'ok' || outcome === 'AUDIT_UNAVAILABLE'), 'committed or refused');
   t.equal(await late, 'AUDIT_UNAVAILABLE', 'an append after close is refused');
   await closed;
 });

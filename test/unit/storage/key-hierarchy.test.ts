@@ -12,6 +12,8 @@ void t.test('when subkeys are derived, then each purpose gets a distinct 32-byte
   t.ok(a.recordingWrapKey.equals(b.recordingWrapKey));
   t.notOk(a.documentKey.equals(a.recordingWrapKey));
   t.notOk(a.documentKey.equals(master));
+  t.ok(a.symmetricKey('device-cookie').equals(b.symmetricKey('device-cookie')), 'device cookies stay valid across restarts');
+  t.equal(new Set(['document-encryption', 'recording-key-wrapping', 'audit-pseudonym', 'device-cookie'].map((purpose) => a.symmetricKey(purpose as 'device-cookie').toString('hex'))).size, 4, 'four distinct symmetric keys');
   t.equal(a.recordingSealKey.keyId, b.recordingSealKey.keyId);
   t.not(a.recordingSealKey.keyId, a.signingKey('audit-signing').keyId);
   const other = createKeyHierarchy(randomBytes(32));
