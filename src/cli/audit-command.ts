@@ -1,4 +1,8 @@
-/** `tallennin audit verify`: checks the audit trail as it is on disk; exit 1 names the first bad entry. */
+/**
+ * `tallennin audit verify`: checks the audit trail as it is on disk; exit 1 names the first bad
+ * entry. A data directory whose trail has no entries yet (the service never started in it) is
+ * an answer too, exit 0.
+ */
 import { systemClock } from '../clock.js';
 import { createLogger } from '../log.js';
 import { openStorage } from '../storage/open-storage.js';
@@ -14,6 +18,10 @@ export async function runAuditVerify(options: CliOptions, positionals: string[])
   const logger = createLogger({ level: 'warn' });
   const storage = await openStorage({ dataDir: config.dataDir, mode: config.mode, clock: systemClock, logger });
   const result = await AuditTrail.verifyDirectory({ dataDir: config.dataDir, signingKey: storage.keys.signingKey('audit-signing'), clock: systemClock, logger });
+  if (result.ok && result.empty === true) {
+    process.stdout.write('the audit trail is empty: no entries yet\n');
+    return EXIT_OK;
+  }
   if (result.ok) {
     process.stdout.write(`audit trail ok: ${result.entries} entries, last seq ${result.lastSeq}\n`);
     return EXIT_OK;
