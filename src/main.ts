@@ -33,6 +33,7 @@ import { AccountAccess } from './access/account-access.js';
 import { CallAccess } from './access/call-access.js';
 import { ReaderCache } from './recording/reader-cache.js';
 import { WaveformStore } from './recording/waveform.js';
+import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
@@ -107,6 +108,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   if (recovered.recovered.length > 0 || closed > 0) {
     logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed });
   }
+  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
+  const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
   const callSettings = await CallSettings.open(storage.documents, config);
@@ -166,6 +169,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     // Every access is refused meanwhile: the maintainer must see why in the system view.
     onFault: (code) => alarms.raise('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: access to personal data is refused until it recovers', { error: code }),
   });
+  await auditLeftovers(audit, leftovers);
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
   // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.
   const hashWorker = options.hasher === undefined ? new HashWorker({ logger: logger.child('hash-worker') }) : undefined;
@@ -224,4 +228,23 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   };
 
   return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+}
+
+/** What the start-up clean-up destroyed goes into the audit trail too: ids and counts only. */
+async function auditLeftovers(audit: AuditTrail, leftovers: LeftoverReport): Promise<void> {
+  const removed = [...leftovers.shreddedKeys, ...leftovers.finishedShreds];
+  if (removed.length === 0 && leftovers.tempKeyFiles === 0 && leftovers.keptKeys.length === 0) return;
+  await audit.append({
+    action: 'recording.leftovers',
+    outcome: 'success',
+    actorId: null,
+    details: {
+      shreddedKeys: leftovers.shreddedKeys.length,
+      finishedShreds: leftovers.finishedShreds.length,
+      tempKeyFiles: leftovers.tempKeyFiles,
+      keptKeys: leftovers.keptKeys.length,
+      recordingIds: removed.join(' '),
+      keptRecordingIds: leftovers.keptKeys.join(' '),
+    },
+  });
 }

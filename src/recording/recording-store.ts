@@ -505,7 +505,7 @@ export class RecordingStore {
     for (const id of await this.keyIds()) {
       if (!fileIds.has(id) && !this.active.has(id)) report.orphanKeys.push(id);
     }
-    if (report.orphanKeys.length > 0) logger.warn('data keys without a recording file', { count: report.orphanKeys.length });
+    // Not logged here: shredLeftovers(), once the contact records are closed, decides and says what it did.
     return report;
   }
 
