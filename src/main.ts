@@ -149,7 +149,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
 
   const waveforms = new WaveformStore(storage.documents);
   const retention = new RetentionScheduler({
-    audit: { prune: () => audit.prune() },
+    audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
     recordings: storage.recordings,

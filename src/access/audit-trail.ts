@@ -14,7 +14,7 @@
  * auditor can read; retention drops whole months and leaves a signed anchor to verify from.
  */
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sign, verify as verifySignature, type KeyObject } from 'node:crypto';
@@ -48,6 +48,8 @@ interface CheckpointLine {
 
 const SEGMENT = /^audit-(\d{4}-\d{2})\.jsonl$/;
 const HEAD_FILE = 'head.json';
+/** Held by the one process that writes the trail (docs/audit-trail.md, "One writer"). */
+const WRITER_LOCK_FILE = 'writer.lock';
 const ANCHOR_FILE = 'anchor.json';
 /**
  * Entries written without anyone waiting are committed (fdatasync and a signed head) at most
@@ -129,6 +131,7 @@ export class AuditTrail {
   static async open(options: AuditTrailOptions): Promise<AuditTrail> {
     const trail = new AuditTrail(options);
     await ensureDirectory(trail.dir);
+    await acquireWriterLock(join(trail.dir, WRITER_LOCK_FILE));
     await trail.loadState();
     trail.syncedSeq = trail.lastSeq;
     return trail;
@@ -231,6 +234,7 @@ export class AuditTrail {
     }
     this.settle(Infinity, unavailable(new Error('the audit trail is closed')));
     this.closeFiles();
+    await releaseWriterLock(join(this.dir, WRITER_LOCK_FILE));
   }
 
   /**
@@ -603,4 +607,71 @@ function unavailable(cause: unknown): AppError {
 /** writeSync until every byte is in (a regular file may take a write in parts). */
 function writeFully(fd: number, data: Buffer): void {
   for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/**
+ * Two processes appending to one trail would both write the same next seq and fork the chain,
+ * which verify() would then rightly call tampering. So one process writes it: the service, or
+ * an offline command (the purge) while the service is stopped. The lock file names its holder;
+ * a holder that is gone (a crash, kill -9) is recognised by its pid and the process's start
+ * time (a pid reused by another process does not count) and its lock taken over. A lock held by
+ * this very process is an earlier trail object left open (a test's simulated crash): taken over.
+ */
+async function acquireWriterLock(path: string): Promise<void> {
+  const me = { pid: process.pid, start: await processStart(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw unavailable(err);
+    }
+    const holder = await readLockHolder(path);
+    if (holder !== undefined && holder.pid !== process.pid && (await isRunning(holder))) {
+      throw new AppError('AUDIT_LOCKED', `the audit trail is in use by another process (pid ${holder.pid}, the service?): stop it first`, {
+        details: { pid: holder.pid },
+      });
+    }
+    await rm(path, { force: true });
+  }
+  throw new AppError('AUDIT_LOCKED', 'the audit trail’s writer lock could not be taken');
+}
+
+async function releaseWriterLock(path: string): Promise<void> {
+  const holder = await readLockHolder(path);
+  if (holder?.pid === process.pid) await rm(path, { force: true });
+}
+
+async function readLockHolder(path: string): Promise<{ pid: number; start: string | null } | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; start?: unknown };
+    if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return undefined;
+    return { pid: parsed.pid, start: typeof parsed.start === 'string' ? parsed.start : null };
+  } catch {
+    // Unreadable or half-written (a crash while taking it): nobody holds it.
+    return undefined;
+  }
+}
+
+async function isRunning(holder: { pid: number; start: string | null }): Promise<boolean> {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (err) {
+    if (errnoCode(err) === 'ESRCH') return false;
+  }
+  if (holder.start === null) return true;
+  const start = await processStart(holder.pid);
+  return start === null || start === holder.start;
+}
+
+/** The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), with the boot id; null where unknown. */
+async function processStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    return `${bootId}:${fields[19] ?? ''}`;
+  } catch {
+    return null;
+  }
 }
