@@ -3,7 +3,7 @@
  * (AUDIT_LOCKED), and a lock left by a process that is gone, or whose pid now belongs to another
  * process, is taken over, so a service killed with SIGKILL starts again.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { mkdtemp, rm, writeFile, mkdir, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/log.js';
 import { createKeyHierarchy } from '../../../src/storage/key-hierarchy.js';
 import { AuditTrail } from '../../../src/access/audit-trail.js';
 
-async function setUp(t: Parameters<Parameters<typeof t.test>[1]>[0]) {
+async function setUp(t: Test) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-audit-lock-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   await mkdir(join(dataDir, 'audit'));
