@@ -545,6 +545,7 @@ export class AuditTrail {
     }
     const lastSeq = expectedSeq - 1;
     const head = await this.readSigned(HEAD_FILE);
+    if (segments.length === 0 && head === undefined && anchor === undefined) return { ok: true, entries: 0, lastSeq: 0, empty: true };
     if (head === undefined) {
       if (lastSeq > (anchor?.seq ?? 0)) return { ok: false, entries, firstBadSeq: null, problem: 'the signed head is missing' };
     } else {

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/log.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { AuditTrail } from '../../src/access/audit-trail.js';
 import { runCli } from './support/service-process.js';
+import { firstAdministrator, startApiAppliance } from './support/api-appliance.js';
 
 async function trailWithEntries(t: Test, count: number): Promise<{ dataDir: string; segment: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-audit-'));
@@ -126,4 +127,14 @@ t.test('when the data directory has no audit trail yet, then audit verify says i
   t.equal(result.code, 0, result.stdout + result.stderr);
   t.match(result.stdout, /the audit trail is empty: no entries yet/);
   t.notMatch(result.stderr, /unexpected failure/);
+});
+
+t.test('when accounts exist but the whole audit folder was removed, then audit verify fails', async (t) => {
+  const fixture = await startApiAppliance(t);
+  await firstAdministrator(fixture);
+  await fixture.appliance.stop();
+  await rm(join(fixture.dataDir, 'audit'), { recursive: true, force: true });
+  const result = await runCli(['audit', 'verify', '--data-dir', fixture.dataDir]);
+  t.equal(result.code, 1, result.stdout + result.stderr);
+  t.match(result.stdout, /audit trail FAILED: it is empty, but 1 accounts exist/);
 });
