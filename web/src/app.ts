@@ -413,7 +413,7 @@ async function usersView(): Promise<void> {
   );
 }
 
-const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.update', 'user.password', 'user.totp', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify'];
+const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.update', 'user.password', 'user.totp', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify', 'retention.purge', 'recording.leftovers'];
 const AUDIT_OUTCOMES = ['success', 'denied', 'failed'];
 
 interface AuditRow {
