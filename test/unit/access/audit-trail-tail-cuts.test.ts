@@ -11,6 +11,8 @@ import { ManualClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import { createKeyHierarchy } from '../../../src/storage/key-hierarchy.js';
 import { AuditTrail } from '../../../src/access/audit-trail.js';
+import { signedPosition } from '../../../src/access/audit-entry.js';
+import { sign } from 'node:crypto';
 
 const actor = '00000000-0000-4000-8000-00000000000a';
 const TAIL_LINES = 12;
@@ -81,4 +83,40 @@ t.test('when there is no audit directory, then verify answers that the trail is 
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 9, 0, 0));
   const signingKey = createKeyHierarchy(Buffer.alloc(32, 7)).signingKey('audit-signing');
   t.same(await AuditTrail.verifyDirectory({ dataDir, signingKey, clock, logger: silentLogger }), { ok: true, entries: 0, lastSeq: 0, empty: true });
+});
+
+t.test('when a trail was signed before checkpoints were counted, then it still verifies and goes on counted', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-audit-cuts-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const clock = new ManualClock(Date.UTC(2026, 10, 28, 9, 0, 0));
+  const signingKey = createKeyHierarchy(Buffer.alloc(32, 7)).signingKey('audit-signing');
+  const options = { dataDir, signingKey, clock, logger: silentLogger, checkpointEvery: 4 };
+  const trail = await AuditTrail.open(options);
+  for (let i = 0; i < 6; i++) await trail.append({ action: 'calls.search', outcome: 'success', actorId: actor });
+  await trail.close();
+  // Re-sign every position the way the first version did: no count, version 1 message.
+  const legacy = (position: { seq: number; hash: string; time: string; keyId: string }) => ({
+    seq: position.seq,
+    hash: position.hash,
+    time: position.time,
+    keyId: position.keyId,
+    signature: sign(null, signedPosition(position.seq, position.hash, position.time), signingKey.privateKey).toString('base64'),
+  });
+  const [name] = (await readdir(join(dataDir, 'audit'))).filter((file) => file.endsWith('.jsonl'));
+  const segment = join(dataDir, 'audit', name!);
+  const lines = (await readFile(segment, 'utf8')).split('\n').slice(0, -1);
+  const rewritten = lines.map((line) => (line.startsWith('{"checkpoint"') ? JSON.stringify({ checkpoint: legacy((JSON.parse(line) as { checkpoint: { seq: number; hash: string; time: string; keyId: string } }).checkpoint) }) : line));
+  await writeFile(segment, rewritten.join('\n') + '\n');
+  const headFile = join(dataDir, 'audit', 'head.json');
+  await writeFile(headFile, JSON.stringify(legacy(JSON.parse(await readFile(headFile, 'utf8')) as { seq: number; hash: string; time: string; keyId: string })));
+  t.notMatch(await readFile(segment, 'utf8'), /"checkpoints"/);
+  t.match(await AuditTrail.verifyDirectory(options), { ok: true, entries: 6 }, 'the old trail verifies');
+
+  const next = await AuditTrail.open(options);
+  for (let i = 0; i < 3; i++) await next.append({ action: 'calls.search', outcome: 'success', actorId: actor });
+  await next.close();
+  t.match(await AuditTrail.verifyDirectory(options), { ok: true, entries: 9 }, 'and goes on verified, now counted');
+  const tail = (await readFile(segment, 'utf8')).split('\n').slice(0, -1);
+  await writeFile(segment, tail.slice(0, -1).join('\n') + '\n');
+  t.match(await AuditTrail.verifyDirectory(options), { ok: false, problem: /checkpoint .* cut off/ }, 'a counted checkpoint cut off is found');
 });
