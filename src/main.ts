@@ -110,6 +110,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   }
   // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
   const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
+  if (leftovers.keptKeys.length > 0) {
+    alarms.raise('RECORDING_FILE_MISSING', 'recording files are missing while their keys remain: run tallennin recordings verify --all', { count: leftovers.keptKeys.length });
+  }
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
   const callSettings = await CallSettings.open(storage.documents, config);

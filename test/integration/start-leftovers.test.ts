@@ -82,6 +82,7 @@ t.test('when leftovers are planted, then start removes those proven orphaned, ke
   t.match(log, /leftovers of earlier runs removed/);
   t.match(log, new RegExp(purgedRecord));
   t.match(log, /data keys without a recording file kept/);
+  t.match(appliance.alarms.list(), [{ code: 'RECORDING_FILE_MISSING' }], 'and the maintainer sees an alarm');
   t.notMatch(log, /358401234567|0401234567/, 'no phone number in the log');
   const audited = await appliance.audit.search({ action: 'recording.leftovers' });
   t.equal(audited.total, 1, 'the clean-up is in the audit trail');
