@@ -7,6 +7,8 @@ import { systemClock } from '../clock.js';
 import { createLogger } from '../log.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { ContactHistory } from '../history/contact-history.js';
+import { CallSettings } from '../calls/call-settings.js';
+import { retentionCutoffMs } from '../retention/retention-purge.js';
 import { exportWav } from '../recording/wav-export.js';
 import { assertRecordingId } from '../recording/recording-format.js';
 import { helsinkiDateTime } from '../retention/retention-scheduler.js';
@@ -80,8 +82,15 @@ export async function runRecordingsVerify(options: CliOptions, positionals: stri
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   if ((id === undefined) === (options.all !== true)) throw new UsageError('recordings verify takes one recording id or --all');
   if (id !== undefined) assertRecordingId(id);
-  const { storage } = await openOffline(options);
-  const results = id === undefined ? await storage.recordings.verifyAll(await recordedCalls(new ContactHistory(storage.documents))) : [await storage.recordings.verify(id)];
+  const { config, storage } = await openOffline(options);
+  let results;
+  if (id === undefined) {
+    const months = (await CallSettings.open(storage.documents, config)).retentionMonths;
+    const cutoffMs = retentionCutoffMs(systemClock.now(), months);
+    results = await storage.recordings.verifyAll(await recordedCalls(new ContactHistory(storage.documents), cutoffMs));
+  } else {
+    results = [await storage.recordings.verify(id)];
+  }
   let failures = 0;
   for (const result of results) {
     if (result.shredded === true) {
@@ -116,13 +125,15 @@ export async function runRecordingsExportWav(options: CliOptions, positionals: s
 }
 
 /**
- * Recording id -> call id of every contact record that says its call was recorded (or is being
- * recorded): those recordings must exist. Only ids leave this function, never numbers.
+ * Recording id -> call id of every contact record within the retention that says its call was
+ * recorded (or is being recorded): those recordings must exist. Older records are the purge's:
+ * it destroys their recordings first, so a purge cut short leaves such records without one.
+ * Only ids leave this function, never numbers.
  */
-async function recordedCalls(history: ContactHistory): Promise<Map<string, string>> {
+async function recordedCalls(history: ContactHistory, cutoffMs: number): Promise<Map<string, string>> {
   const recorded = new Map<string, string>();
   const says = new Set(['recording', 'completed', 'interrupted']);
-  for (const record of await history.search({ predicate: (r) => r.recordingId !== null && says.has(r.recordingState) })) {
+  for (const record of await history.search({ fromMs: cutoffMs, predicate: (r) => r.recordingId !== null && says.has(r.recordingState) })) {
     recorded.set(record.recordingId!, record.callId);
   }
   return recorded;
