@@ -6,6 +6,7 @@
 import type { SerialLinkOptions } from './capture/serial-link.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
+import { AppError } from './errors.js';
 import type { Config } from './config/config-schema.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import { ContactHistory } from './history/contact-history.js';
@@ -172,7 +173,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     // Every access is refused meanwhile: the maintainer must see why in the system view.
     onFault: (code) => alarms.raise('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: access to personal data is refused until it recovers', { error: code }),
   });
-  await auditLeftovers(audit, leftovers);
+  await auditLeftovers(audit, leftovers, logger);
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
   // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.
   const hashWorker = options.hasher === undefined ? new HashWorker({ logger: logger.child('hash-worker') }) : undefined;
@@ -233,8 +234,11 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
 }
 
-/** What the start-up clean-up destroyed goes into the audit trail too: ids and counts only. */
-async function auditLeftovers(audit: AuditTrail, leftovers: LeftoverReport): Promise<void> {
+/**
+ * What the start-up clean-up destroyed goes into the audit trail too: ids and counts only. A
+ * trail that cannot take it raises its own alarm; recording calls must not wait for it.
+ */
+async function auditLeftovers(audit: AuditTrail, leftovers: LeftoverReport, logger: Logger): Promise<void> {
   const removed = [...leftovers.shreddedKeys, ...leftovers.finishedShreds];
   if (removed.length === 0 && leftovers.tempKeyFiles === 0 && leftovers.keptKeys.length === 0) return;
   await audit.append({
@@ -249,5 +253,5 @@ async function auditLeftovers(audit: AuditTrail, leftovers: LeftoverReport): Pro
       recordingIds: removed.join(' '),
       keptRecordingIds: leftovers.keptKeys.join(' '),
     },
-  });
+  }).catch((err: unknown) => logger.error('the start-up clean-up could not be audited', { error: err instanceof AppError ? err.code : 'unknown' }));
 }
