@@ -6,6 +6,7 @@
 import type { SerialLinkOptions } from './capture/serial-link.js';
 import { systemClock, type Clock } from './clock.js';
 import { createLogger, type Logger } from './log.js';
+import { AppError } from './errors.js';
 import type { Config } from './config/config-schema.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import { ContactHistory } from './history/contact-history.js';
@@ -36,6 +37,7 @@ import { AccountAccess } from './access/account-access.js';
 import { CallAccess } from './access/call-access.js';
 import { ReaderCache } from './recording/reader-cache.js';
 import { WaveformStore } from './recording/waveform.js';
+import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
@@ -126,6 +128,11 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   if (recovered.recovered.length > 0 || closed > 0 || unfinished.length > 0) {
     logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: unfinished.length });
   }
+  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
+  const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
+  if (leftovers.keptKeys.length > 0) {
+    alarms.raise('RECORDING_FILE_MISSING', 'recording files are missing while their keys remain: run tallennin recordings verify --all', { count: leftovers.keptKeys.length });
+  }
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
   const callSettings = await CallSettings.open(storage.documents, config);
@@ -175,7 +182,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
 
   const waveforms = new WaveformStore(storage.documents);
   const retention = new RetentionScheduler({
-    audit: { prune: () => audit.prune() },
+    audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
     recordings: storage.recordings,
@@ -195,6 +202,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     // Every access is refused meanwhile: the maintainer must see why in the system view.
     onFault: (code) => alarms.raise('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: access to personal data is refused until it recovers', { error: code }),
   });
+  await auditLeftovers(audit, leftovers, logger);
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
   // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.
   const hashWorker = options.hasher === undefined ? new HashWorker({ logger: logger.child('hash-worker') }) : undefined;
@@ -260,4 +268,26 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   };
 
   return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+}
+
+/**
+ * What the start-up clean-up destroyed goes into the audit trail too: ids and counts only. A
+ * trail that cannot take it raises its own alarm; recording calls must not wait for it.
+ */
+async function auditLeftovers(audit: AuditTrail, leftovers: LeftoverReport, logger: Logger): Promise<void> {
+  const removed = [...leftovers.shreddedKeys, ...leftovers.finishedShreds];
+  if (removed.length === 0 && leftovers.tempKeyFiles === 0 && leftovers.keptKeys.length === 0) return;
+  await audit.append({
+    action: 'recording.leftovers',
+    outcome: 'success',
+    actorId: null,
+    details: {
+      shreddedKeys: leftovers.shreddedKeys.length,
+      finishedShreds: leftovers.finishedShreds.length,
+      tempKeyFiles: leftovers.tempKeyFiles,
+      keptKeys: leftovers.keptKeys.length,
+      recordingIds: removed.join(' '),
+      keptRecordingIds: leftovers.keptKeys.join(' '),
+    },
+  }).catch((err: unknown) => logger.error('the start-up clean-up could not be audited', { error: err instanceof AppError ? err.code : 'unknown' }));
 }

@@ -48,7 +48,13 @@ export function entryHash(record: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(record.prevHash).update('\n').update(canonicalJson(record)).digest('hex');
 }
 
-/** What a checkpoint or the head signs: a position in the chain. */
-export function signedPosition(seq: number, hash: string, time: string): Buffer {
-  return Buffer.from(`tallennin-audit-v1|${seq}|${hash}|${time}`, 'utf8');
+/**
+ * What a checkpoint, the head or the anchor signs: a position in the chain and, from version 2
+ * on, how many checkpoint lines the trail held up to it. Checkpoints are not entries of the
+ * chain, so without that count a checkpoint line cut off the end (or out of the middle) would
+ * leave every hash intact. Positions signed before the count existed verify as version 1.
+ */
+export function signedPosition(seq: number, hash: string, time: string, checkpoints?: number): Buffer {
+  if (checkpoints === undefined) return Buffer.from(`tallennin-audit-v1|${seq}|${hash}|${time}`, 'utf8');
+  return Buffer.from(`tallennin-audit-v2|${seq}|${hash}|${time}|${checkpoints}`, 'utf8');
 }

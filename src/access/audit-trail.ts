@@ -1,8 +1,8 @@
 /**
  * The audit trail: append-only JSON-lines segments (one per UTC month) under <dataDir>/audit/,
  * hash-chained across segments (audit-entry.ts), with Ed25519-signed checkpoints every N entries
- * and a signed head (the last seq and hash) rewritten by every commit, so cutting entries off
- * the end is detected too.
+ * and a signed head (the last seq and hash, and the number of checkpoint lines so far) rewritten
+ * by every commit, so cutting entries or checkpoints off the end is detected too.
  *
  * Each entry is written to its segment synchronously when it is appended, so the chain's order
  * is the file's order. A commit loop then fdatasyncs what was written and signs a new head;
@@ -14,7 +14,7 @@
  * auditor can read; retention drops whole months and leaves a signed anchor to verify from.
  */
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { sign, verify as verifySignature, type KeyObject } from 'node:crypto';
@@ -24,12 +24,20 @@ import { AppError, errnoCode } from '../errors.js';
 import { ensureDirectory, fsyncDirectory, removeDurable, writeFileDurable } from '../storage/durable-file.js';
 import { entryHash, GENESIS_HASH, signedPosition, type AuditEventInput, type AuditOutcome, type AuditRecord } from './audit-entry.js';
 
-export type AuditVerifyResult = { ok: true; entries: number; lastSeq: number } | { ok: false; entries: number; firstBadSeq: number | null; problem: string };
+/** `empty`: there is no trail at all yet (no audit directory, or nothing in it): nothing to check. */
+export type AuditVerifyResult =
+  | { ok: true; entries: number; lastSeq: number; empty?: true }
+  | { ok: false; entries: number; firstBadSeq: number | null; problem: string };
 
 interface SignedPosition {
   seq: number;
   hash: string;
   time: string;
+  /**
+   * Checkpoint lines written up to this position (a checkpoint line counts itself). Absent in
+   * positions signed before the count existed (signature version 1).
+   */
+  checkpoints?: number;
   keyId: string;
   signature: string;
 }
@@ -40,6 +48,8 @@ interface CheckpointLine {
 
 const SEGMENT = /^audit-(\d{4}-\d{2})\.jsonl$/;
 const HEAD_FILE = 'head.json';
+/** Held by the one process that writes the trail (docs/audit-trail.md, "One writer"). */
+const WRITER_LOCK_FILE = 'writer.lock';
 const ANCHOR_FILE = 'anchor.json';
 /**
  * Entries written without anyone waiting are committed (fdatasync and a signed head) at most
@@ -92,6 +102,8 @@ export class AuditTrail {
   private lastSeq = 0;
   private lastHash = GENESIS_HASH;
   private entries = 0;
+  /** Checkpoint lines written so far (since the trail began): signed into every head. */
+  private checkpoints = 0;
   /** The last entry known to be fdatasync'd and covered by the signed head. */
   private syncedSeq = 0;
   private segment: { month: string; fd: number } | null = null;
@@ -119,6 +131,7 @@ export class AuditTrail {
   static async open(options: AuditTrailOptions): Promise<AuditTrail> {
     const trail = new AuditTrail(options);
     await ensureDirectory(trail.dir);
+    await acquireWriterLock(join(trail.dir, WRITER_LOCK_FILE));
     await trail.loadState();
     trail.syncedSeq = trail.lastSeq;
     return trail;
@@ -185,10 +198,13 @@ export class AuditTrail {
     const cutoff = this.options.clock.now() - this.retentionDays * 24 * 3600_000;
     const current = monthOf(new Date(this.options.clock.now()).toISOString());
     let removed = 0;
+    // The remaining chain's first checkpoint must follow the anchor's count.
+    let anchorCheckpoints = (await this.readSigned(ANCHOR_FILE))?.checkpoints ?? 0;
     for (const segment of await this.readSegments()) {
       const last = segment.records.at(-1);
       if (segment.month === current || last === undefined || Date.parse(last.time) >= cutoff) break;
-      await this.writeSigned(ANCHOR_FILE, last.seq, last.hash, last.time);
+      anchorCheckpoints = segment.checkpoints ?? anchorCheckpoints;
+      await this.writeSigned(ANCHOR_FILE, last.seq, last.hash, last.time, anchorCheckpoints);
       await removeDurable(join(this.dir, `audit-${segment.month}.jsonl`));
       removed += segment.records.length;
       this.entries -= segment.records.length;
@@ -211,12 +227,14 @@ export class AuditTrail {
       const hash = this.lastHash;
       const time = new Date(this.options.clock.now()).toISOString();
       const fd = this.segmentFd(monthOf(time));
-      writeFully(fd, Buffer.from(JSON.stringify(this.checkpointOf(seq, hash, time)) + '\n'));
+      writeFully(fd, Buffer.from(JSON.stringify(this.checkpointOf(seq, hash, time, this.checkpoints + 1)) + '\n'));
+      this.checkpoints++;
       await fdatasyncAsync(fd);
-      await this.writeSigned(HEAD_FILE, seq, hash, time);
+      await this.writeSigned(HEAD_FILE, seq, hash, time, this.checkpoints);
     }
     this.settle(Infinity, unavailable(new Error('the audit trail is closed')));
     this.closeFiles();
+    await releaseWriterLock(join(this.dir, WRITER_LOCK_FILE));
   }
 
   /**
@@ -246,12 +264,14 @@ export class AuditTrail {
     const unsigned = { ...event, seq: this.lastSeq + 1, time, prevHash: this.lastHash };
     const record: AuditRecord = { ...unsigned, hash: entryHash(unsigned) };
     let text = JSON.stringify(record) + '\n';
-    if (record.seq % this.checkpointEvery === 0) text += JSON.stringify(this.checkpointOf(record.seq, record.hash, time)) + '\n';
+    const checkpoint = record.seq % this.checkpointEvery === 0;
+    if (checkpoint) text += JSON.stringify(this.checkpointOf(record.seq, record.hash, time, this.checkpoints + 1)) + '\n';
     try {
       writeFully(this.segmentFd(monthOf(time)), Buffer.from(text));
     } catch (err) {
       throw this.markFault(err);
     }
+    if (checkpoint) this.checkpoints++;
     this.lastSeq = record.seq;
     this.lastHash = record.hash;
     this.entries++;
@@ -305,6 +325,7 @@ export class AuditTrail {
       first = false;
       const seq = this.lastSeq;
       const hash = this.lastHash;
+      const checkpoints = this.checkpoints;
       const retired = this.retired.splice(0);
       try {
         for (const { fd } of [...retired, this.segment]) await fdatasyncAsync(fd);
@@ -312,7 +333,7 @@ export class AuditTrail {
           this.directoryDirty = false;
           await fsyncDirectory(this.dir);
         }
-        await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString());
+        await this.writeHead(seq, hash, new Date(this.options.clock.now()).toISOString(), checkpoints);
       } catch (err) {
         // Still open: closeFiles() closes them, once, when the fault is recovered from.
         this.retired.unshift(...retired);
@@ -362,7 +383,7 @@ export class AuditTrail {
         const last = (await this.segmentNames()).at(-1);
         if (last !== undefined) await fdatasyncAsync(this.segmentFd(SEGMENT.exec(last)![1]!));
         // The same head write every commit makes: recovered only when commits can work again.
-        if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
+        if (this.lastSeq > 0) await this.writeHead(this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString(), this.checkpoints);
         this.syncedSeq = this.lastSeq;
         this.fault = null;
       } catch (err) {
@@ -387,17 +408,17 @@ export class AuditTrail {
     this.segment = null;
   }
 
-  private checkpointOf(seq: number, hash: string, time: string): CheckpointLine {
-    return { checkpoint: this.signPosition(seq, hash, time) };
+  private checkpointOf(seq: number, hash: string, time: string, checkpoints: number): CheckpointLine {
+    return { checkpoint: this.signPosition(seq, hash, time, checkpoints) };
   }
 
-  private signPosition(seq: number, hash: string, time: string): SignedPosition {
-    const signature = sign(null, signedPosition(seq, hash, time), this.options.signingKey.privateKey).toString('base64');
-    return { seq, hash, time, keyId: this.options.signingKey.keyId, signature };
+  private signPosition(seq: number, hash: string, time: string, checkpoints: number): SignedPosition {
+    const signature = sign(null, signedPosition(seq, hash, time, checkpoints), this.options.signingKey.privateKey).toString('base64');
+    return { seq, hash, time, checkpoints, keyId: this.options.signingKey.keyId, signature };
   }
 
-  private async writeSigned(name: string, seq: number, hash: string, time: string): Promise<void> {
-    await writeFileDurable(join(this.dir, name), JSON.stringify(this.signPosition(seq, hash, time)));
+  private async writeSigned(name: string, seq: number, hash: string, time: string, checkpoints: number): Promise<void> {
+    await writeFileDurable(join(this.dir, name), JSON.stringify(this.signPosition(seq, hash, time, checkpoints)));
   }
 
   /**
@@ -406,9 +427,9 @@ export class AuditTrail {
    * behind or torn only lags the chain, and open() signs a new one at the last whole entry. A
    * head that is ahead of the chain (entries cut off) is what verify() reports.
    */
-  private async writeHead(seq: number, hash: string, time: string): Promise<void> {
+  private async writeHead(seq: number, hash: string, time: string, checkpoints: number): Promise<void> {
     const temp = join(this.dir, `${HEAD_FILE}.next`);
-    await writeFile(temp, JSON.stringify(this.signPosition(seq, hash, time)), { mode: 0o600 });
+    await writeFile(temp, JSON.stringify(this.signPosition(seq, hash, time, checkpoints)), { mode: 0o600 });
     await rename(temp, join(this.dir, HEAD_FILE));
   }
 
@@ -422,7 +443,11 @@ export class AuditTrail {
     this.lastSeq = anchor?.seq ?? 0;
     this.lastHash = anchor?.hash ?? GENESIS_HASH;
     this.entries = 0;
-    const covered = (await this.readSigned(HEAD_FILE))?.seq ?? anchor?.seq ?? 0;
+    const head = await this.readSigned(HEAD_FILE);
+    const covered = head?.seq ?? anchor?.seq ?? 0;
+    // Never below what a signed head or the anchor already counted: checkpoints cut off the end
+    // then leave a gap in the numbering that verify() keeps reporting, instead of being replaced.
+    let checkpoints = Math.max(head?.checkpoints ?? 0, anchor?.checkpoints ?? 0);
     const segments = await this.segmentNames();
     for (const [index, name] of segments.entries()) {
       const path = join(this.dir, name);
@@ -434,7 +459,10 @@ export class AuditTrail {
       for (const line of lines) {
         if (line === '') continue;
         const parsed = JSON.parse(line) as AuditRecord | CheckpointLine;
-        if ('checkpoint' in parsed) continue;
+        if ('checkpoint' in parsed) {
+          checkpoints = Math.max(checkpoints, parsed.checkpoint.checkpoints ?? 0);
+          continue;
+        }
         this.lastSeq = parsed.seq;
         this.lastHash = parsed.hash;
         this.entries++;
@@ -451,7 +479,8 @@ export class AuditTrail {
       // head is about to cover (after a crash or a power cut too, where it costs one copy).
       if (torn || pastHead) await writeFileDurable(path, lines.length > 0 ? lines.join('\n') + '\n' : '');
     }
-    if (this.lastSeq > covered) await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString());
+    this.checkpoints = checkpoints;
+    if (this.lastSeq > covered) await this.writeSigned(HEAD_FILE, this.lastSeq, this.lastHash, new Date(this.options.clock.now()).toISOString(), this.checkpoints);
   }
 
 
@@ -459,18 +488,29 @@ export class AuditTrail {
     const publicKey = this.options.signingKey.publicKey;
     const checkSignature = (position: SignedPosition): boolean => {
       try {
-        return verifySignature(null, signedPosition(position.seq, position.hash, position.time), publicKey, Buffer.from(position.signature, 'base64'));
+        return verifySignature(null, signedPosition(position.seq, position.hash, position.time, position.checkpoints), publicKey, Buffer.from(position.signature, 'base64'));
       } catch {
         return false;
       }
     };
+    let segments: string[];
+    try {
+      segments = await this.segmentNames();
+    } catch (err) {
+      // A data directory the service never started in: an empty trail, not a failure.
+      if (errnoCode(err) === 'ENOENT') return { ok: true, entries: 0, lastSeq: 0, empty: true };
+      throw err;
+    }
     const anchor = await this.readSigned(ANCHOR_FILE);
     if (anchor !== undefined && !checkSignature(anchor)) return { ok: false, entries: 0, firstBadSeq: null, problem: 'the retention anchor’s signature is not valid' };
     let expectedSeq = (anchor?.seq ?? 0) + 1;
     let prevHash = anchor?.hash ?? GENESIS_HASH;
     let entries = 0;
     const hashes = new Map<number, string>();
-    for (const name of await this.segmentNames()) {
+    // Checkpoint lines are numbered 1, 2, 3... from the start of the trail; the anchor says where
+    // the remaining ones go on. Lines signed before the numbering existed are not counted.
+    let checkpoints: number | undefined = anchor === undefined ? 0 : anchor.checkpoints;
+    for (const name of segments) {
       const lines = (await readFile(join(this.dir, name), 'utf8')).split('\n');
       if (lines.at(-1) !== '') return { ok: false, entries, firstBadSeq: expectedSeq, problem: `${name} ends in a partial line` };
       for (const line of lines.slice(0, -1)) {
@@ -483,6 +523,12 @@ export class AuditTrail {
         if ('checkpoint' in parsed) {
           const cp = parsed.checkpoint;
           if (!checkSignature(cp) || hashes.get(cp.seq) !== cp.hash) return { ok: false, entries, firstBadSeq: cp.seq, problem: `checkpoint at entry ${cp.seq} does not match the chain or its signature` };
+          if (cp.checkpoints !== undefined) {
+            if (checkpoints !== undefined && cp.checkpoints !== checkpoints + 1) {
+              return { ok: false, entries, firstBadSeq: cp.seq, problem: `checkpoint ${checkpoints + 1} is missing before the checkpoint at entry ${cp.seq} (found checkpoint ${cp.checkpoints})` };
+            }
+            checkpoints = cp.checkpoints;
+          }
           continue;
         }
         const { hash, ...unsigned } = parsed;
@@ -499,30 +545,37 @@ export class AuditTrail {
     }
     const lastSeq = expectedSeq - 1;
     const head = await this.readSigned(HEAD_FILE);
+    if (segments.length === 0 && head === undefined && anchor === undefined) return { ok: true, entries: 0, lastSeq: 0, empty: true };
     if (head === undefined) {
       if (lastSeq > (anchor?.seq ?? 0)) return { ok: false, entries, firstBadSeq: null, problem: 'the signed head is missing' };
     } else {
       if (!checkSignature(head)) return { ok: false, entries, firstBadSeq: null, problem: 'the signed head’s signature is not valid' };
       if (head.seq > lastSeq) return { ok: false, entries, firstBadSeq: lastSeq + 1, problem: `entries ${lastSeq + 1}-${head.seq} were cut off the end` };
       if (hashes.has(head.seq) && hashes.get(head.seq) !== head.hash) return { ok: false, entries, firstBadSeq: head.seq, problem: `entry ${head.seq} differs from the signed head` };
+      if (head.checkpoints !== undefined && (checkpoints ?? 0) < head.checkpoints) {
+        return { ok: false, entries, firstBadSeq: head.seq, problem: `checkpoint ${(checkpoints ?? 0) + 1} (up to entry ${head.seq}) was cut off the end` };
+      }
     }
     return { ok: true, entries, lastSeq };
   }
 
-  private async readSegments(): Promise<Array<{ month: string; records: AuditRecord[] }>> {
-    const segments: Array<{ month: string; records: AuditRecord[] }> = [];
+  /** Each segment's entries, and the number of its last checkpoint line (when it has a numbered one). */
+  private async readSegments(): Promise<Array<{ month: string; records: AuditRecord[]; checkpoints?: number }>> {
+    const segments: Array<{ month: string; records: AuditRecord[]; checkpoints?: number }> = [];
     for (const name of await this.segmentNames()) {
       const records: AuditRecord[] = [];
+      let checkpoints: number | undefined;
       for (const line of (await readFile(join(this.dir, name), 'utf8')).split('\n')) {
         if (line === '') continue;
         try {
           const parsed = JSON.parse(line) as AuditRecord | CheckpointLine;
           if (!('checkpoint' in parsed)) records.push(parsed);
+          else checkpoints = parsed.checkpoint.checkpoints ?? checkpoints;
         } catch {
           // A damaged line is verify()'s to report; search shows what can be read.
         }
       }
-      segments.push({ month: SEGMENT.exec(name)![1]!, records });
+      segments.push({ month: SEGMENT.exec(name)![1]!, records, ...(checkpoints === undefined ? {} : { checkpoints }) });
     }
     return segments;
   }
@@ -555,4 +608,71 @@ function unavailable(cause: unknown): AppError {
 /** writeSync until every byte is in (a regular file may take a write in parts). */
 function writeFully(fd: number, data: Buffer): void {
   for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset, data.length - offset);
+}
+
+/**
+ * Two processes appending to one trail would both write the same next seq and fork the chain,
+ * which verify() would then rightly call tampering. So one process writes it: the service, or
+ * an offline command (the purge) while the service is stopped. The lock file names its holder;
+ * a holder that is gone (a crash, kill -9) is recognised by its pid and the process's start
+ * time (a pid reused by another process does not count) and its lock taken over. A lock held by
+ * this very process is an earlier trail object left open (a test's simulated crash): taken over.
+ */
+async function acquireWriterLock(path: string): Promise<void> {
+  const me = { pid: process.pid, start: await processStart(process.pid) };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+      return;
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw unavailable(err);
+    }
+    const holder = await readLockHolder(path);
+    if (holder !== undefined && holder.pid !== process.pid && (await isRunning(holder))) {
+      throw new AppError('AUDIT_LOCKED', `the audit trail is in use by another process (pid ${holder.pid}, the service?): stop it first`, {
+        details: { pid: holder.pid },
+      });
+    }
+    await rm(path, { force: true });
+  }
+  throw new AppError('AUDIT_LOCKED', 'the audit trail’s writer lock could not be taken');
+}
+
+async function releaseWriterLock(path: string): Promise<void> {
+  const holder = await readLockHolder(path);
+  if (holder?.pid === process.pid) await rm(path, { force: true });
+}
+
+async function readLockHolder(path: string): Promise<{ pid: number; start: string | null } | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; start?: unknown };
+    if (typeof parsed.pid !== 'number' || !Number.isInteger(parsed.pid) || parsed.pid <= 0) return undefined;
+    return { pid: parsed.pid, start: typeof parsed.start === 'string' ? parsed.start : null };
+  } catch {
+    // Unreadable or half-written (a crash while taking it): nobody holds it.
+    return undefined;
+  }
+}
+
+async function isRunning(holder: { pid: number; start: string | null }): Promise<boolean> {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (err) {
+    if (errnoCode(err) === 'ESRCH') return false;
+  }
+  if (holder.start === null) return true;
+  const start = await processStart(holder.pid);
+  return start === null || start === holder.start;
+}
+
+/** The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), with the boot id; null where unknown. */
+async function processStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    return `${bootId}:${fields[19] ?? ''}`;
+  } catch {
+    return null;
+  }
 }

@@ -6,6 +6,9 @@ import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
 import { createLogger } from '../log.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
+import { ContactHistory } from '../history/contact-history.js';
+import { CallSettings } from '../calls/call-settings.js';
+import { retentionCutoffMs } from '../retention/retention-purge.js';
 import { exportWav } from '../recording/wav-export.js';
 import { assertRecordingId } from '../recording/recording-format.js';
 import { helsinkiDateTime } from '../retention/retention-scheduler.js';
@@ -24,6 +27,9 @@ async function openOffline(options: CliOptions): Promise<{ config: Config; stora
 export async function runRecordingsList(options: CliOptions, _none: void): Promise<number> {
   const { storage } = await openOffline(options);
   const entries = await storage.recordings.list();
+  const inventory = await storage.recordings.inventory();
+  // A key whose file is gone is listed too: leaving it out would hide the loss.
+  const fileMissing = [...inventory.keys].filter((id) => !inventory.files.has(id));
   const rows = entries
     .map((entry) => ({
       recordingId: entry.recordingId,
@@ -37,6 +43,20 @@ export async function runRecordingsList(options: CliOptions, _none: void): Promi
       fileBytes: entry.fileBytes,
       problem: entry.problem ?? null,
     }))
+    .concat(
+      fileMissing.map((recordingId) => ({
+        recordingId,
+        callId: null,
+        channel: null,
+        startedAt: null,
+        durationMs: null,
+        outcome: null,
+        sealed: false,
+        keyPresent: true,
+        fileBytes: 0,
+        problem: inventory.quarantined.has(recordingId) ? 'recording file in quarantine' : 'recording file missing',
+      })),
+    )
     .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   if (options.json === true) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -50,7 +70,7 @@ export async function runRecordingsList(options: CliOptions, _none: void): Promi
   for (const row of rows) {
     const started = row.startedAt === null ? '?'.padEnd(19) : (({ date, time }) => `${date} ${time}`)(helsinkiDateTime(Date.parse(row.startedAt))).padEnd(19);
     const duration = row.durationMs === null ? '-' : formatDuration(row.durationMs);
-    const state = !row.sealed ? 'being recorded (unsealed)' : !row.keyPresent ? 'key destroyed' : (row.outcome ?? '?');
+    const state = row.fileBytes === 0 && row.problem !== null ? 'key only' : !row.sealed ? 'being recorded (unsealed)' : !row.keyPresent ? 'key destroyed' : (row.outcome ?? '?');
     process.stdout.write(`${row.recordingId}  ${started}  ${duration.padStart(8)}  ${state}${row.problem === null ? '' : ` (${row.problem})`}\n`);
   }
   process.stdout.write(`${rows.length} recording${rows.length === 1 ? '' : 's'}\n`);
@@ -62,11 +82,20 @@ export async function runRecordingsVerify(options: CliOptions, positionals: stri
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   if ((id === undefined) === (options.all !== true)) throw new UsageError('recordings verify takes one recording id or --all');
   if (id !== undefined) assertRecordingId(id);
-  const { storage } = await openOffline(options);
-  const results = id === undefined ? await storage.recordings.verifyAll() : [await storage.recordings.verify(id)];
+  const { config, storage } = await openOffline(options);
+  let results;
+  if (id === undefined) {
+    const months = (await CallSettings.open(storage.documents, config)).retentionMonths;
+    const cutoffMs = retentionCutoffMs(systemClock.now(), months);
+    results = await storage.recordings.verifyAll(await recordedCalls(new ContactHistory(storage.documents), cutoffMs));
+  } else {
+    results = [await storage.recordings.verify(id)];
+  }
   let failures = 0;
   for (const result of results) {
-    if (result.ok) {
+    if (result.shredded === true) {
+      process.stdout.write(`ok    ${result.recordingId} (shredded by the purge; the file is removed at the next start)\n`);
+    } else if (result.ok) {
       process.stdout.write(`ok    ${result.recordingId}\n`);
     } else {
       failures++;
@@ -93,6 +122,21 @@ export async function runRecordingsExportWav(options: CliOptions, positionals: s
     await reader.close();
   }
   return EXIT_OK;
+}
+
+/**
+ * Recording id -> call id of every contact record within the retention that says its call was
+ * recorded (or is being recorded): those recordings must exist. Older records are the purge's:
+ * it destroys their recordings first, so a purge cut short leaves such records without one.
+ * Only ids leave this function, never numbers.
+ */
+async function recordedCalls(history: ContactHistory, cutoffMs: number): Promise<Map<string, string>> {
+  const recorded = new Map<string, string>();
+  const says = new Set(['recording', 'completed', 'interrupted']);
+  for (const record of await history.search({ fromMs: cutoffMs, predicate: (r) => r.recordingId !== null && says.has(r.recordingState) })) {
+    recorded.set(record.recordingId!, record.callId);
+  }
+  return recorded;
 }
 
 function formatDuration(ms: number): string {

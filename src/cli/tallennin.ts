@@ -19,9 +19,11 @@ Commands:
                                            run the appliance with the firmware's simulated card
   start --config FILE                      run the appliance (systemd runs this)
   recordings list                          list recordings (ids, times, outcome; no personal data)
-  recordings verify [ID | --all]           check seals and chunks; exit 1 naming any failure
+  recordings verify [ID | --all]           check seals and chunks (--all: and every orphan file, key or
+                                           recorded call); exit 1 naming each failure
   recordings export-wav ID --out FILE      write a recording as 16-bit PCM WAV
-  purge [--dry-run]                        destroy contact history and recordings past retention
+  purge [--dry-run [--list]]               destroy contact history and recordings past retention
+                                           (audited; --list names what a dry run would remove)
   setup-token                              a new one-time token for creating the first administrator
   audit verify                             check the audit trail's hash chain and signatures; exit 1
                                            naming the first bad entry
@@ -35,6 +37,7 @@ const OPTIONS = {
   out: { type: 'string' },
   all: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  list: { type: 'boolean' },
   json: { type: 'boolean' },
   speed: { type: 'string' },
   port: { type: 'string' },
@@ -47,6 +50,7 @@ export type CliOptions = {
   out?: string;
   all?: boolean;
   'dry-run'?: boolean;
+  list?: boolean;
   json?: boolean;
   speed?: string;
   port?: string;

@@ -130,6 +130,24 @@ export class ContactHistory {
   }
 
   /**
+   * Of these recording ids, those for which no recording can exist by the contact history: no
+   * record names them (the purge removed it), or the record names them but is closed saying the
+   * recording failed (a crash came between the key and the file). Start-up shreds such keys.
+   */
+  async provablyUnrecorded(recordingIds: readonly string[]): Promise<Set<string>> {
+    const unrecorded = new Set(recordingIds);
+    await this.search({
+      predicate: (record) => {
+        if (record.recordingId !== null && unrecorded.has(record.recordingId) && !(record.endedAt !== null && record.recordingState === 'failed')) {
+          unrecorded.delete(record.recordingId);
+        }
+        return false;
+      },
+    });
+    return unrecorded;
+  }
+
+  /**
    * Removes every record that started before `cutoffMs`: whole days by deleting their document,
    * the day the cutoff falls in by rewriting it. Returns what was (or, with dryRun, would be)
    * removed so the caller can destroy the matching recordings.

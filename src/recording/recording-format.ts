@@ -182,7 +182,13 @@ export type VerifyProblemCode =
   | 'CONTENT_HASH_MISMATCH'
   | 'SIGNATURE_INVALID'
   | 'TRAILER_MISMATCH'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** A data key without a recording file (the file was deleted or lost). */
+  | 'FILE_MISSING'
+  /** A contact record says the call was recorded, and there is neither file nor key. */
+  | 'RECORDING_MISSING'
+  /** The recording file is in quarantine (unrecoverable part file); its key is kept. */
+  | 'QUARANTINED';
 
 export function validateHeaderFields(fields: HeaderFields): void {
   assertRecordingId(fields.recordingId);

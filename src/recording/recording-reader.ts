@@ -57,6 +57,8 @@ export interface VerifyResult {
   /** One line per problem, "CODE: explanation", naming chunk indexes where they matter. */
   problems: string[];
   codes: VerifyProblemCode[];
+  /** verifyAll(): the key was shredded on purpose (by the purge); the file is left to remove. */
+  shredded?: true;
 }
 
 export interface ChunkIndexEntry {

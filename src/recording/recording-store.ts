@@ -3,6 +3,9 @@
  *   <dataDir>/recordings/<id>.tlr        sealed recordings
  *   <dataDir>/recordings/<id>.tlr.part   recordings being written (or left by a crash)
  *   <dataDir>/keys/<id>.key              wrapped data keys (deleting one shreds its recording)
+ *   <dataDir>/keys/<id>.shredded         a destroy() in progress: the key goes first, then the
+ *                                        file(s), then this mark; a crash in between is finished
+ *                                        at the next start (shredLeftovers)
  *   <dataDir>/quarantine/recordings/     part files that could not be recovered
  *
  * Every id is checked to be a lower-case UUID before it touches a path.
@@ -13,7 +16,7 @@ import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import { AppError, errnoCode, isAppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { ensureDirectory, fileStamp, nodeFileOps, type FileOps, fsyncDirectory, moveDurable, removeDurable, storageError, writeAllAt, writeFileDurable } from '../storage/durable-file.js';
+import { ensureDirectory, fileStamp, nodeFileOps, TEMP_FILE_SUFFIX, type FileOps, fsyncDirectory, moveDurable, removeDurable, storageError, writeAllAt, writeFileDurable } from '../storage/durable-file.js';
 import type { KeyHierarchy } from '../storage/key-hierarchy.js';
 import {
   assertRecordingId,
@@ -30,6 +33,7 @@ import {
 } from './recording-format.js';
 import { newDataKey, unwrapDataKey, wrapDataKey } from './recording-keys.js';
 import { RecordingReader, verifyRecordingFile, type RecordingReadKeys, type VerifyResult } from './recording-reader.js';
+import type { VerifyProblemCode } from './recording-format.js';
 import { sealPartFile } from './recording-recovery.js';
 import { prepareResume } from './recording-resume.js';
 import { RecordingWriter, type RecordingMeta } from './recording-writer.js';
@@ -37,6 +41,32 @@ import { RecordingWriter, type RecordingMeta } from './recording-writer.js';
 export const SEALED_SUFFIX = '.tlr';
 export const PART_SUFFIX = '.tlr.part';
 export const KEY_SUFFIX = '.key';
+export const SHREDDED_SUFFIX = '.shredded';
+
+/** Everything on disk that names a recording, by id (lower-case UUIDs only). */
+export interface RecordingInventory {
+  /** Ids with a sealed or part file in recordings/. */
+  readonly files: ReadonlySet<string>;
+  readonly keys: ReadonlySet<string>;
+  /** Ids whose destroy() began (the mark is written before the key goes) and did not finish. */
+  readonly shredded: ReadonlySet<string>;
+  /** Ids with a part file in quarantine/recordings/. */
+  readonly quarantined: ReadonlySet<string>;
+  /** Names of temp files in keys/ (a key write interrupted by a crash). */
+  readonly tempKeyFiles: readonly string[];
+}
+
+/** What start-up did with the leftovers of crashes and lost files (ids only). */
+export interface LeftoverReport {
+  /** Keys without a recording file, shredded because no recording of them can exist. */
+  readonly shreddedKeys: string[];
+  /** destroy() calls a crash had cut short, finished now (their files removed). */
+  readonly finishedShreds: string[];
+  /** Temp files of interrupted key writes, removed. */
+  tempKeyFiles: number;
+  /** Keys without a recording file that are kept: the file may yet come back from a backup. */
+  readonly keptKeys: string[];
+}
 
 export interface RecordingStoreOptions {
   dataDir: string;
@@ -303,13 +333,35 @@ export class RecordingStore {
     return verifyRecordingFile({ recordingId: id, file, keyFile: this.keyPath(id) }, this.readKeys);
   }
 
-  /** verify() of every recording file (sealed and unsealed), in id order. */
-  async verifyAll(): Promise<VerifyResult[]> {
+  /**
+   * Checks the union of recording files, data keys and the recordings that contact records say
+   * exist (`recorded`: recording id -> call id), in id order: verify() of every file, and each
+   * orphan named: a key without a file (FILE_MISSING, or QUARANTINED), a recorded call with
+   * neither (RECORDING_MISSING). A file whose key the purge shredded on purpose (its mark is
+   * there) is no failure: the next start removes it. Recordings being written are skipped.
+   */
+  async verifyAll(recorded: ReadonlyMap<string, string> = new Map()): Promise<VerifyResult[]> {
     const results: VerifyResult[] = [];
-    const ids = [...new Set((await this.recordingFiles()).map((file) => file.id))];
+    const inventory = await this.inventory();
+    const ids = [...new Set([...inventory.files, ...inventory.keys, ...recorded.keys()])].sort();
     for (const id of ids) {
-      if (this.active.has(id)) continue;
-      results.push(await this.verify(id));
+      if (this.active.has(id) || this.creating.has(id)) continue;
+      const call = recorded.get(id);
+      const ofCall = call === undefined ? '' : ` (call ${call})`;
+      const orphan = (code: VerifyProblemCode, problem: string): VerifyResult => ({ ok: false, recordingId: id, problems: [`${code}: ${problem}`], codes: [code] });
+      if (inventory.shredded.has(id) && !inventory.keys.has(id)) {
+        results.push({ ok: true, recordingId: id, problems: [], codes: [], shredded: true });
+      } else if (inventory.files.has(id)) {
+        results.push(await this.verify(id));
+      } else if (inventory.keys.has(id)) {
+        results.push(
+          inventory.quarantined.has(id)
+            ? orphan('QUARANTINED', `the recording file is in quarantine/recordings (unrecoverable); its key is kept${ofCall}`)
+            : orphan('FILE_MISSING', `a data key without a recording file: the file was deleted or lost; the key is kept so a backup of the file can still be read${ofCall}`),
+        );
+      } else if (call !== undefined && !inventory.shredded.has(id)) {
+        results.push(orphan('RECORDING_MISSING', `the contact record of call ${call} says it was recorded, but there is neither recording file nor key`));
+      }
     }
     return results;
   }
@@ -323,12 +375,108 @@ export class RecordingStore {
     if (this.active.has(id) || this.creating.has(id)) {
       throw new AppError('RECORDING_BUSY', `recording ${id} is still being written`, { details: { recordingId: id } });
     }
+    // The mark says "shredded on purpose": a file left without its key by a crash right after
+    // is then known for what it is (verifyAll) and removed at the next start (shredLeftovers).
+    await writeFileDurable(this.shreddedPath(id), JSON.stringify({ shreddedAtMs: this.options.clock.now() }));
+    const result = await this.removeShredded(id);
+    this.options.logger.info('recording destroyed', { ...result });
+    return result;
+  }
+
+  private shreddedPath(id: string): string {
+    assertRecordingId(id);
+    return join(this.keysDir, id + SHREDDED_SUFFIX);
+  }
+
+  /** The rest of destroy(), after its mark: key, file(s), then the mark. */
+  private async removeShredded(id: string): Promise<DestroyResult> {
     const keyRemoved = await removeDurable(this.keyPath(id));
     let filesRemoved = 0;
     if (await removeDurable(this.sealedPath(id))) filesRemoved += 1;
     if (await removeDurable(this.partPath(id))) filesRemoved += 1;
-    this.options.logger.info('recording destroyed', { recordingId: id, keyRemoved, filesRemoved });
+    await removeDurable(this.shreddedPath(id));
     return { recordingId: id, keyRemoved, filesRemoved };
+  }
+
+  /** Every id that has a file, a key, a shredding mark or a quarantined file; nothing is read but names. */
+  async inventory(): Promise<RecordingInventory> {
+    const files = new Set((await this.recordingFiles()).map((file) => file.id));
+    let keyNames: string[];
+    try {
+      keyNames = await readdir(this.keysDir);
+    } catch (err) {
+      throw storageError(err, 'list', this.keysDir);
+    }
+    const keys = new Set<string>();
+    const shredded = new Set<string>();
+    const tempKeyFiles: string[] = [];
+    for (const name of keyNames.sort()) {
+      if (name.startsWith('.') && name.endsWith(TEMP_FILE_SUFFIX)) tempKeyFiles.push(name);
+      else if (name.endsWith(KEY_SUFFIX) && isRecordingId(name.slice(0, -KEY_SUFFIX.length))) keys.add(name.slice(0, -KEY_SUFFIX.length));
+      else if (name.endsWith(SHREDDED_SUFFIX) && isRecordingId(name.slice(0, -SHREDDED_SUFFIX.length))) shredded.add(name.slice(0, -SHREDDED_SUFFIX.length));
+    }
+    const quarantined = new Set<string>();
+    let quarantineNames: string[] = [];
+    try {
+      quarantineNames = await readdir(this.quarantineDir);
+    } catch (err) {
+      if (errnoCode(err) !== 'ENOENT') throw storageError(err, 'list', this.quarantineDir);
+    }
+    for (const name of quarantineNames) {
+      const id = name.slice(0, 36);
+      if (isRecordingId(id)) quarantined.add(id);
+    }
+    return { files, keys, shredded, quarantined, tempKeyFiles };
+  }
+
+  /**
+   * Start-up, after recovery and after the contact records of interrupted calls are closed:
+   * removes what a crash left behind and what nothing can use any more. Finishes every destroy()
+   * a crash cut short; removes temp files of interrupted key writes; shreds a key without a
+   * recording file (nor a quarantined one) when `noRecordingCanExist(ids)` says so for it (its
+   * contact record is gone with the purge, or closed without a recording). Any other key
+   * without a file is kept and reported: its file may be restored from a backup. Recordings
+   * being written by this process are never touched.
+   */
+  async shredLeftovers(noRecordingCanExist: (ids: readonly string[]) => Promise<ReadonlySet<string>>): Promise<LeftoverReport> {
+    const report: LeftoverReport = { shreddedKeys: [], finishedShreds: [], tempKeyFiles: 0, keptKeys: [] };
+    const busy = (id: string): boolean => this.active.has(id) || this.creating.has(id);
+    const inventory = await this.inventory();
+    for (const id of inventory.shredded) {
+      if (busy(id)) continue;
+      await this.removeShredded(id);
+      report.finishedShreds.push(id);
+    }
+    for (const name of inventory.tempKeyFiles) {
+      if (await removeDurable(join(this.keysDir, name))) report.tempKeyFiles++;
+    }
+    const candidates = [...inventory.keys].filter((id) => !inventory.files.has(id) && !inventory.shredded.has(id) && !inventory.quarantined.has(id) && !busy(id));
+    const provable = candidates.length === 0 ? new Set<string>() : await noRecordingCanExist(candidates);
+    for (const id of candidates) {
+      // Looked at again: a recording may have begun while the contact records were read.
+      if (provable.has(id) && !busy(id) && !(await exists(this.sealedPath(id))) && !(await exists(this.partPath(id)))) {
+        await removeDurable(this.keyPath(id));
+        report.shreddedKeys.push(id);
+      } else {
+        report.keptKeys.push(id);
+      }
+    }
+    const logger = this.options.logger;
+    if (report.shreddedKeys.length > 0 || report.finishedShreds.length > 0 || report.tempKeyFiles > 0) {
+      logger.warn('leftovers of earlier runs removed', {
+        shreddedKeys: report.shreddedKeys.length,
+        finishedShreds: report.finishedShreds.length,
+        tempKeyFiles: report.tempKeyFiles,
+        recordingIds: [...report.shreddedKeys, ...report.finishedShreds].join(' '),
+      });
+    }
+    if (report.keptKeys.length > 0) {
+      logger.warn('data keys without a recording file kept (the file was lost; run tallennin recordings verify --all)', {
+        count: report.keptKeys.length,
+        recordingIds: report.keptKeys.join(' '),
+      });
+    }
+    return report;
   }
 
   /**
@@ -398,7 +546,7 @@ export class RecordingStore {
     for (const id of await this.keyIds()) {
       if (!fileIds.has(id) && !this.active.has(id)) report.orphanKeys.push(id);
     }
-    if (report.orphanKeys.length > 0) logger.warn('data keys without a recording file', { count: report.orphanKeys.length });
+    // Not logged here: shredLeftovers(), once the contact records are closed, decides and says what it did.
     return report;
   }
 

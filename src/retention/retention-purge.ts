@@ -8,12 +8,13 @@ import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import { MAX_RETENTION_MONTHS } from '../config/config-schema.js';
 import { AppError } from '../errors.js';
+import type { AuditEventInput } from '../access/audit-entry.js';
 
 /** What the purge needs of the recording store (src/recording/recording-store.ts). */
 export interface PurgeableRecordings {
   /** `header` is absent when a file's header is unreadable (such files are quarantine's matter). */
   list(): Promise<ReadonlyArray<{ readonly recordingId: string; readonly header?: { readonly startedAtMs: number } }>>;
-  destroy(recordingId: string): Promise<unknown>;
+  destroy(recordingId: string): Promise<{ readonly keyRemoved: boolean }>;
 }
 
 /** Data derived from a recording (its waveform), destroyed with it. */
@@ -29,6 +30,16 @@ export interface PurgeReport {
   readonly recordings: number;
   /** Recordings that could not be destroyed; the next purge tries again. */
   readonly failures: number;
+  /** Wrapped data keys removed (the shredding itself); 0 in a dry run. */
+  readonly keys: number;
+  /** The UTC days whose contact records went (or would go), oldest first. */
+  readonly days: readonly string[];
+  /** Pseudonymous ids (UUIDs) of the calls whose records went (or would go). */
+  readonly callIds: readonly string[];
+  /** Ids of the recordings destroyed (or, in a dry run, that would be). */
+  readonly recordingIds: readonly string[];
+  /** One line per record or recording past the limit: what `purge --dry-run --list` shows. */
+  readonly expired: ReadonlyArray<{ readonly day: string; readonly callId: string | null; readonly recordingId: string | null }>;
 }
 
 /** The oldest start time that is kept: `months` calendar months before now, in UTC. */
@@ -55,20 +66,29 @@ export async function purgeExpired(options: {
   // Recordings first: a record without its recording is harmless, a recording kept beyond the
   // limit because its record went first (and the purge then died) would not be found again.
   const expiredIds = new Set<string>();
-  for (const recording of await recordings.list()) {
-    if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs) expiredIds.add(recording.recordingId);
-  }
+  const expired: Array<{ day: string; callId: string | null; recordingId: string | null }> = [];
   const { records } = await history.purgeBefore(cutoffMs, true);
-  for (const record of records) if (record.recordingId !== null) expiredIds.add(record.recordingId);
+  for (const record of records) {
+    if (record.recordingId !== null) expiredIds.add(record.recordingId);
+    expired.push({ day: record.startedAt.slice(0, 10), callId: record.callId, recordingId: record.recordingId });
+  }
+  for (const recording of await recordings.list()) {
+    if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs && !expiredIds.has(recording.recordingId)) {
+      expiredIds.add(recording.recordingId);
+      expired.push({ day: new Date(recording.header.startedAtMs).toISOString().slice(0, 10), callId: null, recordingId: recording.recordingId });
+    }
+  }
 
-  let destroyed = 0;
+  const destroyedIds: string[] = [];
+  let keys = 0;
   let failures = 0;
   if (!dryRun) {
     for (const recordingId of expiredIds) {
       try {
-        await recordings.destroy(recordingId);
+        const result = await recordings.destroy(recordingId);
         await derived?.remove(recordingId);
-        destroyed++;
+        destroyedIds.push(recordingId);
+        if (result.keyRemoved) keys++;
       } catch (err) {
         if (err instanceof AppError && err.code === 'RECORDING_NOT_FOUND') continue;
         failures++;
@@ -82,9 +102,42 @@ export async function purgeExpired(options: {
     dryRun,
     contactRecords: historyResult.records.length,
     historyDays: historyResult.daysRemoved.length,
-    recordings: dryRun ? expiredIds.size : destroyed,
+    recordings: dryRun ? expiredIds.size : destroyedIds.length,
     failures,
+    keys,
+    days: [...new Set(historyResult.records.map((record) => record.startedAt.slice(0, 10)))].sort(),
+    callIds: historyResult.records.map((record) => record.callId),
+    recordingIds: dryRun ? [...expiredIds] : destroyedIds,
+    expired: expired.sort((a, b) => a.day.localeCompare(b.day)),
   };
-  logger.info(dryRun ? 'purge dry run' : 'purge done', { ...report });
+  const { cutoff, contactRecords, historyDays, recordings: recordingCount } = report;
+  logger.info(dryRun ? 'purge dry run' : 'purge done', { cutoff, dryRun, contactRecords, historyDays, recordings: recordingCount, keys, failures, days: report.days.join(' ') });
   return report;
+}
+
+/**
+ * The audit entry of a purge run (P7 made provable): when, what retention, how many contact
+ * records, recordings and keys went, which days, and which calls and recordings by their
+ * pseudonymous ids. Never a phone number, nor a pseudonym of one: the trail outlives the purge
+ * by up to two years, and a caller's pseudonym kept that long would keep the fact of the call.
+ */
+export function purgeAuditEvent(report: PurgeReport, months: number, trigger: 'scheduled' | 'command'): AuditEventInput {
+  return {
+    action: 'retention.purge',
+    outcome: report.failures > 0 ? 'failed' : 'success',
+    actorId: null,
+    details: {
+      trigger,
+      retentionMonths: months,
+      cutoff: report.cutoff,
+      contactRecords: report.contactRecords,
+      historyDays: report.historyDays,
+      recordings: report.recordings,
+      keys: report.keys,
+      failures: report.failures,
+      days: report.days.join(' '),
+      callIds: report.callIds.join(' '),
+      recordingIds: report.recordingIds.join(' '),
+    },
+  };
 }

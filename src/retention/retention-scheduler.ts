@@ -7,8 +7,9 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import type { AlarmSink } from '../calls/call-tracker.js';
-import { purgeExpired, type DerivedRecordingData, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
+import { purgeAuditEvent, purgeExpired, type DerivedRecordingData, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
 import { AppError } from '../errors.js';
+import type { AuditEventInput } from '../access/audit-entry.js';
 
 const CHECK_INTERVAL_MS = 60_000;
 const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
@@ -31,8 +32,11 @@ export function helsinkiDateTime(ms: number): { date: string; time: string } {
 }
 
 export interface RetentionSchedulerOptions {
-  /** The audit trail's own retention (default 2 years) runs with the daily purge. */
-  readonly audit?: { prune(): Promise<{ removedEntries: number }> };
+  /**
+   * Every purge run is audited (append); the audit trail's own retention (default 2 years)
+   * runs with the daily purge (prune).
+   */
+  readonly audit?: { prune(): Promise<{ removedEntries: number }>; append(event: AuditEventInput): Promise<unknown> };
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
   readonly derived?: DerivedRecordingData;
@@ -79,7 +83,10 @@ export class RetentionScheduler {
     this.running = this.running.then(async () => {
       const { history, recordings, clock, logger, alarms } = this.options;
       try {
-        const report = await purgeExpired({ history, recordings, ...(this.options.derived === undefined ? {} : { derived: this.options.derived }), clock, months: this.options.months(), dryRun: false, logger });
+        const months = this.options.months();
+        const report = await purgeExpired({ history, recordings, ...(this.options.derived === undefined ? {} : { derived: this.options.derived }), clock, months, dryRun: false, logger });
+        // A failure here is an alarm like any other: the run is done, but not provable.
+        await this.options.audit?.append(purgeAuditEvent(report, months, 'scheduled'));
         const pruned = await this.options.audit?.prune();
         if (pruned !== undefined && pruned.removedEntries > 0) logger.info('audit entries past their retention removed', { entries: pruned.removedEntries });
         this.lastRunDate = helsinkiDateTime(clock.now()).date;

@@ -548,8 +548,15 @@ async function usersView(): Promise<void> {
   );
 }
 
-const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.roles', 'user.update', 'user.password', 'user.totp', 'user.totp-reset', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify'];
+const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.roles', 'user.update', 'user.password', 'user.totp', 'user.totp-reset', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify', 'retention.purge', 'recording.leftovers'];
 const AUDIT_OUTCOMES = ['success', 'denied', 'failed'];
+
+/** A purge lists hundreds of ids: the row shows the start of a long value, the whole is its title. */
+function detailsCell(details: Record<string, string | number | boolean | null>): HTMLElement {
+  const whole = Object.entries(details).map(([key, value]) => `${key}: ${String(value)}`).join(', ');
+  const shown = Object.entries(details).map(([key, value]) => `${key}: ${String(value).length > 120 ? `${String(value).slice(0, 120)}…` : String(value)}`).join(', ');
+  return h('code', { class: 'id', ...(shown === whole ? {} : { title: whole }) }, shown);
+}
 
 interface AuditRow {
   seq: number;
@@ -603,7 +610,7 @@ async function auditView(params: URLSearchParams): Promise<void> {
         h('td', { class: 'outcome' }, h('span', { class: r.outcome === 'success' ? 'badge' : 'badge warn' }, outcomeLabel(r.outcome))),
         h('td', {}, h('code', { class: 'id' }, r.actorId ?? r.actorName ?? '–')),
         h('td', {}, r.target === undefined ? '–' : h('code', { class: 'id' }, `${r.target.type} ${r.target.id}`)),
-        h('td', {}, r.details === undefined ? '–' : h('code', { class: 'id' }, Object.entries(r.details).map(([key, value]) => `${key}: ${String(value)}`).join(', '))),
+        h('td', {}, r.details === undefined ? '–' : detailsCell(r.details)),
       ))),
     ),
     pager('audit', params, page, Math.max(1, Math.ceil(result.total / result.pageSize))),
