@@ -3,8 +3,9 @@
 #
 #   systemd/build-deb.sh [--out DIR] [--no-build]
 #
-# Run from anywhere inside the repository. Compiles the TypeScript (npm run build:ts) unless
-# --no-build is given (dist/ must then exist), stages the files under a temporary root, installs
+# Run from anywhere inside the repository. Compiles the TypeScript (npm run build:ts) and the web
+# UI (npm run build:web) unless --no-build is given (dist/ and web/dist/ must then exist; both are
+# ignored by git, so a fresh clone has neither until it is built), stages the files under a temporary root, installs
 # the production dependencies there (`npm ci --omit=dev --ignore-scripts`: argon2 and
 # @serialport/bindings-cpp ship prebuilt native binaries in their npm packages, node-gyp-build
 # picks them from prebuilds/, so nothing is compiled), checks that those binaries load, and
@@ -12,7 +13,7 @@
 # Prints the path of the .deb as its last line.
 #
 # The package's layout (Debian 12):
-#   /usr/lib/tallennin/{bin,dist,web,package.json,node_modules}   the service
+#   /usr/lib/tallennin/{bin,dist,web/dist,package.json,node_modules}   the service and its web UI
 #   /usr/bin/tallennin -> ../lib/tallennin/bin/tallennin.js        the CLI
 #   /usr/sbin/tallennin-create-master-key                         makes the master key once
 #   /lib/systemd/system/tallennin.service, /usr/lib/sysusers.d/tallennin.conf,
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --out) [ $# -ge 2 ] || { echo "build-deb.sh: --out needs a directory" >&2; exit 2; }; out=$2; shift ;;
     --out=*) out=${1#--out=} ;;
     --no-build) build_ts=no ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "build-deb.sh: unknown argument $1 (usage: build-deb.sh [--out DIR] [--no-build])" >&2; exit 2 ;;
   esac
   shift
@@ -39,11 +40,19 @@ done
 cd "$repo"
 if [ "$build_ts" = yes ]; then
   npm run --silent build:ts
+  npm run --silent build:web
 fi
 if [ ! -f dist/cli/tallennin.js ]; then
   echo "build-deb.sh: dist/cli/tallennin.js is missing: run npm run build:ts first" >&2
   exit 1
 fi
+# Without web/dist the service answers 404 at /: no browser could create the first administrator.
+for file in index.html app.js styles.css; do
+  if [ ! -f "web/dist/$file" ]; then
+    echo "build-deb.sh: web/dist/$file is missing: run npm run build:web first" >&2
+    exit 1
+  fi
+done
 
 version=$(node -p 'require("./package.json").version')
 arch=$(dpkg --print-architecture)
@@ -57,8 +66,9 @@ app="$root/usr/lib/tallennin"
 # --- The service ---
 mkdir -p "$app" "$root/usr/bin" "$root/usr/sbin"
 cp -R bin dist "$app/"
+# Only the built web UI (src/main.ts serves <app>/web/dist at /), not its TypeScript sources.
 mkdir -p "$app/web"
-if [ -d web ]; then cp -R web/. "$app/web/"; fi
+cp -R web/dist "$app/web/"
 cp package.json package-lock.json "$app/"
 (
   cd "$app"

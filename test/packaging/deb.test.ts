@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import https from 'node:https';
 import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,22 @@ t.setTimeout(240_000);
 
 const work = await mkdtemp(join(tmpdir(), 'tallennin-deb-test-'));
 t.teardown(() => rm(work, { recursive: true, force: true }));
-const deb = await buildDeb(join(work, 'out'));
+const deb = await buildDeb(work);
 const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
 const nodeArch = process.arch;
+
+/** GET over HTTPS from the service's self-signed pair on 127.0.0.1: status and body. */
+function httpsGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolveGet, reject) => {
+    const request = https.get({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolveGet({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
 
 /** `dpkg-deb -c` as path -> { mode string, owner, link target }. */
 async function contents(): Promise<Map<string, { mode: string; owner: string; target?: string }>> {
@@ -67,7 +81,12 @@ t.test('when the package is listed, then it holds the service, the CLI, the syst
   expectMode('/usr/share/doc/tallennin/PROTOCOL.md', '-rw-r--r--');
   expectMode('/usr/share/doc/tallennin/installing.md', '-rw-r--r--');
   expectMode('/usr/share/doc/tallennin/examples/lan.conf.example', '-rw-r--r--');
-  t.ok(files.has('/usr/lib/tallennin/web'), 'the web/ folder');
+  // The web UI as the build makes it (web/dist is ignored by git, so only the build can put it
+  // there); its sources and build script stay out.
+  expectMode('/usr/lib/tallennin/web/dist/index.html', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/web/dist/app.js', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/web/dist/styles.css', '-rw-r--r--');
+  t.same([...files.keys()].filter((path) => /^\/usr\/lib\/tallennin\/web\/(?!dist(?:\/|$))/.test(path)), [], 'no web sources');
   t.equal(files.get('/usr/bin/tallennin')?.target, '../lib/tallennin/bin/tallennin.js');
 
   const writable = [...files].filter(([, entry]) => entry.mode[0] !== 'l' && /^.....w|^........w/.test(entry.mode));
@@ -173,6 +192,12 @@ t.test('when the installed service is started from the root with a key, then it 
   t.ok(started, 'the installed service logged its start');
   t.match(log, /"keySource":"credential"/, 'the key came from the credential directory');
   t.match(log, /"msg":"web UI listening"/, 'the HTTPS server is up');
+  // The web UI is what the first administrator opens: the page and its script answer 200.
+  const port = Number(/"msg":"web UI listening"[^\n]*"port":(\d+)/.exec(log)?.[1]);
+  const page = await httpsGet(port, '/');
+  t.equal(page.status, 200, 'GET / answers 200');
+  t.match(page.body, /<title>Tallennin<\/title>/, 'with the web UI page');
+  t.equal((await httpsGet(port, '/app.js')).status, 200, 'GET /app.js answers 200');
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) t.comment(log);
