@@ -3,7 +3,7 @@
 // production node_modules that the package ships. The licences are read by
 // license-checker-rseidelsohn (a development dependency) from each installed package:
 //
-//   node systemd/debian/make-copyright.mjs <staged app directory>
+//   node systemd/debian/make-copyright.mjs <staged app directory> [clarifications.json]
 //
 // Every shipped package gets a Files paragraph with its copyright lines and the full text of its
 // own licence file. The build stops, naming the package, when one has a licence outside
@@ -12,7 +12,7 @@
 // packages whose tarball carries no licence file; an unused one is an error too, so they do
 // not outlive the version they describe.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,9 +23,10 @@ const ALLOWED = ['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0B
 
 const app = process.argv[2];
 if (app === undefined) {
-  process.stderr.write('usage: make-copyright.mjs <staged app directory>\n');
+  process.stderr.write('usage: make-copyright.mjs <staged app directory> [clarifications.json]\n');
   process.exit(2);
 }
+const clarifications = process.argv[3] ?? join(here, 'licence-clarifications.json');
 const self = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
 
 let report;
@@ -39,7 +40,7 @@ try {
       '--excludePrivatePackages',
       '--json',
       '--customPath', join(here, 'licence-fields.json'),
-      '--clarificationsFile', join(here, 'licence-clarifications.json'),
+      '--clarificationsFile', clarifications,
       '--clarificationsMatchAll', 'true',
       '--onlyAllow', ALLOWED.join(';'),
     ],
@@ -50,7 +51,28 @@ try {
   process.exit(1);
 }
 
-const clarified = new Set(Object.keys(JSON.parse(readFileSync(join(here, 'licence-clarifications.json'), 'utf8'))));
+// Every installed package folder, by name@version: the checker reports a name@version once even
+// when npm installed it in several places (a nested node_modules), and each place ships.
+const installed = new Map();
+const walk = (nodeModules) => {
+  if (!existsSync(nodeModules)) return;
+  for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const dirs = entry.name.startsWith('@')
+      ? readdirSync(join(nodeModules, entry.name), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(nodeModules, entry.name, d.name))
+      : [join(nodeModules, entry.name)];
+    for (const dir of dirs) {
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const { name, version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      const key = `${name}@${version}`;
+      installed.set(key, [...(installed.get(key) ?? []), relative(app, dir)]);
+      walk(join(dir, 'node_modules'));
+    }
+  }
+};
+walk(join(app, 'node_modules'));
+
+const clarified = new Set(Object.keys(JSON.parse(readFileSync(clarifications, 'utf8'))));
 const packages = Object.values(JSON.parse(report)).sort((a, b) => a.path.localeCompare(b.path));
 const problems = [];
 /** A DEP-5 multi-line value: continuation lines start with a space, empty lines are " .". */
@@ -79,9 +101,11 @@ const paragraphs = [
   ].join('\n'),
 ];
 
+const reported = new Set();
 for (const entry of packages) {
   const where = relative(app, entry.path);
   const name = `${entry.name}@${entry.version}`;
+  reported.add(name);
   const licence = String(entry.licenses);
   const text = typeof entry.licenseText === 'string' ? entry.licenseText.trim() : '';
   if (!ALLOWED.includes(licence)) problems.push(`${name} (${where}): licence "${licence}" is not one of ${ALLOWED.join(', ')}`);
@@ -101,13 +125,17 @@ for (const entry of packages) {
   }
   paragraphs.push(
     [
-      `Files: usr/lib/tallennin/${where}/*`,
+      `Files: ${(installed.get(name) ?? [where]).map((dir) => `usr/lib/tallennin/${dir}/*`).join(' ')}`,
       `Copyright: ${copyright[0]}${copyright.slice(1).map((line) => `\n ${line}`).join('')}`,
       `Comment: ${name}${entry.repository ? `, ${entry.repository}` : ''}`,
       `License: ${licence}`,
       multiline(text),
     ].join('\n'),
   );
+}
+
+for (const [name, dirs] of installed) {
+  if (!reported.has(name)) problems.push(`${name} (${dirs.join(', ')}): installed but not reported by the licence checker`);
 }
 
 if (problems.length > 0) {

@@ -101,9 +101,12 @@ SCENARIO
 echo "== booting the container"
 # --register=no --keep-unit: no systemd-machined is needed on the host (a CI machine or a
 # container host may not run systemd as its PID 1). --private-network: the container has its own
-# loopback, so port 8443 is its own.
-setsid systemd-nspawn -D "$root" --register=no --keep-unit --private-network -b --console=read-only \
-  >"$work/console.log" 2>&1 &
+# loopback, so port 8443 is its own. The unified cgroup hierarchy and the bpf() call (which
+# nspawn's own system call filter leaves out) let the container's systemd attach its BPF device
+# and IP programs, so DeviceAllow= and IPAddressDeny= are enforced as on a box, also on a host
+# that still mounts the cgroup v1 controllers.
+SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid systemd-nspawn -D "$root" --register=no --keep-unit --private-network \
+  --system-call-filter=bpf -b --console=read-only >"$work/console.log" 2>&1 &
 nspawn_pid=$!
 leader=""
 for _ in $(seq 1 60); do
@@ -116,6 +119,11 @@ done
 
 # A command inside the container, with a clean environment.
 ct() { nsenter -t "$leader" -a -- env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"; }
+# systemctl needs the manager's private socket, which appears a moment after PID 1 starts.
+for _ in $(seq 1 120); do
+  nsenter -t "$leader" -a -- test -S /run/systemd/private 2>/dev/null && break
+  sleep 0.5
+done
 state=$(timeout 120 nsenter -t "$leader" -a -- systemctl is-system-running --wait 2>&1)
 case "$state" in
   running|degraded) pass "the container booted with systemd as PID 1 ($state)" ;;

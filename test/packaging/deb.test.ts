@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { buildDeb, describe, dpkg, makeDpkgRoot, passwdEntry, REPO_ROOT, run } from './support/commands.js';
 
-t.setTimeout(240_000);
+// Building the package from a clean copy, and lintian, take minutes on a busy machine.
+t.setTimeout(900_000);
 
 const work = await mkdtemp(join(tmpdir(), 'tallennin-deb-test-'));
 t.teardown(() => rm(work, { recursive: true, force: true }));
@@ -56,6 +57,11 @@ t.test('when the package is built, then its control data names it, its dependenc
   t.match(fields.stdout, new RegExp(`^Architecture: ${arch}$`, 'm'));
   t.match(fields.stdout, /^Depends: .*nodejs \(>= 20\)/m);
   t.match(fields.stdout, /^Depends: .*systemd/m);
+  // The native modules link glibc and the C++ runtime: dpkg-shlibdeps names them with versions.
+  t.match(fields.stdout, /^Depends: .*\blibc6 \(>= [\d.]+\)/m);
+  t.match(fields.stdout, /^Depends: .*\blibstdc\+\+6 \(>= [\d.]+\)/m);
+  const maintainer = await run('dpkg-deb', ['-f', deb, 'Maintainer']);
+  t.notMatch(maintainer.stdout, /@localhost>/, 'a maintainer address with a real domain form');
   const conffiles = await run('dpkg-deb', ['-I', deb, 'conffiles']);
   t.equal(conffiles.stdout.trim(), '/etc/tallennin/config.json');
   const info = await run('dpkg-deb', ['-I', deb]);
@@ -114,6 +120,71 @@ t.test('when the package is listed, then it holds the service, the CLI, the syst
   t.ok(natives.some((path) => path.includes(`/argon2/prebuilds/linux-${nodeArch}/`)), 'argon2 prebuilt for this machine');
   t.ok(natives.some((path) => path.includes(`/@serialport/bindings-cpp/prebuilds/linux-${nodeArch}/`)), 'serialport prebuilt for this machine');
   t.same(natives.filter((path) => !path.includes(`/prebuilds/linux-${nodeArch}/`)), [], 'no binaries for other systems');
+  t.same(natives.filter((path) => !path.endsWith('.glibc.node')), [], "only glibc builds (Debian's libc), no musl");
+
+  const leftovers = [...files.keys()].filter((path) =>
+    /\/(?:\.eslintrc[^/]*|eslint\.config\.[^/]+|\.npmignore|[^/]*~|[^/]+\.(?:cc|cpp|h)|binding\.gyp)$/.test(path),
+  );
+  t.same(leftovers, [], 'no development configs, editor backups or C++ sources in node_modules');
+  const strayExec = [...files].filter(
+    ([path, entry]) => path.startsWith('/usr/lib/tallennin/node_modules/') && entry.mode[0] === '-' && entry.mode[3] === 'x' && !/\.(?:js|cjs|mjs)$|\/bin\/[^/]+$/.test(path),
+  );
+  t.same(strayExec.map(([path]) => path), [], 'only scripts are executable in node_modules');
+
+  expectMode('/usr/share/doc/tallennin/copyright', '-rw-r--r--');
+  expectMode('/usr/share/doc/tallennin/changelog.gz', '-rw-r--r--');
+  expectMode('/usr/share/man/man1/tallennin.1.gz', '-rw-r--r--');
+  expectMode('/usr/share/man/man8/tallennin-create-master-key.8.gz', '-rw-r--r--');
+  expectMode('/usr/share/lintian/overrides/tallennin', '-rw-r--r--');
+});
+
+t.test('when the copyright file is read, then every shipped npm package has its licence in it (DEP-5)', async (t) => {
+  const unpacked = join(work, 'unpacked');
+  t.equal((await run('dpkg-deb', ['-x', deb, unpacked])).code, 0);
+  const copyright = await readFile(join(unpacked, 'usr/share/doc/tallennin/copyright'), 'utf8');
+  t.match(copyright, /^Format: https:\/\/www\.debian\.org\/doc\/packaging-manuals\/copyright-format\/1\.0\/\n/);
+  const paragraphs = copyright.split('\n\n');
+  const covered = new Map<string, string>();
+  for (const paragraph of paragraphs) {
+    const files = /^Files: (.+)$/m.exec(paragraph)?.[1];
+    if (files === undefined) continue;
+    t.match(paragraph, /^Copyright: \S/m, `${files} names its copyright`);
+    t.match(paragraph, /^License: \S+\n \S/m, `${files} has a licence with its text`);
+    for (const pattern of files.split(' ')) covered.set(pattern, /^License: (\S+)$/m.exec(paragraph)?.[1] ?? '');
+  }
+  // Every package directory (a package.json right under node_modules/<name> or @scope/<name>,
+  // nested ones included) must have its own Files paragraph.
+  const listing = (await run('dpkg-deb', ['-c', deb])).stdout;
+  const packageDirs = [...listing.matchAll(/\.\/(usr\/lib\/tallennin\/(?:\S*\/)?node_modules\/(?:@[^/\s]+\/)?[^/@\s]+)\/package\.json$/gm)].map(
+    (match) => match[1] ?? '',
+  );
+  t.ok(packageDirs.length > 100, `${packageDirs.length} packages shipped`);
+  const missing = packageDirs.filter((dir) => !covered.has(`${dir}/*`));
+  t.same(missing, [], 'no shipped package without a Files paragraph');
+  covered.delete('*'); // the appliance's own files
+  t.same([...new Set(covered.values())].filter((licence) => !['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD'].includes(licence)), [], 'permissive licences only');
+});
+
+t.test('when the manual page is read, then it carries every command of the CLI help', async (t) => {
+  const unpacked = join(work, 'unpacked');
+  const page = (await run('gzip', ['-dc', join(unpacked, 'usr/share/man/man1/tallennin.1.gz')])).stdout;
+  t.match(page, /^\.TH TALLENNIN "1"/m);
+  const help = await run(process.execPath, [join(REPO_ROOT, 'bin/tallennin.js'), '--help']);
+  const commands = [...(help.stdout + help.stderr).matchAll(/^ {2}([a-z][a-z-]*(?: [a-z][a-z-]*)?)\b/gm)].map((match) => match[1] ?? '');
+  t.ok(commands.length >= 8, `the help lists ${commands.length} commands`);
+  const text = page.replace(/\\-/g, '-').replace(/\\f[BIRP]|\\,|\\\//g, '');
+  for (const command of commands) t.ok(text.includes(command), `the page has "${command}"`);
+  const changelog = (await run('gzip', ['-dc', join(unpacked, 'usr/share/doc/tallennin/changelog.gz')])).stdout;
+  const version = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  t.match(changelog, new RegExp(`^tallennin \\(${version.replace(/\./g, '\\.')}\\) `), 'the changelog starts at the package version');
+});
+
+t.test('when lintian checks the package, then it reports no error and no warning', async (t) => {
+  // --no-cfg: no user configuration; the package's own overrides (each with its reason) apply.
+  const result = await run('lintian', ['--no-cfg', '--fail-on', 'error,warning', '--tag-display-limit', '0', deb]);
+  const tags = (result.stdout + result.stderr).split('\n').filter((line) => /^[EW]: /.test(line));
+  t.same(tags, [], 'no E: or W: tag');
+  t.equal(result.code, 0, describe(result));
 });
 
 t.test('when the package is installed into a fresh root, then the user, the modes and the key instructions are in place', async (t) => {
