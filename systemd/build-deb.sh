@@ -5,12 +5,13 @@
 #
 # Run from anywhere inside the repository. Compiles the TypeScript (npm run build:ts) and the web
 # UI (npm run build:web) unless --no-build is given (dist/ and web/dist/ must then exist; both are
-# ignored by git, so a fresh clone has neither until it is built), stages the files under a temporary root, installs
-# the production dependencies there (`npm ci --omit=dev --ignore-scripts`: argon2 and
-# @serialport/bindings-cpp ship prebuilt native binaries in their npm packages, node-gyp-build
-# picks them from prebuilds/, so nothing is compiled), checks that those binaries load, and
-# writes DIR/tallennin_<version>_<arch>.deb (DIR defaults to the repository's build/ folder).
-# Prints the path of the .deb as its last line.
+# ignored by git, so a fresh clone has neither until it is built), stages the files under a
+# temporary root, installs the production dependencies there (`npm ci --omit=dev
+# --ignore-scripts`: argon2 and @serialport/bindings-cpp ship prebuilt native binaries in their
+# npm packages, node-gyp-build picks them from prebuilds/, so nothing is compiled), checks that
+# those binaries load, writes the copyright file, the changelog and the manual pages, and writes
+# DIR/tallennin_<version>_<arch>.deb (DIR defaults to the repository's build/ folder).
+# Prints the path of the .deb as its last line. Needs dpkg-dev and help2man.
 #
 # The package's layout (Debian 12):
 #   /usr/lib/tallennin/{bin,dist,web/dist,package.json,node_modules}   the service and its web UI
@@ -40,6 +41,9 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$repo"
+for tool in dpkg-deb dpkg-shlibdeps dpkg-parsechangelog help2man; do
+  command -v "$tool" >/dev/null || { echo "build-deb.sh: $tool is missing: apt-get install dpkg-dev help2man" >&2; exit 1; }
+done
 if [ "$build_ts" = yes ]; then
   npm run --silent build:ts
   npm run --silent build:web

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import https from 'node:https';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -285,12 +285,26 @@ t.test('when the package is installed again over an edited configuration, then t
   await writeFile(config, edited);
   await writeFile(join(root, 'var/lib/tallennin/planted-recording'), 'kept');
 
+  // The administrator enabled the service (what `systemctl enable` makes).
+  const wants = join(root, 'etc/systemd/system/multi-user.target.wants/tallennin.service');
+  await mkdir(join(root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
+  await symlink('/lib/systemd/system/tallennin.service', wants);
+
   const again = await dpkg(root, ['--install', deb]);
   t.equal(again.code, 0, describe(again));
+  t.ok((await lstat(wants)).isSymbolicLink(), 'an upgrade keeps the enablement');
+  t.match(
+    await readFile(join(root, 'var/lib/systemd/deb-systemd-helper-enabled/tallennin.service.dsh-also'), 'utf8'),
+    /multi-user\.target\.wants\/tallennin\.service/,
+    'deb-systemd-helper knows the link, so a purge removes it',
+  );
   t.equal(await readFile(config, 'utf8'), edited);
   t.equal((await stat(config)).mode & 0o777, 0o640);
   t.equal(await readFile(join(root, 'var/lib/tallennin/planted-recording'), 'utf8'), 'kept');
   t.notMatch(again.stdout, /Next: edit/, 'an upgrade does not greet as a fresh install');
+  const purge = await dpkg(root, ['--purge', 'tallennin']);
+  t.equal(purge.code, 0, describe(purge));
+  t.notOk(existsSync(wants), 'purge removes the enablement');
 });
 
 t.test('when the package is removed and then purged, then the recordings and the key survive both', async (t) => {
@@ -306,6 +320,8 @@ t.test('when the package is removed and then purged, then the recordings and the
 
   const remove = await dpkg(root, ['--remove', 'tallennin']);
   t.equal(remove.code, 0, describe(remove));
+  // deb-systemd-helper masks a removed package's unit, as debhelper's postrm does.
+  t.equal(await readlink(join(root, 'etc/systemd/system/tallennin.service')), '/dev/null', 'remove masks the unit');
   t.notOk(existsSync(join(root, 'usr/lib/tallennin/bin/tallennin.js')), 'the program is gone');
   t.notOk(existsSync(join(root, 'lib/systemd/system/tallennin.service')), 'the unit is gone');
   t.ok(existsSync(join(root, 'etc/tallennin/config.json')), 'remove keeps the configuration');
@@ -316,6 +332,7 @@ t.test('when the package is removed and then purged, then the recordings and the
   const purge = await dpkg(root, ['--purge', 'tallennin']);
   t.equal(purge.code, 0, describe(purge));
   t.notOk(existsSync(join(root, 'etc/tallennin')), 'purge removes the configuration and the TLS pair');
+  t.notOk(existsSync(join(root, 'etc/systemd/system/tallennin.service')), 'purge unmasks the unit');
   t.equal(await readFile(planted, 'utf8'), 'a recording', 'purge keeps the recordings');
   t.equal(await readFile(credential, 'utf8'), 'sealed key', 'purge keeps the key');
   t.match(purge.stderr, /KEPT in \/var\/lib\/tallennin[\s\S]*TALLENNIN_PURGE_DATA=yes dpkg --purge tallennin/);

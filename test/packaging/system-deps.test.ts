@@ -47,7 +47,7 @@ t.test('when packages are missing and the user is not root, then it prints the o
   const result = await asUser(['boot'], { DPKG_ADMINDIR: admindir });
   t.equal(result.code, 1, describe(result));
   const line = /^ {2}sudo apt-get install --no-install-recommends (.+)$/m.exec(result.stderr)?.[1]?.split(' ') ?? [];
-  for (const name of ['chromium', 'sox', 'lintian', 'build-essential', 'gcc-arm-none-eabi', 'debootstrap', 'systemd-container']) {
+  for (const name of ['chromium', 'sox', 'lintian', 'help2man', 'build-essential', 'gcc-arm-none-eabi', 'debootstrap', 'systemd-container']) {
     t.ok(line.includes(name), `the apt line names ${name}`);
   }
   t.equal(result.stdout, '', 'nothing else is printed');

@@ -24,6 +24,7 @@ openssl
 git
 systemd
 dpkg-dev
+help2man
 lintian
 "
 # build-essential: the firmware's host build and its C unit tests; clang: the firmware receiver's
@@ -31,7 +32,7 @@ lintian
 # socat, sox, espeak-ng: pseudo-terminals and test audio; chromium: the browser tests
 # (playwright-core drives /usr/bin/chromium); openssl: the TLS tests; git: the packaging test
 # builds the .deb from the files git tracks; systemd: systemd-analyze checks of the unit;
-# dpkg-dev, lintian: the Debian package is built and linted.
+# dpkg-dev, help2man, lintian: the Debian package is built (with its manual pages) and linted.
 BOOT_PACKAGES="
 debootstrap
 systemd-container
