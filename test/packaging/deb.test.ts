@@ -6,19 +6,34 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import https from 'node:https';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildDeb, describe, dpkg, makeDpkgRoot, passwdEntry, REPO_ROOT, run } from './support/commands.js';
 
-t.setTimeout(240_000);
+// Building the package from a clean copy, and lintian, take minutes on a busy machine.
+t.setTimeout(900_000);
 
 const work = await mkdtemp(join(tmpdir(), 'tallennin-deb-test-'));
 t.teardown(() => rm(work, { recursive: true, force: true }));
-const deb = await buildDeb(join(work, 'out'));
+const deb = await buildDeb(work);
 const arch = (await run('dpkg', ['--print-architecture'])).stdout.trim();
 const nodeArch = process.arch;
+
+/** GET over HTTPS from the service's self-signed pair on 127.0.0.1: status and body. */
+function httpsGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolveGet, reject) => {
+    const request = https.get({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolveGet({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+  });
+}
 
 /** `dpkg-deb -c` as path -> { mode string, owner, link target }. */
 async function contents(): Promise<Map<string, { mode: string; owner: string; target?: string }>> {
@@ -42,6 +57,11 @@ t.test('when the package is built, then its control data names it, its dependenc
   t.match(fields.stdout, new RegExp(`^Architecture: ${arch}$`, 'm'));
   t.match(fields.stdout, /^Depends: .*nodejs \(>= 20\)/m);
   t.match(fields.stdout, /^Depends: .*systemd/m);
+  // The native modules link glibc and the C++ runtime: dpkg-shlibdeps names them with versions.
+  t.match(fields.stdout, /^Depends: .*\blibc6 \(>= [\d.]+\)/m);
+  t.match(fields.stdout, /^Depends: .*\blibstdc\+\+6 \(>= [\d.]+\)/m);
+  const maintainer = await run('dpkg-deb', ['-f', deb, 'Maintainer']);
+  t.notMatch(maintainer.stdout, /@localhost>/, 'a maintainer address with a real domain form');
   const conffiles = await run('dpkg-deb', ['-I', deb, 'conffiles']);
   t.equal(conffiles.stdout.trim(), '/etc/tallennin/config.json');
   const info = await run('dpkg-deb', ['-I', deb]);
@@ -67,7 +87,12 @@ t.test('when the package is listed, then it holds the service, the CLI, the syst
   expectMode('/usr/share/doc/tallennin/PROTOCOL.md', '-rw-r--r--');
   expectMode('/usr/share/doc/tallennin/installing.md', '-rw-r--r--');
   expectMode('/usr/share/doc/tallennin/examples/lan.conf.example', '-rw-r--r--');
-  t.ok(files.has('/usr/lib/tallennin/web'), 'the web/ folder');
+  // The web UI as the build makes it (web/dist is ignored by git, so only the build can put it
+  // there); its sources and build script stay out.
+  expectMode('/usr/lib/tallennin/web/dist/index.html', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/web/dist/app.js', '-rw-r--r--');
+  expectMode('/usr/lib/tallennin/web/dist/styles.css', '-rw-r--r--');
+  t.same([...files.keys()].filter((path) => /^\/usr\/lib\/tallennin\/web\/(?!dist(?:\/|$))/.test(path)), [], 'no web sources');
   t.equal(files.get('/usr/bin/tallennin')?.target, '../lib/tallennin/bin/tallennin.js');
 
   const writable = [...files].filter(([, entry]) => entry.mode[0] !== 'l' && /^.....w|^........w/.test(entry.mode));
@@ -95,6 +120,71 @@ t.test('when the package is listed, then it holds the service, the CLI, the syst
   t.ok(natives.some((path) => path.includes(`/argon2/prebuilds/linux-${nodeArch}/`)), 'argon2 prebuilt for this machine');
   t.ok(natives.some((path) => path.includes(`/@serialport/bindings-cpp/prebuilds/linux-${nodeArch}/`)), 'serialport prebuilt for this machine');
   t.same(natives.filter((path) => !path.includes(`/prebuilds/linux-${nodeArch}/`)), [], 'no binaries for other systems');
+  t.same(natives.filter((path) => !path.endsWith('.glibc.node')), [], "only glibc builds (Debian's libc), no musl");
+
+  const leftovers = [...files.keys()].filter((path) =>
+    /\/(?:\.eslintrc[^/]*|eslint\.config\.[^/]+|\.npmignore|[^/]*~|[^/]+\.(?:cc|cpp|h)|binding\.gyp)$/.test(path),
+  );
+  t.same(leftovers, [], 'no development configs, editor backups or C++ sources in node_modules');
+  const strayExec = [...files].filter(
+    ([path, entry]) => path.startsWith('/usr/lib/tallennin/node_modules/') && entry.mode[0] === '-' && entry.mode[3] === 'x' && !/\.(?:js|cjs|mjs)$|\/bin\/[^/]+$/.test(path),
+  );
+  t.same(strayExec.map(([path]) => path), [], 'only scripts are executable in node_modules');
+
+  expectMode('/usr/share/doc/tallennin/copyright', '-rw-r--r--');
+  expectMode('/usr/share/doc/tallennin/changelog.gz', '-rw-r--r--');
+  expectMode('/usr/share/man/man1/tallennin.1.gz', '-rw-r--r--');
+  expectMode('/usr/share/man/man8/tallennin-create-master-key.8.gz', '-rw-r--r--');
+  expectMode('/usr/share/lintian/overrides/tallennin', '-rw-r--r--');
+});
+
+t.test('when the copyright file is read, then every shipped npm package has its licence in it (DEP-5)', async (t) => {
+  const unpacked = join(work, 'unpacked');
+  t.equal((await run('dpkg-deb', ['-x', deb, unpacked])).code, 0);
+  const copyright = await readFile(join(unpacked, 'usr/share/doc/tallennin/copyright'), 'utf8');
+  t.match(copyright, /^Format: https:\/\/www\.debian\.org\/doc\/packaging-manuals\/copyright-format\/1\.0\/\n/);
+  const paragraphs = copyright.split('\n\n');
+  const covered = new Map<string, string>();
+  for (const paragraph of paragraphs) {
+    const files = /^Files: (.+)$/m.exec(paragraph)?.[1];
+    if (files === undefined) continue;
+    t.match(paragraph, /^Copyright: \S/m, `${files} names its copyright`);
+    t.match(paragraph, /^License: \S+\n \S/m, `${files} has a licence with its text`);
+    for (const pattern of files.split(' ')) covered.set(pattern, /^License: (\S+)$/m.exec(paragraph)?.[1] ?? '');
+  }
+  // Every package directory (a package.json right under node_modules/<name> or @scope/<name>,
+  // nested ones included) must have its own Files paragraph.
+  const listing = (await run('dpkg-deb', ['-c', deb])).stdout;
+  const packageDirs = [...listing.matchAll(/\.\/(usr\/lib\/tallennin\/(?:\S*\/)?node_modules\/(?:@[^/\s]+\/)?[^/@\s]+)\/package\.json$/gm)].map(
+    (match) => match[1] ?? '',
+  );
+  t.ok(packageDirs.length > 100, `${packageDirs.length} packages shipped`);
+  const missing = packageDirs.filter((dir) => !covered.has(`${dir}/*`));
+  t.same(missing, [], 'no shipped package without a Files paragraph');
+  covered.delete('*'); // the appliance's own files
+  t.same([...new Set(covered.values())].filter((licence) => !['MIT', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD'].includes(licence)), [], 'permissive licences only');
+});
+
+t.test('when the manual page is read, then it carries every command of the CLI help', async (t) => {
+  const unpacked = join(work, 'unpacked');
+  const page = (await run('gzip', ['-dc', join(unpacked, 'usr/share/man/man1/tallennin.1.gz')])).stdout;
+  t.match(page, /^\.TH TALLENNIN "1"/m);
+  const help = await run(process.execPath, [join(REPO_ROOT, 'bin/tallennin.js'), '--help']);
+  const commands = [...(help.stdout + help.stderr).matchAll(/^ {2}([a-z][a-z-]*(?: [a-z][a-z-]*)?)\b/gm)].map((match) => match[1] ?? '');
+  t.ok(commands.length >= 8, `the help lists ${commands.length} commands`);
+  const text = page.replace(/\\-/g, '-').replace(/\\f[BIRP]|\\,|\\\//g, '');
+  for (const command of commands) t.ok(text.includes(command), `the page has "${command}"`);
+  const changelog = (await run('gzip', ['-dc', join(unpacked, 'usr/share/doc/tallennin/changelog.gz')])).stdout;
+  const version = (JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  t.match(changelog, new RegExp(`^tallennin \\(${version.replace(/\./g, '\\.')}\\) `), 'the changelog starts at the package version');
+});
+
+t.test('when lintian checks the package, then it reports no error and no warning', async (t) => {
+  // --no-cfg: no user configuration; the package's own overrides (each with its reason) apply.
+  const result = await run('lintian', ['--no-cfg', '--fail-on', 'error,warning', '--tag-display-limit', '0', deb]);
+  const tags = (result.stdout + result.stderr).split('\n').filter((line) => /^[EW]: /.test(line));
+  t.same(tags, [], 'no E: or W: tag');
+  t.equal(result.code, 0, describe(result));
 });
 
 t.test('when the package is installed into a fresh root, then the user, the modes and the key instructions are in place', async (t) => {
@@ -173,6 +263,12 @@ t.test('when the installed service is started from the root with a key, then it 
   t.ok(started, 'the installed service logged its start');
   t.match(log, /"keySource":"credential"/, 'the key came from the credential directory');
   t.match(log, /"msg":"web UI listening"/, 'the HTTPS server is up');
+  // The web UI is what the first administrator opens: the page and its script answer 200.
+  const port = Number(/"msg":"web UI listening"[^\n]*"port":(\d+)/.exec(log)?.[1]);
+  const page = await httpsGet(port, '/');
+  t.equal(page.status, 200, 'GET / answers 200');
+  t.match(page.body, /<title>Tallennin<\/title>/, 'with the web UI page');
+  t.equal((await httpsGet(port, '/app.js')).status, 200, 'GET /app.js answers 200');
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) t.comment(log);
@@ -189,12 +285,26 @@ t.test('when the package is installed again over an edited configuration, then t
   await writeFile(config, edited);
   await writeFile(join(root, 'var/lib/tallennin/planted-recording'), 'kept');
 
+  // The administrator enabled the service (what `systemctl enable` makes).
+  const wants = join(root, 'etc/systemd/system/multi-user.target.wants/tallennin.service');
+  await mkdir(join(root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
+  await symlink('/lib/systemd/system/tallennin.service', wants);
+
   const again = await dpkg(root, ['--install', deb]);
   t.equal(again.code, 0, describe(again));
+  t.ok((await lstat(wants)).isSymbolicLink(), 'an upgrade keeps the enablement');
+  t.match(
+    await readFile(join(root, 'var/lib/systemd/deb-systemd-helper-enabled/tallennin.service.dsh-also'), 'utf8'),
+    /multi-user\.target\.wants\/tallennin\.service/,
+    'deb-systemd-helper knows the link, so a purge removes it',
+  );
   t.equal(await readFile(config, 'utf8'), edited);
   t.equal((await stat(config)).mode & 0o777, 0o640);
   t.equal(await readFile(join(root, 'var/lib/tallennin/planted-recording'), 'utf8'), 'kept');
   t.notMatch(again.stdout, /Next: edit/, 'an upgrade does not greet as a fresh install');
+  const purge = await dpkg(root, ['--purge', 'tallennin']);
+  t.equal(purge.code, 0, describe(purge));
+  t.notOk(existsSync(wants), 'purge removes the enablement');
 });
 
 t.test('when the package is removed and then purged, then the recordings and the key survive both', async (t) => {
@@ -210,6 +320,8 @@ t.test('when the package is removed and then purged, then the recordings and the
 
   const remove = await dpkg(root, ['--remove', 'tallennin']);
   t.equal(remove.code, 0, describe(remove));
+  // deb-systemd-helper masks a removed package's unit, as debhelper's postrm does.
+  t.equal(await readlink(join(root, 'etc/systemd/system/tallennin.service')), '/dev/null', 'remove masks the unit');
   t.notOk(existsSync(join(root, 'usr/lib/tallennin/bin/tallennin.js')), 'the program is gone');
   t.notOk(existsSync(join(root, 'lib/systemd/system/tallennin.service')), 'the unit is gone');
   t.ok(existsSync(join(root, 'etc/tallennin/config.json')), 'remove keeps the configuration');
@@ -220,6 +332,7 @@ t.test('when the package is removed and then purged, then the recordings and the
   const purge = await dpkg(root, ['--purge', 'tallennin']);
   t.equal(purge.code, 0, describe(purge));
   t.notOk(existsSync(join(root, 'etc/tallennin')), 'purge removes the configuration and the TLS pair');
+  t.notOk(existsSync(join(root, 'etc/systemd/system/tallennin.service')), 'purge unmasks the unit');
   t.equal(await readFile(planted, 'utf8'), 'a recording', 'purge keeps the recordings');
   t.equal(await readFile(credential, 'utf8'), 'sealed key', 'purge keeps the key');
   t.match(purge.stderr, /KEPT in \/var\/lib\/tallennin[\s\S]*TALLENNIN_PURGE_DATA=yes dpkg --purge tallennin/);

@@ -90,7 +90,7 @@ t.test('when the unit is read, then it runs the packaged CLI as the tallennin us
   t.same(value('Restart'), ['on-failure']);
   t.same(value('RestartPreventExitStatus'), ['2 3'], 'no restart loop on a bad config or a missing key');
   t.same(value('DevicePolicy'), ['closed']);
-  t.same(value('DeviceAllow'), ['char-ttyACM rw']);
+  t.same(value('DeviceAllow'), ['char-166 rw'], 'the ttyACM major by number (see the next test)');
   t.same(value('IPAddressDeny'), ['any']);
   t.same(value('IPAddressAllow'), ['localhost']);
   t.same(value('MemoryDenyWriteExecute'), [], "V8's JIT needs writable-then-executable pages");
@@ -101,6 +101,23 @@ t.test('when the unit is read, then it runs the packaged CLI as the tallennin us
   t.same(value('UMask'), ['0077']);
   t.same(value('ReadWritePaths'), [], 'nothing outside the state directory is writable');
   t.same(value('ProtectSystem'), ['strict']);
+});
+
+t.test('when the unit allows the bridge, then the rule holds whether or not cdc_acm was loaded at start', async (t) => {
+  // systemd resolves a name (char-ttyACM) through /proc/devices when the service starts; before
+  // the cdc_acm driver is loaded the name is not there and the rule allows nothing, so a bridge
+  // plugged in later gives EPERM. A number is used as it is: no lookup, nothing to miss.
+  const unit = settings(await readFile(UNIT, 'utf8'));
+  const allowed = unit.filter(([key]) => key === 'DeviceAllow').map(([, v]) => v);
+  t.ok(allowed.length > 0, 'the unit allows a device');
+  for (const rule of allowed) t.match(rule, /^(?:char|block)-\d+ [rwm]+$/, `${rule}: a major number, not a name from /proc/devices`);
+  // 166 is the major that Linux reserves for USB ACM serial ports (Documentation/admin-guide/
+  // devices.txt); where the driver is loaded, /proc/devices must say the same.
+  const devices = await readFile('/proc/devices', 'utf8');
+  const acm = /^\s*(\d+) ttyACM$/m.exec(devices)?.[1];
+  if (acm !== undefined) t.equal(acm, '166', 'the running kernel agrees');
+  const verify = await run('systemd-analyze', ['verify', UNIT]);
+  t.equal(verify.stdout + verify.stderr, '', 'systemd takes the numeric form without a word');
 });
 
 t.test('when the sysusers, tmpfiles and udev files are read together, then they agree on the user, the modes and the bridge', async (t) => {

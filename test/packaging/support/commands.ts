@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,16 +55,24 @@ export function describe(result: CommandResult): string {
 }
 
 /**
- * Builds the .deb into `outDir` and returns its path. Compiles the TypeScript first only when
- * dist/ is missing: `npm test` has built it already, and recompiling while other test files
- * import from dist/ would race with them.
+ * Builds the .deb as a fresh clone would: the repository's files (tracked and new, nothing that
+ * git ignores, so no dist/ and no web/dist/) are copied into `workDir`/source, which borrows this
+ * checkout's node_modules, and systemd/build-deb.sh runs there with its own build steps. The
+ * package then holds only what the build makes from source, and the shared dist/ that other test
+ * files import is never recompiled under them. Returns the path of the .deb in `workDir`/out.
  */
-export async function buildDeb(outDir: string): Promise<string> {
-  if (!existsSync(join(REPO_ROOT, 'dist/cli/tallennin.js'))) {
-    const build = await run('npm', ['run', '--silent', 'build:ts']);
-    if (build.code !== 0) throw new Error(`npm run build:ts failed\n${describe(build)}`);
+export async function buildDeb(workDir: string): Promise<string> {
+  const source = join(workDir, 'source');
+  await mkdir(source, { recursive: true });
+  const listed = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  if (listed.code !== 0) throw new Error(`git ls-files failed\n${describe(listed)}`);
+  const files = listed.stdout.split('\0').filter((path) => path !== '' && existsSync(join(REPO_ROOT, path)));
+  for (const path of files) {
+    await mkdir(dirname(join(source, path)), { recursive: true });
+    await copyFile(join(REPO_ROOT, path), join(source, path)); // keeps the mode (build-deb.sh is executable)
   }
-  const result = await run('bash', [join(SYSTEMD_DIR, 'build-deb.sh'), '--no-build', '--out', outDir]);
+  await symlink(join(REPO_ROOT, 'node_modules'), join(source, 'node_modules'));
+  const result = await run('bash', [join(source, 'systemd/build-deb.sh'), '--out', join(workDir, 'out')], { cwd: source });
   if (result.code !== 0) throw new Error(`build-deb.sh failed\n${describe(result)}`);
   const lines = result.stdout.trim().split('\n');
   return lines[lines.length - 1] ?? '';
