@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
+import { AppError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { exportWav } from '../recording/wav-export.js';
@@ -39,7 +40,9 @@ export async function runRecordingsList(options: CliOptions, _none: void): Promi
     }))
     .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   if (options.json === true) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    const withGaps = [];
+    for (const row of rows) withGaps.push({ ...row, filledGapMs: row.sealed && row.keyPresent && row.problem === null ? await filledGapMs(storage, row.recordingId) : null });
+    process.stdout.write(JSON.stringify(withGaps, null, 2) + '\n');
     return EXIT_OK;
   }
   if (rows.length === 0) {
@@ -67,7 +70,8 @@ export async function runRecordingsVerify(options: CliOptions, positionals: stri
   let failures = 0;
   for (const result of results) {
     if (result.ok) {
-      process.stdout.write(`ok    ${result.recordingId}\n`);
+      const gapMs = await filledGapMs(storage, result.recordingId);
+      process.stdout.write(`ok    ${result.recordingId}${gapMs === null ? '' : `  filled gaps ${gapMs} ms`}\n`);
     } else {
       failures++;
       process.stdout.write(`FAIL  ${result.recordingId}: ${result.problems.join('; ')}\n`);
@@ -93,6 +97,25 @@ export async function runRecordingsExportWav(options: CliOptions, positionals: s
     await reader.close();
   }
   return EXIT_OK;
+}
+
+/**
+ * Milliseconds filled with silence because their audio never arrived (lost frames, link
+ * breaks); null when the recording cannot be opened (unsealed, key destroyed, failing its seal).
+ */
+async function filledGapMs(storage: Storage, recordingId: string): Promise<number | null> {
+  let reader;
+  try {
+    reader = await storage.recordings.openReader(recordingId);
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+  try {
+    return (await reader.gaps()).reduce((sum, gap) => sum + Math.round((gap.endSample - gap.startSample) / 8), 0);
+  } finally {
+    await reader.close();
+  }
 }
 
 function formatDuration(ms: number): string {
