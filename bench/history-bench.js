@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
+import { URLSearchParams } from 'node:url';
 import * as OTPAuth from 'otpauth';
 import { REPO_ROOT, makeTempDir, removeTempDirs } from './lib/setup.js';
 import { killAll, startChild, stopChild } from './lib/children.js';
