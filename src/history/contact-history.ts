@@ -238,18 +238,26 @@ export class ContactHistory {
     }
   }
 
-  /** The records of index slots, in the same order; each day holding one is read once. */
+  /**
+   * The records of index slots, in the same order: rebuilt from the index, which holds every
+   * field; a record it cannot rebuild exactly is read from its day (each such day read once).
+   */
   private async recordsOf(slots: readonly number[]): Promise<ContactRecord[]> {
     const byDay = new Map<string, string[]>();
+    const found = new Map<string, ContactRecord>();
     const callIds = slots.map((slot) => {
       const callId = this.index.callIdOf(slot);
+      const rebuilt = this.index.record(slot);
+      if (rebuilt !== undefined) {
+        found.set(callId, rebuilt);
+        return callId;
+      }
       const day = this.index.dayOf(slot);
       const list = byDay.get(day);
       if (list === undefined) byDay.set(day, [callId]);
       else list.push(callId);
       return callId;
     });
-    const found = new Map<string, ContactRecord>();
     for (const [day, ids] of byDay) {
       await this.cache.use(day, (loaded) => {
         for (const callId of ids) {

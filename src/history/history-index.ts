@@ -8,7 +8,7 @@
  * Order: by start time, ties in the order the records stand in their day document (which is
  * the order a plain scan of the documents gives).
  */
-import { dayKeyOf, type ContactRecord } from './contact-record.js';
+import { dayKeyOf, type ContactRecord, type EndReason, type RecordingState } from './contact-record.js';
 import { IdTable } from './id-table.js';
 import { StringInterner } from './string-interner.js';
 
@@ -16,6 +16,14 @@ const NONE = -1;
 const LIVE = 1;
 const OPEN = 2;
 const RECORDED = 4;
+const RESUMED = 8;
+/** The record can be rebuilt from the index exactly as stored, so showing it reads no day document. */
+const EXACT = 16;
+const RECORDING_STATES: readonly RecordingState[] = ['not-recorded', 'recording', 'completed', 'interrupted', 'failed'];
+const END_REASONS: readonly EndReason[] = ['completed', 'abnormal', 'link-lost', 'bridge-restarted', 'end-signal-lost', 'service-stopped'];
+const NO_END_REASON = 255;
+/** The fields of a contact record, in their order: a record with any other field is not rebuilt. */
+const RECORD_FIELDS = 13;
 const INITIAL_SLOTS = 1024;
 
 export interface IndexQuery {
@@ -53,7 +61,13 @@ export class HistoryIndex {
   private capacity = INITIAL_SLOTS;
   private startMs = new Float64Array(INITIAL_SLOTS);
   /** Order of arrival; breaks ties of start time within a day as the day document does. */
-  private seq = new Float64Array(INITIAL_SLOTS);
+  private seq = new Uint32Array(INITIAL_SLOTS);
+  /** NaN while the call has no end. */
+  private endMs = new Float64Array(INITIAL_SLOTS);
+  private agentPhone = new Int32Array(INITIAL_SLOTS);
+  private channel = new Int16Array(INITIAL_SLOTS);
+  private recordingState = new Uint8Array(INITIAL_SLOTS);
+  private endReason = new Uint8Array(INITIAL_SLOTS);
   private flags = new Uint8Array(INITIAL_SLOTS);
   private day = new Int32Array(INITIAL_SLOTS);
   private caller = new Int32Array(INITIAL_SLOTS);
@@ -70,6 +84,7 @@ export class HistoryIndex {
   private readonly services = new StringInterner();
   private readonly extensions = new StringInterner();
   private readonly agentNames = new StringInterner();
+  private readonly agentPhones = new StringInterner();
   private readonly days = new StringInterner();
   /** Slots per day id; day keys sorted for range walks. */
   private readonly daySlots = new Map<number, DaySlots>();
@@ -91,7 +106,7 @@ export class HistoryIndex {
 
   /** Bytes held by the typed arrays (strings and maps not counted), for the memory figures. */
   get typedBytes(): number {
-    const perSlot = [this.startMs, this.seq, this.flags, this.day, this.caller, this.service, this.extension, this.agentName, this.callerNext, this.callerPrev];
+    const perSlot = [this.startMs, this.seq, this.endMs, this.agentPhone, this.channel, this.recordingState, this.endReason, this.flags, this.day, this.caller, this.service, this.extension, this.agentName, this.callerNext, this.callerPrev];
     return perSlot.reduce((sum, array) => sum + array.byteLength, 0) + this.callIds.byteLength + this.recordingIds.byteLength;
   }
 
@@ -143,6 +158,32 @@ export class HistoryIndex {
   /** The slot of a call id, or -1. */
   slotOf(callId: string): number {
     return this.callIds.find(callId);
+  }
+
+  /**
+   * The record of a slot rebuilt from the index, equal to the stored one; undefined when it
+   * cannot be (a time not in toISOString form, an unknown field): then its day is read.
+   */
+  record(slot: number): ContactRecord | undefined {
+    const flags = this.flags[slot] as number;
+    if ((flags & EXACT) === 0) return undefined;
+    const text = (interner: StringInterner, id: number): string | null => (id === NONE ? null : (interner.valueOf(id) as string));
+    const reason = this.endReason[slot] as number;
+    return {
+      callId: this.callIds.get(slot) as string,
+      startedAt: new Date(this.startMs[slot] as number).toISOString(),
+      endedAt: (flags & OPEN) !== 0 ? null : new Date(this.endMs[slot] as number).toISOString(),
+      callerNumber: text(this.callers, this.caller[slot] as number),
+      serviceNumber: text(this.services, this.service[slot] as number),
+      agentExtension: this.extensions.valueOf(this.extension[slot] as number) as string,
+      agentName: text(this.agentNames, this.agentName[slot] as number),
+      agentPhone: text(this.agentPhones, this.agentPhone[slot] as number),
+      channel: this.channel[slot] as number,
+      recordingId: this.recordingIds.get(slot),
+      recordingState: RECORDING_STATES[this.recordingState[slot] as number] as RecordingState,
+      endReason: reason === NO_END_REASON ? null : (END_REASONS[reason] as EndReason),
+      resumed: (flags & RESUMED) !== 0,
+    };
   }
 
   callIdOf(slot: number): string {
@@ -265,10 +306,25 @@ export class HistoryIndex {
     this.service[slot] = intern(this.services, record.serviceNumber);
     this.extension[slot] = this.extensions.acquire(record.agentExtension);
     this.agentName[slot] = intern(this.agentNames, record.agentName);
+    this.agentPhone[slot] = intern(this.agentPhones, record.agentPhone);
     if (record.recordingId !== null) this.recordingIds.set(slot, record.recordingId);
     const open = record.endedAt === null;
     if (open) this.openCount++;
-    this.flags[slot] = LIVE | (open ? OPEN : 0) | (record.recordingId !== null ? RECORDED : 0);
+    this.endMs[slot] = open ? Number.NaN : Date.parse(record.endedAt);
+    this.channel[slot] = record.channel;
+    const state = RECORDING_STATES.indexOf(record.recordingState);
+    const reason = record.endReason === null ? NO_END_REASON : END_REASONS.indexOf(record.endReason);
+    this.recordingState[slot] = Math.max(0, state);
+    this.endReason[slot] = Math.max(0, reason);
+    const exact =
+      Object.keys(record).length === RECORD_FIELDS &&
+      isoOf(this.startMs[slot] as number) === record.startedAt &&
+      (open || isoOf(this.endMs[slot] as number) === record.endedAt) &&
+      this.channel[slot] === record.channel &&
+      state >= 0 &&
+      reason >= 0 &&
+      typeof record.resumed === 'boolean';
+    this.flags[slot] = LIVE | (open ? OPEN : 0) | (record.recordingId !== null ? RECORDED : 0) | (record.resumed === true ? RESUMED : 0) | (exact ? EXACT : 0);
     const callerId = this.caller[slot] as number;
     if (callerId !== NONE) {
       if (callerId >= this.callerHead.length) {
@@ -297,11 +353,13 @@ export class HistoryIndex {
     if (this.service[slot] !== NONE) this.services.release(this.service[slot] as number);
     this.extensions.release(this.extension[slot] as number);
     if (this.agentName[slot] !== NONE) this.agentNames.release(this.agentName[slot] as number);
+    if (this.agentPhone[slot] !== NONE) this.agentPhones.release(this.agentPhone[slot] as number);
     if (((this.flags[slot] as number) & RECORDED) !== 0) this.recordingIds.clear(slot);
     if (((this.flags[slot] as number) & OPEN) !== 0) this.openCount--;
     this.caller[slot] = NONE;
     this.service[slot] = NONE;
     this.agentName[slot] = NONE;
+    this.agentPhone[slot] = NONE;
     this.flags[slot] = LIVE;
   }
 
@@ -312,13 +370,18 @@ export class HistoryIndex {
 
   private grow(): void {
     const capacity = this.capacity * 2;
-    const grown = <T extends Float64Array | Int32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    const grown = <T extends Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(array);
       return next;
     };
     this.startMs = grown(this.startMs, (n) => new Float64Array(n));
-    this.seq = grown(this.seq, (n) => new Float64Array(n));
+    this.seq = grown(this.seq, (n) => new Uint32Array(n));
+    this.endMs = grown(this.endMs, (n) => new Float64Array(n));
+    this.agentPhone = grown(this.agentPhone, (n) => new Int32Array(n));
+    this.channel = grown(this.channel, (n) => new Int16Array(n));
+    this.recordingState = grown(this.recordingState, (n) => new Uint8Array(n));
+    this.endReason = grown(this.endReason, (n) => new Uint8Array(n));
     this.flags = grown(this.flags, (n) => new Uint8Array(n));
     this.day = grown(this.day, (n) => new Int32Array(n));
     this.caller = grown(this.caller, (n) => new Int32Array(n));
@@ -331,4 +394,9 @@ export class HistoryIndex {
     this.recordingIds.resize(capacity);
     this.capacity = capacity;
   }
+}
+
+/** The ISO form a stored time must have to be rebuilt from its number (NaN: none). */
+function isoOf(ms: number): string | undefined {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }

@@ -133,6 +133,12 @@ for (const seed of [1, 2, 3, 20261130, 424242]) {
         }
       }
       for (const r of records.slice(0, 10)) t.equal(index.callIdOf(index.slotOf(r.callId)), r.callId);
+      // Every record rebuilt from the index is the stored one, field for field.
+      const rebuilt = records.map((r) => index.record(index.slotOf(r.callId)));
+      if (JSON.stringify(rebuilt.map((r) => r && Object.entries(r).sort())) !== JSON.stringify(records.map((r) => Object.entries(r).sort()))) {
+        mismatches++;
+        t.same(rebuilt, records, 'records rebuilt from the index');
+      }
     }
     t.equal(mismatches, 0, `${queries} queries answered as the plain scan`);
     t.equal(index.size, records.length);
@@ -156,4 +162,16 @@ t.test('when every record is removed, then the index is empty and its slots are 
   for (const r of records) index.add(r);
   t.equal(index.typedBytes, bytes, 'refilled without growing');
   t.equal(index.search({}).total, records.length);
+});
+
+t.test('when a stored record has a field the index does not know or a time not in ISO form, then it is not rebuilt (its day is read instead)', async (t) => {
+  const { record } = generator(9);
+  const index = new HistoryIndex();
+  const plain = record();
+  const extra = { ...record(), note: 'from a later version' } as ContactRecord;
+  const offset = { ...record(), startedAt: '2026-09-02T10:00:00+00:00' };
+  for (const r of [plain, extra, offset]) index.add(r);
+  t.same(index.record(index.slotOf(plain.callId)), plain);
+  t.equal(index.record(index.slotOf(extra.callId)), undefined);
+  t.equal(index.record(index.slotOf(offset.callId)), undefined);
 });
