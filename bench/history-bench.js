@@ -170,8 +170,9 @@ ${table}
   index holds every record's searchable fields in typed arrays (times, interned numbers,
   extensions and names, call and recording ids as 16 bytes); at most 4 day documents stay in
   memory, least recently used closed first.
-- Cold searches read the day documents their page needs (decrypting each, about 2,000 records);
-  warm ones find them in memory.`);
+- The index rebuilds the records of a page, so no search reads a day document; "cold" is a
+  caller never searched before (nothing of it in any cache), "warm" the same search repeated.
+  Every search over HTTPS waits for its audit entry to be committed (an fdatasync).`);
   }
   if (!args.includes('--keep')) removeTempDirs();
 }

@@ -3,8 +3,9 @@
  * rewrites one small document and the 3-month purge (P7) drops whole days.
  *
  * Memory does not grow with the history's age: a compact index of every record
- * (history-index.ts) answers searches, and only the day documents holding the records asked
- * for are read, a few kept in memory at a time (day-cache.ts). The index is built at start
+ * (history-index.ts) answers searches and rebuilds the records it finds, so searches and
+ * lookups read no day document; days are read for writes and the purge, a few kept in memory
+ * at a time (day-cache.ts). The index is built at start
  * from the documents one day at a time, yielding to the event loop between days, and is kept
  * current by every add, update and purge.
  */
