@@ -369,7 +369,8 @@ export class HistoryIndex {
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2;
+    // By half: doubling would leave up to half of 180,000 slots' worth of arrays unused.
+    const capacity = Math.ceil(this.capacity * 1.5);
     const grown = <T extends Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(array);
