@@ -33,6 +33,29 @@ const WARM_SEARCHES = 60;
 
 process.on('exit', killAll);
 
+/** Measured once by hand (2026-11-30, load average ~18 on 2 cores) and kept as written: not rewritten by the runs. */
+const VERDICT = `### What the memory target needs (measured 2026-11-30, not rewritten by the runs)
+- Searches meet their target with the index: by caller, cold p95 28 ms and warm p95 41 ms over
+  HTTPS with the committed audit entry, paging p95 6 ms (load average ~18 on 2 cores).
+- Memory does not: the service with an empty history peaks at 111 MB after start (115 MB after
+  the searches); with 180,000 records at 196 MB. What the history adds: the index's typed arrays
+  (22 MB: times, interned ids, call ids as bytes, the hash table of call ids), its strings and
+  maps on the JS heap (about 7 MB: 60,000 distinct callers), and about 45 MB that the allocator
+  and V8 keep after reading and decrypting 90 day documents at start (a young generation grown to
+  its maximum, freed malloc chunks not returned). \`MALLOC_MMAP_THRESHOLD_=131072\` brings the
+  history alone from 133 to 115 MB after the build (its peak stays ~132 MB);
+  \`--max-semi-space-size=1\` to 114 MB at a 60 % slower build. Even with no slack at all the
+  index costs ~30 MB on top of a 111 MB service, before the 120 live channels (\`npm run bench\`:
+  145 MB peak recording them with an empty history): under 150 MB is out of reach for any index
+  kept in the service's memory.
+- The store that can: SQLite through \`better-sqlite3@12\` (12.11.1; 13.x needs Node 22). The same
+  180,000 records in one table with indexes on (caller, started_at), started_at, recording_id and
+  the open calls, an 8 MB page cache: the process grows by 11 MB (50 to 62 MB peak), nothing to
+  build at start, a caller page plus its count cold p95 2.9 ms and warm 0.05 ms in process. Deep
+  pages by OFFSET cost up to 89 ms (p95) and want keyset paging. The documents are encrypted at
+  rest today; SQLite would need the same (\`better-sqlite3-multiple-ciphers\`, SQLCipher-compatible,
+  or the personal fields encrypted per row), which is a decision to take before switching.`;
+
 async function seed(dataDir) {
   const { systemClock } = await dist('clock.js');
   const { silentLogger } = await dist('log.js');
@@ -172,7 +195,9 @@ ${table}
   memory, least recently used closed first.
 - The index rebuilds the records of a page, so no search reads a day document; "cold" is a
   caller never searched before (nothing of it in any cache), "warm" the same search repeated.
-  Every search over HTTPS waits for its audit entry to be committed (an fdatasync).`);
+  Every search over HTTPS waits for its audit entry to be committed (an fdatasync).
+
+${VERDICT}`);
   }
   if (!args.includes('--keep')) removeTempDirs();
 }
