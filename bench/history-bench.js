@@ -35,10 +35,11 @@ process.on('exit', killAll);
 
 /** Measured once by hand (2026-11-30, load average ~18 on 2 cores) and kept as written: not rewritten by the runs. */
 const VERDICT = `### What the memory target needs (measured 2026-11-30, not rewritten by the runs)
-- Searches meet their target with the index: by caller, cold p95 28 ms and warm p95 41 ms over
-  HTTPS with the committed audit entry, paging p95 6 ms (load average ~18 on 2 cores).
+- Searches meet their target with the index, even in a run at load average ~18 on 2 cores: by
+  caller cold p95 28 ms and warm p95 41 ms over HTTPS with the committed audit entry, paging p95
+  6 ms (the table above is the last run).
 - Memory does not: the service with an empty history peaks at 111 MB after start (115 MB after
-  the searches); with 180,000 records at 196 MB. What the history adds: the index's typed arrays
+  the searches); with 180,000 records at 189-199 MB (five runs). What the history adds: the index's typed arrays
   (22 MB: times, interned ids, call ids as bytes, the hash table of call ids), its strings and
   maps on the JS heap (about 7 MB: 60,000 distinct callers), and about 45 MB that the allocator
   and V8 keep after reading and decrypting 90 day documents at start (a young generation grown to
