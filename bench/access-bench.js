@@ -361,35 +361,26 @@ async function seed(dir, dataDir) {
     openings.push({ recordingId: id, callId: shortCall });
   }
 
-  const callers = Array.from({ length: 5000 }, (_, i) => `+35840${String(1000000 + i * 37).padStart(7, '0')}`);
+  // The history as `tallennin demo --seed-history 90:2000` makes it (src/history/seed-history.ts).
+  const { seedHistory, syntheticDays } = await dist('history/seed-history.js');
+  const seedOptions = {
+    days: 90,
+    callsPerDay: 2000,
+    nowMs: now,
+    serviceNumbers: ['+358912345678'],
+    agents: Array.from({ length: 40 }, (_, i) => ({ extension: String(2001 + i), name: `Agentti ${i}`, phone: `+35850100${2001 + i}` })),
+  };
+  await seedHistory(storage.documents, seedOptions);
   const csv = [];
-  for (let day = 89; day >= 0; day--) {
-    const dayStart = Math.floor((now - day * DAY_MS) / DAY_MS) * DAY_MS;
-    const dayKey = new Date(dayStart).toISOString().slice(0, 10);
-    const doc = await storage.documents.openDocument(`history/${dayKey}`, { version: 1, day: dayKey, records: [] });
-    for (let n = 0; n < 2000; n++) {
-      const start = new Date(dayStart + 7 * 3600_000 + n * 15_000).toISOString();
-      const caller = callers[(day * 2000 + n) % callers.length];
-      const record = {
-        callId: randomUUID(),
-        startedAt: start,
-        endedAt: new Date(Date.parse(start) + 180_000).toISOString(),
-        callerNumber: caller,
-        serviceNumber: '+358201234567',
-        agentExtension: String(2001 + (n % 40)),
-        agentName: `Agentti ${n % 40}`,
-        agentPhone: '+358501002001',
-        channel: n % 30,
-        recordingId: null,
-        recordingState: 'not-recorded',
-        endReason: 'completed',
-        resumed: false,
-      };
-      doc.data.records.push(record);
-      csv.push(`${record.callId},${start},${caller},${record.serviceNumber},${record.agentExtension},${record.agentName}`);
+  const callCounts = new Map();
+  for (const day of syntheticDays(seedOptions)) {
+    for (const record of day.records) {
+      csv.push(`${record.callId},${record.startedAt},${record.callerNumber ?? ''},${record.serviceNumber},${record.agentExtension},${record.agentName}`);
+      if (record.callerNumber !== null) callCounts.set(record.callerNumber, (callCounts.get(record.callerNumber) ?? 0) + 1);
     }
-    await doc.write();
   }
+  // Callers by how often they called: the probe is one who called often (a few dozen times).
+  const callers = [...callCounts.entries()].sort((a, b) => b[1] - a[1]).map(([caller]) => caller);
   const history = new ContactHistory(storage.documents);
   await history.add({
     callId, startedAt: new Date(startedAtMs).toISOString(), endedAt: new Date(now).toISOString(), callerNumber: callers[0], serviceNumber: '+358201234567',
@@ -414,8 +405,8 @@ CREATE INDEX calls_caller ON calls(caller, started_at);
 ANALYZE;
 `,
   });
-  const probeCaller = callers[123];
-  const fromIso = new Date(now - 90 * DAY_MS).toISOString();
+  const probeCaller = callers[3];
+  const fromIso = new Date(now - 91 * DAY_MS).toISOString();
   const toIso = new Date(now + 60_000).toISOString();
   const sqlQuery = `SELECT * FROM calls WHERE caller = '${probeCaller}' AND started_at >= '${fromIso}' AND started_at < '${toIso}' ORDER BY started_at DESC LIMIT 50;`;
   // sqlite3's own timer counts whole milliseconds, too coarse for one query: the time of one

@@ -131,9 +131,9 @@ Raw figures of the last run:
 ${JSON.stringify({ limit, flood: { ...flood, dataDir: undefined }, realtime: { ...realtime, dataDir: undefined }, age }, null, 2)}
 \`\`\`
 `;
-  // The access-path section is written by bench/access-bench.js: kept as it was.
-  const access = await readSection(file, 'access-bench');
-  await writeFile(file, access === '' ? text : `${text.trimEnd()}\n\n${access}\n`);
+  // The sections of bench/access-bench.js and bench/history-bench.js: kept as they were.
+  const kept = (await Promise.all(['access-bench', 'history-bench'].map((name) => readSection(file, name)))).filter((section) => section !== '');
+  await writeFile(file, [text.trimEnd(), ...kept].join('\n\n') + '\n');
 }
 
 export { fmt };

@@ -10,10 +10,12 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppliance } from '../main.js';
 import { createLogger } from '../log.js';
-import { demoConfig } from './demo-config.js';
+import { DEMO_SWITCHBOARD_NUMBER, demoConfig } from './demo-config.js';
+import { seedDemoHistory } from './seed-demo-history.js';
 import { printSetupToken, untilStopSignal } from './start-command.js';
 import { EXIT_OK } from './exit-codes.js';
 import { UsageError, type CliOptions } from './tallennin.js';
+import { parseSeedHistory, type SeedHistoryPlan } from '../history/seed-history.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
@@ -29,12 +31,22 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   if (!Number.isFinite(speed) || speed <= 0 || speed > 100) throw new UsageError('--speed must be a number between 0 and 100');
   const port = options.port === undefined ? DEFAULT_DEMO_PORT : Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0-65535)');
+  const seedPlan = options['seed-history'] === undefined ? undefined : parseSeedPlan(options['seed-history']);
   ensureBridgeBuilt();
 
   const config = demoConfig(dataDir, port);
   const logger = createLogger({ level: config.log.level });
+  // Before the service starts, so its history index is built over the seeded days too.
+  const seeded = seedPlan === undefined ? undefined : await seedDemoHistory(config, seedPlan, DEMO_SWITCHBOARD_NUMBER, logger);
   const appliance = await startAppliance(config, { logger });
-  printBanner(dataDir, appliance.storage.masterKey.generated, appliance.web.address.port);
+  printBanner(dataDir, appliance.storage.masterKey.generated || seeded?.keyGenerated === true, appliance.web.address.port);
+  if (seeded !== undefined) {
+    process.stdout.write(
+      `  Contact history seeded: ${seeded.records} synthetic records over ${seeded.days} days` +
+        `${seeded.skippedDays > 0 ? ` (${seeded.skippedDays} days already there, left as they were)` : ''};` +
+        ` calls to the switchboard, so not recorded.\n\n`,
+    );
+  }
   printSetupToken(appliance);
 
   let sim: ChildProcess | undefined;
@@ -59,6 +71,14 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
     }
   });
   return EXIT_OK;
+}
+
+function parseSeedPlan(text: string): SeedHistoryPlan {
+  try {
+    return parseSeedHistory(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function ensureBridgeBuilt(): void {

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { parseConfig } from '../config/load-config.js';
 import type { Config } from '../config/config-schema.js';
 
+/**
+ * The desk's switchboard: its calls get a contact record but no recording (P4), as in the demo
+ * scenario; a seeded history (`--seed-history`) is made of such calls.
+ */
+export const DEMO_SWITCHBOARD_NUMBER = '09 1234 5678';
+
 export function demoConfig(dataDir: string, port: number): Config {
   return parseConfig({
     mode: 'demo',

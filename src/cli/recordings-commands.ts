@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
+import { AppError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { openStorage, type Storage } from '../storage/open-storage.js';
 import { ContactHistory } from '../history/contact-history.js';
@@ -59,7 +60,9 @@ export async function runRecordingsList(options: CliOptions, _none: void): Promi
     )
     .sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   if (options.json === true) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    const withGaps = [];
+    for (const row of rows) withGaps.push({ ...row, filledGapMs: row.sealed && row.keyPresent && row.problem === null ? await filledGapMs(storage, row.recordingId) : null });
+    process.stdout.write(JSON.stringify(withGaps, null, 2) + '\n');
     return EXIT_OK;
   }
   if (rows.length === 0) {
@@ -96,7 +99,8 @@ export async function runRecordingsVerify(options: CliOptions, positionals: stri
     if (result.shredded === true) {
       process.stdout.write(`ok    ${result.recordingId} (shredded by the purge; the file is removed at the next start)\n`);
     } else if (result.ok) {
-      process.stdout.write(`ok    ${result.recordingId}\n`);
+      const gapMs = await filledGapMs(storage, result.recordingId);
+      process.stdout.write(`ok    ${result.recordingId}${gapMs === null ? '' : `  filled gaps ${gapMs} ms`}\n`);
     } else {
       failures++;
       process.stdout.write(`FAIL  ${result.recordingId}: ${result.problems.join('; ')}\n`);
@@ -137,6 +141,25 @@ async function recordedCalls(history: ContactHistory, cutoffMs: number): Promise
     recorded.set(record.recordingId!, record.callId);
   }
   return recorded;
+}
+
+/**
+ * Milliseconds filled with silence because their audio never arrived (lost frames, link
+ * breaks); null when the recording cannot be opened (unsealed, key destroyed, failing its seal).
+ */
+async function filledGapMs(storage: Storage, recordingId: string): Promise<number | null> {
+  let reader;
+  try {
+    reader = await storage.recordings.openReader(recordingId);
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+  try {
+    return (await reader.gaps()).reduce((sum, gap) => sum + Math.round((gap.endSample - gap.startSample) / 8), 0);
+  } finally {
+    await reader.close();
+  }
 }
 
 function formatDuration(ms: number): string {

@@ -15,8 +15,10 @@ import { runSetupToken } from './setup-token-command.js';
 const USAGE = `Usage: tallennin <command> [options]
 
 Commands:
-  demo [--data-dir DIR] [--port N] [--speed F]
-                                           run the appliance with the firmware's simulated card
+  demo [--data-dir DIR] [--port N] [--speed F] [--seed-history DAYS:CALLS]
+                                           run the appliance with the firmware's simulated card;
+                                           --seed-history 90:2000 first fills the history with
+                                           synthetic, not-recorded calls over the past 90 days
   start --config FILE                      run the appliance (systemd runs this)
   recordings list                          list recordings (ids, times, outcome; no personal data)
   recordings verify [ID | --all]           check seals and chunks (--all: and every orphan file, key or
@@ -41,6 +43,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   speed: { type: 'string' },
   port: { type: 'string' },
+  'seed-history': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -54,6 +57,7 @@ export type CliOptions = {
   json?: boolean;
   speed?: string;
   port?: string;
+  'seed-history'?: string;
   help?: boolean;
 };
 

@@ -1,84 +1,130 @@
 /**
  * The contact history: one encrypted document per UTC day (`history/2026-11-28`), so a write
  * rewrites one small document and the 3-month purge (P7) drops whole days.
+ *
+ * Memory does not grow with the history's age: a compact index of every record
+ * (history-index.ts) answers searches and rebuilds the records it finds, so searches and
+ * lookups read no day document; days are read for writes and the purge, a few kept in memory
+ * at a time (day-cache.ts). The index is built at start
+ * from the documents one day at a time, yielding to the event loop between days, and is kept
+ * current by every add, update and purge.
  */
-import type { Low } from 'lowdb';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { dayKeyOf, type ContactRecord } from './contact-record.js';
+import { DayCache, DOCUMENT_PREFIX, type HistoryDay, type HistoryDocuments } from './day-cache.js';
+import { HistoryIndex, type IndexQuery } from './history-index.js';
 
-/** What the contact history needs of the document store (src/storage/document-store.ts). */
-export interface HistoryDocuments {
-  /** One shared Low instance per name, with serialised writes (src/storage/document-store.ts). */
-  openDocument<T>(name: string, defaultData: T): Promise<Low<T>>;
-  list(prefix: string): Promise<string[]>;
-  remove(name: string): Promise<unknown>;
-}
+export type { HistoryDay, HistoryDocuments } from './day-cache.js';
 
-export interface HistoryDay {
-  version: 1;
-  day: string;
-  records: ContactRecord[];
-}
+/** Day documents kept in memory: today, yesterday and a few a search or a player just used. */
+export const DEFAULT_CACHED_DAYS = 4;
 
-const DOCUMENT_PREFIX = 'history/';
-
-export interface HistorySearch {
-  /** Inclusive lower bound on startedAt, ms UTC. */
-  readonly fromMs?: number;
-  /** Exclusive upper bound on startedAt, ms UTC. */
-  readonly toMs?: number;
-  /** Only this caller (E.164, as stored): answered from the caller index, not by a scan. */
-  readonly callerNumber?: string;
+export interface HistorySearch extends IndexQuery {
+  /**
+   * A test run on every record the index found: it reads each of their days, so it is for tools
+   * and tests; the service's searches use the indexed fields only.
+   */
   readonly predicate?: (record: ContactRecord) => boolean;
 }
 
-/**
- * Every record by call id, and the call ids of every caller: built on first use from the day
- * documents (which are in memory anyway) and kept current by add, update and purge. Looking a
- * call up for each range a player asks for, and a search for one caller over 90 days, then
- * touch only the records concerned instead of all 180,000.
- */
-interface HistoryIndex {
-  readonly byId: Map<string, ContactRecord>;
-  readonly byCaller: Map<string, Set<string>>;
+export interface HistoryPage {
+  readonly total: number;
+  readonly records: readonly ContactRecord[];
+}
+
+export interface HistoryStats {
+  readonly records: number;
+  readonly openCalls: number;
+  readonly daysInMemory: number;
+  readonly peakDaysInMemory: number;
+  /** Day documents read into memory (searches, players, writes) since the start. */
+  readonly dayLoads: number;
+  /** Day documents read once to build the index. */
+  readonly indexScans: number;
+  readonly indexTypedBytes: number;
 }
 
 export class ContactHistory {
-  private built: HistoryIndex | null = null;
-  /** Moved by every change: an index build that saw it move starts over. */
-  private generation = 0;
+  private readonly index = new HistoryIndex();
+  private readonly cache: DayCache;
+  private listing: Promise<void> | null = null;
+  private building: Promise<void> | null = null;
+  /** Days that were on disk when the build listed them and are not in the index yet. */
+  private readonly pending = new Set<string>();
+  private indexScans = 0;
 
-  constructor(private readonly documents: HistoryDocuments) {}
+  constructor(
+    private readonly documents: HistoryDocuments,
+    options: { readonly cachedDays?: number } = {},
+  ) {
+    this.cache = new DayCache(documents, Math.max(1, options.cachedDays ?? DEFAULT_CACHED_DAYS));
+  }
+
+  /** Builds the index (once; again after a failure); resolves when every day is in it. */
+  ready(): Promise<void> {
+    this.building ??= this.build().catch((err: unknown) => {
+      this.building = null;
+      throw err;
+    });
+    return this.building;
+  }
+
+  stats(): HistoryStats {
+    return {
+      records: this.index.size,
+      openCalls: this.index.openCalls,
+      daysInMemory: this.cache.size,
+      peakDaysInMemory: this.cache.peakLoaded,
+      dayLoads: this.cache.loads,
+      indexScans: this.indexScans,
+      indexTypedBytes: this.index.typedBytes,
+    };
+  }
 
   /** Adds the record of a call that has just started (endedAt still null). */
   async add(record: ContactRecord): Promise<void> {
-    const doc = await this.dayDocument(dayKeyOf(record.startedAt));
-    if (doc.data.records.some((existing) => existing.callId === record.callId)) {
-      throw new AppError('CALL_EXISTS', `call ${record.callId} is already in the contact history`);
-    }
-    doc.data.records.push(record);
-    this.generation++;
-    await doc.write();
-    this.generation++;
-    if (this.built !== null) indexRecord(this.built, record);
+    await this.listed();
+    const day = dayKeyOf(record.startedAt);
+    await this.cache.use(day, async (loaded) => {
+      if (DayCache.find(loaded, record.callId) !== undefined) {
+        throw new AppError('CALL_EXISTS', `call ${record.callId} is already in the contact history`);
+      }
+      const records = loaded.doc.data.records;
+      records.push(record);
+      loaded.positions?.set(record.callId, records.length - 1);
+      try {
+        await loaded.doc.write();
+      } catch (err) {
+        // Memory stays what the file holds.
+        records.pop();
+        loaded.positions?.delete(record.callId);
+        throw err;
+      }
+      // A day the build has still to read gets the record from its document.
+      if (!this.pending.has(day)) this.index.add(record);
+    });
   }
 
   /** Changes a record in place; the day is found from startedAt, which never changes. */
   async update(callId: string, startedAt: string, patch: Partial<Omit<ContactRecord, 'callId' | 'startedAt'>>): Promise<ContactRecord> {
-    const doc = await this.dayDocument(dayKeyOf(startedAt));
-    const index = doc.data.records.findIndex((record) => record.callId === callId);
-    const current = doc.data.records[index];
-    if (current === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
-    const updated: ContactRecord = { ...current, ...patch };
-    doc.data.records[index] = updated;
-    this.generation++;
-    await doc.write();
-    this.generation++;
-    if (this.built !== null) {
-      unindexRecord(this.built, current);
-      indexRecord(this.built, updated);
-    }
-    return updated;
+    await this.listed();
+    const day = dayKeyOf(startedAt);
+    return this.cache.use(day, async (loaded) => {
+      const found = DayCache.find(loaded, callId);
+      if (found === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
+      const updated: ContactRecord = { ...found.record, ...patch };
+      loaded.doc.data.records[found.at] = updated;
+      try {
+        await loaded.doc.write();
+      } catch (err) {
+        loaded.doc.data.records[found.at] = found.record;
+        throw err;
+      }
+      const slot = this.pending.has(day) ? -1 : this.index.slotOf(callId);
+      if (slot >= 0) this.index.update(slot, updated);
+      return updated;
+    });
   }
 
   /** The days that have a document, oldest first (YYYY-MM-DD). */
@@ -90,43 +136,36 @@ export class ContactHistory {
   async day(day: string): Promise<readonly ContactRecord[]> {
     const days = await this.days();
     if (!days.includes(day)) return [];
-    return (await this.readDay(day)).records;
+    return this.cache.use(day, (loaded) => [...loaded.doc.data.records]);
   }
 
-  /** Records by start time, oldest first. Reads only the days the range touches. */
+  /** Every record matching, by start time, oldest first. Reads the days of the records found. */
   async search(query: HistorySearch = {}): Promise<ContactRecord[]> {
-    // Stored times are all Date#toISOString() (same length, UTC), so they compare as strings:
-    // this loop runs over up to 180,000 records per search and must not parse dates.
-    const from = query.fromMs === undefined ? undefined : new Date(query.fromMs).toISOString();
-    const to = query.toMs === undefined ? undefined : new Date(query.toMs).toISOString();
-    const wanted = (record: ContactRecord): boolean =>
-      (from === undefined || record.startedAt >= from) && (to === undefined || record.startedAt < to) && (query.predicate === undefined || query.predicate(record));
-    const found: ContactRecord[] = [];
-    if (query.callerNumber !== undefined) {
-      const index = await this.index();
-      for (const callId of index.byCaller.get(query.callerNumber) ?? []) {
-        const record = index.byId.get(callId);
-        if (record !== undefined && wanted(record)) found.push(record);
-      }
-    } else {
-      const fromDay = from === undefined ? undefined : dayKeyOf(from);
-      const toDay = to === undefined ? undefined : dayKeyOf(to);
-      for (const day of await this.days()) {
-        if ((fromDay !== undefined && day < fromDay) || (toDay !== undefined && day > toDay)) continue;
-        for (const record of (await this.readDay(day)).records) if (wanted(record)) found.push(record);
-      }
-    }
-    return found.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
+    await this.ready();
+    const records = await this.recordsOf(this.index.search(query).slots);
+    return query.predicate === undefined ? records : records.filter(query.predicate);
   }
 
-  /** One call by id; played recordings look their call up on every range request, so this is indexed. */
+  /**
+   * One page of the records matching, in the order asked for, and how many match in all:
+   * answered by the index, then only the days holding the page's records are read.
+   */
+  async page(query: IndexQuery, options: { readonly order: 'asc' | 'desc'; readonly offset: number; readonly limit: number }): Promise<HistoryPage> {
+    await this.ready();
+    const { total, slots } = this.index.search(query, options.order, options.offset, options.limit);
+    return { total, records: await this.recordsOf(slots) };
+  }
+
+  /** One call by id; played recordings look their call up on every range request. */
   async find(callId: string): Promise<ContactRecord | undefined> {
-    return (await this.index()).byId.get(callId);
+    await this.ready();
+    const slot = this.index.slotOf(callId);
+    return slot < 0 ? undefined : (await this.recordsOf([slot]))[0];
   }
 
-  /** Calls without an end: after a crash these are the calls that were in progress. */
+  /** Calls without an end: after a crash these are the calls that were in progress. Reads only their days. */
   async unfinished(): Promise<ContactRecord[]> {
-    return this.search({ predicate: (record) => record.endedAt === null });
+    return this.search({ openOnly: true });
   }
 
   /**
@@ -153,73 +192,102 @@ export class ContactHistory {
    * removed so the caller can destroy the matching recordings.
    */
   async purgeBefore(cutoffMs: number, dryRun: boolean): Promise<{ records: ContactRecord[]; daysRemoved: string[] }> {
+    await this.ready();
     const cutoffDay = dayKeyOf(new Date(cutoffMs).toISOString());
     const removed: ContactRecord[] = [];
     const daysRemoved: string[] = [];
     for (const day of await this.days()) {
       if (day > cutoffDay) break;
-      const doc = await this.dayDocument(day);
-      const [old, kept] = partition(doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs);
-      if (old.length === 0) continue;
-      removed.push(...old);
-      if (dryRun) continue;
-      this.generation++;
-      if (this.built !== null) for (const record of old) unindexRecord(this.built, record);
-      if (kept.length === 0) {
-        await this.documents.remove(DOCUMENT_PREFIX + day);
-        daysRemoved.push(day);
-      } else {
-        doc.data.records = kept;
-        await doc.write();
-      }
-      // Again once the change is on disk: a build that listed the days meanwhile starts over.
-      this.generation++;
+      await this.cache.use(day, async (loaded) => {
+        const [old, kept] = partition(loaded.doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs);
+        if (old.length === 0) return;
+        removed.push(...old);
+        if (dryRun) return;
+        if (kept.length === 0) {
+          this.cache.forget(day);
+          await this.documents.remove(DOCUMENT_PREFIX + day);
+          daysRemoved.push(day);
+        } else {
+          const before = loaded.doc.data.records;
+          loaded.doc.data.records = kept;
+          loaded.positions = null;
+          try {
+            await loaded.doc.write();
+          } catch (err) {
+            loaded.doc.data.records = before;
+            throw err;
+          }
+        }
+        for (const record of old) {
+          const slot = this.index.slotOf(record.callId);
+          if (slot >= 0) this.index.remove(slot);
+        }
+      });
     }
     return { records: removed, daysRemoved };
   }
 
-  private async index(): Promise<HistoryIndex> {
-    while (this.built === null) {
-      // The documents are loaded first (awaiting), then indexed in one synchronous pass. A change
-      // made while they loaded (it could not update an index not yet there) moves the
-      // generation, and the build starts over, so the index never misses a change.
-      const generation = this.generation;
-      const days = await Promise.all((await this.days()).map((day) => this.readDay(day)));
-      if (generation !== this.generation || this.built !== null) continue;
-      const index: HistoryIndex = { byId: new Map(), byCaller: new Map() };
-      for (const day of days) for (const record of day.records) indexRecord(index, record);
-      this.built = index;
+  /** The days on disk when the history is first used; a write to one of them waits for this. */
+  private listed(): Promise<void> {
+    this.listing ??= this.days().then(
+      (days) => {
+        for (const day of days) this.pending.add(day);
+      },
+      (err: unknown) => {
+        this.listing = null;
+        throw err;
+      },
+    );
+    return this.listing;
+  }
+
+  private async build(): Promise<void> {
+    await this.listed();
+    for (const day of [...this.pending].sort()) {
+      await this.cache.exclusive(day, async () => {
+        if (!this.pending.has(day)) return;
+        // A day in memory may hold writes the build must not miss; it is the newest copy.
+        const data = this.cache.peek(day)?.doc.data ?? (await this.documents.readDocument<HistoryDay>(DOCUMENT_PREFIX + day));
+        for (const record of data?.records ?? []) this.index.add(record);
+        this.pending.delete(day);
+        this.indexScans++;
+      });
+      // One day at a time: HTTP, purge and every other task run between two days.
+      await nextTurn();
     }
-    return this.built;
   }
 
-  private async readDay(day: string): Promise<HistoryDay> {
-    return (await this.dayDocument(day)).data;
+  /**
+   * The records of index slots, in the same order: rebuilt from the index, which holds every
+   * field; a record it cannot rebuild exactly is read from its day (each such day read once).
+   */
+  private async recordsOf(slots: readonly number[]): Promise<ContactRecord[]> {
+    const byDay = new Map<string, string[]>();
+    const found = new Map<string, ContactRecord>();
+    const callIds = slots.map((slot) => {
+      const callId = this.index.callIdOf(slot);
+      const rebuilt = this.index.record(slot);
+      if (rebuilt !== undefined) {
+        found.set(callId, rebuilt);
+        return callId;
+      }
+      const day = this.index.dayOf(slot);
+      const list = byDay.get(day);
+      if (list === undefined) byDay.set(day, [callId]);
+      else list.push(callId);
+      return callId;
+    });
+    for (const [day, ids] of byDay) {
+      await this.cache.use(day, (loaded) => {
+        for (const callId of ids) {
+          const record = DayCache.find(loaded, callId)?.record;
+          if (record !== undefined) found.set(callId, record);
+        }
+      });
+    }
+    // A record purged between the index answer and the read is left out.
+    return callIds.map((callId) => found.get(callId)).filter((record): record is ContactRecord => record !== undefined);
   }
-
-  private dayDocument(day: string): Promise<Low<HistoryDay>> {
-    return this.documents.openDocument<HistoryDay>(DOCUMENT_PREFIX + day, emptyDay(day));
-  }
-}
-
-function indexRecord(index: HistoryIndex, record: ContactRecord): void {
-  index.byId.set(record.callId, record);
-  if (record.callerNumber === null) return;
-  let calls = index.byCaller.get(record.callerNumber);
-  if (calls === undefined) index.byCaller.set(record.callerNumber, (calls = new Set()));
-  calls.add(record.callId);
-}
-
-function unindexRecord(index: HistoryIndex, record: ContactRecord): void {
-  index.byId.delete(record.callId);
-  if (record.callerNumber === null) return;
-  const calls = index.byCaller.get(record.callerNumber);
-  calls?.delete(record.callId);
-  if (calls?.size === 0) index.byCaller.delete(record.callerNumber);
-}
-
-function emptyDay(day: string): HistoryDay {
-  return { version: 1, day, records: [] };
 }
 
 function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {

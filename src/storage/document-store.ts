@@ -71,6 +71,8 @@ export class DocumentStore {
   readonly root: string;
   readonly quarantineDir: string;
   private readonly open = new Map<string, Promise<OpenDocument>>();
+  /** Documents being closed: the pending writes they are waiting for. */
+  private readonly closing = new Map<string, Promise<void>>();
   private readonly clock: Clock;
   private readonly fileOps: FileOps;
 
@@ -107,19 +109,12 @@ export class DocumentStore {
     const file = this.pathOf(name);
     let entry = this.open.get(name);
     if (entry === undefined) {
+      // A document being closed is read again only once its last write is in the file.
+      const closing = this.closing.get(name);
       entry = (async () => {
+        await closing;
         await ensureDirectory(dirname(file));
-        const adapter = new SerialisedAdapter<unknown>(
-          new EncryptedJsonAdapter<unknown>({
-            file,
-            name,
-            key: this.options.key,
-            quarantineDir: this.quarantineDir,
-            logger: this.options.logger,
-            clock: this.clock,
-            fileOps: this.fileOps,
-          }),
-        );
+        const adapter = new SerialisedAdapter<unknown>(this.adapterFor<unknown>(name, file));
         const low = new Low<unknown>(adapter, defaultData);
         await low.read();
         return { low, adapter };
@@ -129,6 +124,39 @@ export class DocumentStore {
       entry.catch(() => this.open.delete(name));
     }
     return (await entry).low as Low<T>;
+  }
+
+  /**
+   * Reads a document once without keeping it open (null when it does not exist): the contact
+   * history's index is built from every day this way, with one day in memory at a time. A
+   * document open in this store is answered from memory, so the read never misses a write.
+   */
+  async readDocument<T>(name: string): Promise<T | null> {
+    const file = this.pathOf(name);
+    const entry = this.open.get(name);
+    if (entry !== undefined) return (await entry).low.data as T;
+    await this.closing.get(name);
+    return this.adapterFor<T>(name, file).read();
+  }
+
+  /**
+   * Forgets an open document after its pending writes, so its data can be collected; the next
+   * openDocument reads it again from the file. The contact history keeps only a few days open.
+   */
+  async close(name: string): Promise<void> {
+    const entry = this.open.get(name);
+    if (entry === undefined) return;
+    this.open.delete(name);
+    const done = (async () => {
+      const opened = await entry.catch(() => undefined);
+      if (opened !== undefined) await opened.adapter.idle();
+    })();
+    this.closing.set(name, done);
+    try {
+      await done;
+    } finally {
+      if (this.closing.get(name) === done) this.closing.delete(name);
+    }
   }
 
   /** Names of existing documents starting with `prefix` (e.g. "history/"), sorted. */
@@ -166,6 +194,18 @@ export class DocumentStore {
       if (opened !== undefined) await opened.adapter.idle();
     }
     return removeDurable(file, this.fileOps);
+  }
+
+  private adapterFor<T>(name: string, file: string): EncryptedJsonAdapter<T> {
+    return new EncryptedJsonAdapter<T>({
+      file,
+      name,
+      key: this.options.key,
+      quarantineDir: this.quarantineDir,
+      logger: this.options.logger,
+      clock: this.clock,
+      fileOps: this.fileOps,
+    });
   }
 
   private async directories(): Promise<string[]> {

@@ -7,6 +7,7 @@ import { DocumentStore } from '../../../src/storage/document-store.js';
 import { ContactHistory } from '../../../src/history/contact-history.js';
 import type { ContactRecord } from '../../../src/history/contact-record.js';
 import { silentLogger } from '../../../src/log.js';
+import { nodeFileOps, type FileOps } from '../../../src/storage/durable-file.js';
 
 async function openHistory(t: Test) {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-history-'));
@@ -125,4 +126,44 @@ t.test('when calls are added and purged while the index is being built, then the
   t.equal(await history.find(old.callId), undefined, 'a purged call is not found');
   t.equal((await history.find(fresh.callId))?.callId, fresh.callId, 'a call added meanwhile is found');
   t.same((await history.search({ callerNumber: '+358403333333' })).map((r) => r.callId), [fresh.callId]);
+});
+
+t.test('when a write of the history fails with a full disk, then the error reaches the caller and neither memory nor the index holds the change', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-history-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  let full = false;
+  const fileOps: FileOps = {
+    ...nodeFileOps,
+    open: async (path, flags, mode) => {
+      const handle = await nodeFileOps.open(path, flags, mode);
+      if (full && flags === 'wx') {
+        handle.write = (async () => {
+          const err = new Error('ENOSPC: no space left on device, write') as NodeJS.ErrnoException;
+          err.code = 'ENOSPC';
+          throw err;
+        }) as typeof handle.write;
+      }
+      return handle;
+    },
+  };
+  const documents = await DocumentStore.open({ dataDir, key: randomBytes(32), logger: silentLogger, fileOps });
+  const history = new ContactHistory(documents);
+  const early = record('2026-11-28T06:00:00.000Z');
+  const kept = record('2026-11-28T08:00:00.000Z');
+  await history.add(early);
+  await history.add(kept);
+  await history.update(early.callId, early.startedAt, { endedAt: '2026-11-28T06:05:00.000Z' });
+  full = true;
+  const lost = record('2026-11-28T09:00:00.000Z', { callerNumber: '+358409990000' });
+  await t.rejects(history.add(lost), { code: 'DISK_FULL' });
+  await t.rejects(history.update(kept.callId, kept.startedAt, { endedAt: '2026-11-28T08:05:00.000Z' }), { code: 'DISK_FULL' });
+  await t.rejects(history.purgeBefore(Date.parse('2026-11-28T07:00:00.000Z'), false), { code: 'DISK_FULL' });
+  full = false;
+  t.equal(await history.find(lost.callId), undefined);
+  t.same(await history.search({ callerNumber: '+358409990000' }), []);
+  t.same((await history.day('2026-11-28')).map((r) => [r.callId, r.endedAt]), [[early.callId, '2026-11-28T06:05:00.000Z'], [kept.callId, null]]);
+  t.equal((await history.find(early.callId))?.callId, early.callId, 'the failed purge left the record in the index');
+  t.same((await history.unfinished()).map((r) => r.callId), [kept.callId], 'the failed end did not reach the index');
+  await history.update(kept.callId, kept.startedAt, { endedAt: '2026-11-28T08:05:00.000Z' });
+  t.same(await history.unfinished(), [], 'writes continue after a failed one');
 });

@@ -136,3 +136,23 @@ void t.test('when a document name is unsafe, then DOCUMENT_NAME_INVALID before a
   await t.rejects(store.openDocument('../x', {}), { code: 'DOCUMENT_NAME_INVALID' });
   await t.rejects(DocumentStore.open({ dataDir: await tempDir(t), key: randomBytes(16), logger: silentLogger }), { code: 'KEY_INVALID' });
 });
+
+void t.test('when a document is closed with a write pending, then the write lands, the next open reads it from the file, and readDocument answers without opening', async (t) => {
+  const dataDir = await tempDir(t);
+  const store = await DocumentStore.open({ dataDir, key: randomBytes(32), logger: silentLogger });
+  t.equal(await store.readDocument('history/2026-11-28'), null, 'a document that does not exist reads as null');
+  const doc = await store.openDocument<Day>('history/2026-11-28', { calls: [] });
+  doc.data.calls.push('a');
+  const written = doc.write();
+  t.same(await store.readDocument<Day>('history/2026-11-28'), { calls: ['a'] }, 'an open document is answered from memory');
+  const closed = store.close('history/2026-11-28');
+  // Opened again while the close still waits for the write: it must read the written file.
+  const reopened = store.openDocument<Day>('history/2026-11-28', { calls: [] });
+  await Promise.all([written, closed]);
+  const again = await reopened;
+  t.not(again, doc, 'a new instance');
+  t.same(again.data, { calls: ['a'] });
+  await store.close('history/2026-11-28');
+  await store.close('history/2026-11-28');
+  t.same(await store.readDocument<Day>('history/2026-11-28'), { calls: ['a'] }, 'read from the file once closed');
+});
