@@ -214,9 +214,15 @@ export class AccountAccess {
     return rotated;
   }
 
-  listUsers(actor: Actor): PublicUser[] {
-    this.requireUserAdmin(actor);
-    return this.deps.users.list();
+  /** The staff's names, user names, roles and extensions: personal data, so the read is audited first, a refused one too. */
+  async listUsers(actor: Actor, clientAddress: string): Promise<PublicUser[]> {
+    if (!can(actor, 'users:manage')) {
+      await this.deps.audit.append({ action: 'users.list', outcome: 'denied', actorId: actor.id, clientAddress });
+      throw new AppError('FORBIDDEN', 'this account may not manage users');
+    }
+    const users = this.deps.users.list();
+    await this.deps.audit.append({ action: 'users.list', outcome: 'success', actorId: actor.id, clientAddress, details: { count: users.length } });
+    return users;
   }
 
   async createUser(actor: Actor, input: { username: string; displayName: string; roles: string[]; extensions?: string[]; password: string }, clientAddress: string): Promise<PublicUser> {
