@@ -16,7 +16,7 @@ import type { Authenticator, LoginResult } from './authenticator.js';
 import { REAUTH_VALID_MS, type RoleNotice, type SessionStore, type Session } from './session-store.js';
 import type { SetupTokens } from './setup-token.js';
 import type { PublicUser, User, UserStore } from './user-store.js';
-import { toPublicUser } from './user-store.js';
+import { hasActiveTotp, toPublicUser } from './user-store.js';
 import { generateTotpSecret, totpUri, verifyTotp } from './totp.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
@@ -332,10 +332,6 @@ export class AccountAccess {
   private requireUserAdmin(actor: Actor): void {
     if (!can(actor, 'users:manage')) throw new AppError('FORBIDDEN', 'this account may not manage users');
   }
-}
-
-function hasActiveTotp(user: User): boolean {
-  return user.totpEnabled && user.totpSecret !== null;
 }
 
 /** Roles as the audit trail shows them: sorted, comma-separated. */
