@@ -30,8 +30,9 @@ export type LoginResult =
       token: string;
       session: Session;
       user: PublicUser;
-      /** A fresh device cookie for this browser (when device cookies are on). */
+      /** A fresh device cookie for this browser (when device cookies are on), and how long the browser keeps it. */
       deviceCookie?: string;
+      deviceCookieMaxAgeSeconds?: number;
     }
   | {
       ok: false;
@@ -172,8 +173,9 @@ export class Authenticator {
       }
     }
     const { token, session } = sessions.create(user.id, { strength: hasActiveTotp(user) ? 'second-factor' : 'password', clientAddress: input.clientAddress });
-    const deviceCookie = this.deps.devices?.issue(user.id, input.deviceCookie);
-    return { ok: true, token, session, user: toPublicUser(user), ...(deviceCookie === undefined ? {} : { deviceCookie }) };
+    const { devices } = this.deps;
+    const device = devices === undefined ? {} : { deviceCookie: devices.issue(user.id, input.deviceCookie), deviceCookieMaxAgeSeconds: devices.maxAgeSeconds };
+    return { ok: true, token, session, user: toPublicUser(user), ...device };
   }
 
   /**
