@@ -13,10 +13,10 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { can, isRole, permissionsOf, PRIVILEGED_ROLES, requiresSecondFactor, touchesPrivilegedRole, type Permission, type Role } from './policy.js';
 import type { Authenticator, LoginResult } from './authenticator.js';
-import type { RoleNotice, SessionStore, Session } from './session-store.js';
+import { REAUTH_VALID_MS, type RoleNotice, type SessionStore, type Session } from './session-store.js';
 import type { SetupTokens } from './setup-token.js';
 import type { PublicUser, User, UserStore } from './user-store.js';
-import { toPublicUser } from './user-store.js';
+import { hasActiveTotp, toPublicUser } from './user-store.js';
 import { generateTotpSecret, totpUri, verifyTotp } from './totp.js';
 import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
@@ -157,11 +157,14 @@ export class AccountAccess {
    * stays in force until the new one is confirmed, and replacing one needs the password and a
    * current code of it: a session alone (a stolen one, say) can neither switch the factor off nor
    * bind another authenticator. A first factor needs the password too, unless the session was
-   * signed in just now for nothing but setting one up.
+   * signed in just now (within REAUTH_VALID_MS) for nothing but setting one up.
    */
   async beginTotp(actor: Actor, proof: { password?: string | undefined; code?: string | undefined }, clientAddress: string): Promise<{ secret: string; uri: string }> {
     const replacing = hasActiveTotp(actor.user);
-    if (replacing || actor.secondFactorNeeded !== 'enrol') {
+    // "Just now": within REAUTH_VALID_MS of the sign-in, as fresh as a re-authentication. Later a
+    // session left open (or stolen) would otherwise bind an authenticator for its whole lifetime.
+    const signedInJustNow = actor.secondFactorNeeded === 'enrol' && this.deps.now() - actor.session.createdAt < REAUTH_VALID_MS;
+    if (replacing || !signedInJustNow) {
       const complete = proof.password !== undefined && (!replacing || proof.code !== undefined);
       const proven = complete && (await this.deps.authenticator.reauthenticate(actor.session, proof.password ?? '', proof.code));
       if (!proven) {
@@ -214,9 +217,15 @@ export class AccountAccess {
     return rotated;
   }
 
-  listUsers(actor: Actor): PublicUser[] {
-    this.requireUserAdmin(actor);
-    return this.deps.users.list();
+  /** The staff's names, user names, roles and extensions: personal data, so the read is audited first, a refused one too. */
+  async listUsers(actor: Actor, clientAddress: string): Promise<PublicUser[]> {
+    if (!can(actor, 'users:manage')) {
+      await this.deps.audit.append({ action: 'users.list', outcome: 'denied', actorId: actor.id, clientAddress });
+      throw new AppError('FORBIDDEN', 'this account may not manage users');
+    }
+    const users = this.deps.users.list();
+    await this.deps.audit.append({ action: 'users.list', outcome: 'success', actorId: actor.id, clientAddress, details: { count: users.length } });
+    return users;
   }
 
   async createUser(actor: Actor, input: { username: string; displayName: string; roles: string[]; extensions?: string[]; password: string }, clientAddress: string): Promise<PublicUser> {
@@ -323,10 +332,6 @@ export class AccountAccess {
   private requireUserAdmin(actor: Actor): void {
     if (!can(actor, 'users:manage')) throw new AppError('FORBIDDEN', 'this account may not manage users');
   }
-}
-
-function hasActiveTotp(user: User): boolean {
-  return user.totpEnabled && user.totpSecret !== null;
 }
 
 /** Roles as the audit trail shows them: sorted, comma-separated. */

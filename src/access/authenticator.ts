@@ -19,7 +19,7 @@ import type { PasswordHasher } from './password-hasher.js';
 import { throttleAddressKey, throttleDeviceKey, throttleUsernameKey, type LoginAttempt, type LoginThrottle } from './login-throttle.js';
 import type { DeviceCookies } from './device-cookie.js';
 import type { Session, SessionStore } from './session-store.js';
-import { toPublicUser, type PublicUser, type User, type UserStore } from './user-store.js';
+import { hasActiveTotp, toPublicUser, type PublicUser, type UserStore } from './user-store.js';
 import { verifyTotp } from './totp.js';
 
 export type LoginFailureReason = 'INVALID_CREDENTIALS' | 'THROTTLED' | 'TOTP_REQUIRED' | 'TOTP_INVALID';
@@ -30,8 +30,9 @@ export type LoginResult =
       token: string;
       session: Session;
       user: PublicUser;
-      /** A fresh device cookie for this browser (when device cookies are on). */
+      /** A fresh device cookie for this browser (when device cookies are on), and how long the browser keeps it. */
       deviceCookie?: string;
+      deviceCookieMaxAgeSeconds?: number;
     }
   | {
       ok: false;
@@ -93,7 +94,7 @@ export class Authenticator {
     try {
       const verified = await hasher.verify(user.passwordHash, password);
       let ok = verified.ok;
-      if (ok && hasSecondFactor(user)) {
+      if (ok && hasActiveTotp(user)) {
         const check = totpCode === undefined ? { ok: false as const } : verifyTotp(user.totpSecret, totpCode, clock.now(), user.totpLastStep);
         ok = check.ok;
         if (check.ok) await users.recordTotpStep(user.id, check.step);
@@ -153,7 +154,7 @@ export class Authenticator {
     const verified = await hasher.verify(user.passwordHash, input.password);
     if (!verified.ok || user.disabled) return fail('INVALID_CREDENTIALS', user.id);
 
-    if (hasSecondFactor(user)) {
+    if (hasActiveTotp(user)) {
       // Not a failure: the first step of a two-step sign-in. The account is not cleared either.
       if (input.totpCode === undefined || input.totpCode === '') return { ok: false, reason: 'TOTP_REQUIRED', userId: user.id, ...trusted };
       const check = verifyTotp(user.totpSecret, input.totpCode, clock.now(), user.totpLastStep);
@@ -171,9 +172,10 @@ export class Authenticator {
         logger.warn('password rehash failed; the old hash stays', { userId: user.id, code: err instanceof AppError ? err.code : 'error' });
       }
     }
-    const { token, session } = sessions.create(user.id, { strength: hasSecondFactor(user) ? 'second-factor' : 'password', clientAddress: input.clientAddress });
-    const deviceCookie = this.deps.devices?.issue(user.id, input.deviceCookie);
-    return { ok: true, token, session, user: toPublicUser(user), ...(deviceCookie === undefined ? {} : { deviceCookie }) };
+    const { token, session } = sessions.create(user.id, { strength: hasActiveTotp(user) ? 'second-factor' : 'password', clientAddress: input.clientAddress });
+    const { devices } = this.deps;
+    const device = devices === undefined ? {} : { deviceCookie: devices.issue(user.id, input.deviceCookie), deviceCookieMaxAgeSeconds: devices.maxAgeSeconds };
+    return { ok: true, token, session, user: toPublicUser(user), ...device };
   }
 
   /**
@@ -207,8 +209,4 @@ export class Authenticator {
       }
     };
   }
-}
-
-function hasSecondFactor(user: User): user is User & { totpSecret: string } {
-  return user.totpEnabled && user.totpSecret !== null;
 }

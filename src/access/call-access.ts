@@ -174,11 +174,20 @@ export class CallAccess {
     if (this.openPlaybacks.size > MAX_OPEN_PLAYBACKS) this.openPlaybacks.delete(this.openPlaybacks.keys().next().value!);
   }
 
-  /** A recording leaving the box as a file: needs recordings:export (and, in the HTTP layer, a fresh re-authentication). */
-  async openExport(viewer: Viewer, callId: string, clientAddress: string, purpose: string): Promise<{ record: ContactRecord; reader: RecordingReader }> {
+  /**
+   * A recording leaving the box as a file: needs recordings:export, then a fresh re-authentication
+   * of the session (`reauthenticated`, from the session store). The permission is asked first: an
+   * account that may not export is not sent through a re-authentication for nothing. Both
+   * refusals are audited.
+   */
+  async openExport(viewer: Viewer, callId: string, clientAddress: string, purpose: string, reauthenticated: boolean): Promise<{ record: ContactRecord; reader: RecordingReader }> {
     if (!can(viewer, 'recordings:export')) {
       await this.audit(viewer, 'recording.export', 'denied', clientAddress, { type: 'call', id: callId });
       throw new AppError('FORBIDDEN', 'this account may not export recordings');
+    }
+    if (!reauthenticated) {
+      await this.audit(viewer, 'recording.export', 'denied', clientAddress, { type: 'call', id: callId }, { reason: 'REAUTH_REQUIRED' });
+      throw new AppError('REAUTH_REQUIRED', 'confirm your password before an export');
     }
     const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.export', canPlayCall);
     if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');

@@ -69,6 +69,11 @@ export function toPublicUser(user: User): PublicUser {
   return { ...rest, roles: [...rest.roles], extensions: [...rest.extensions] };
 }
 
+/** Whether the account has a confirmed second factor (a pending one does not count). */
+export function hasActiveTotp(user: User): user is User & { totpSecret: string } {
+  return user.totpEnabled && user.totpSecret !== null;
+}
+
 export interface NewUser {
   readonly username: string;
   readonly displayName: string;

@@ -91,5 +91,3 @@ export const auditSearchQuery = z
   .strict();
 
 export const idParam = z.uuid();
-
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), problems: z.array(z.string()).optional(), reason: z.string().optional() }) });

@@ -233,3 +233,23 @@ t.test('when a user’s roles change, then they see it at their next sign-in, an
   t.ok(items.length >= 1);
   t.match(items.find((item) => item.target.id === agentId && item.outcome === 'success'), { details: { before: 'agent', after: 'agent,supervisor' } }, 'before and after roles on the entry');
 });
+
+t.test('when a session signed in only to set up a first factor is no longer fresh, then setting one up needs the password, so a stolen one cannot bind an authenticator', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin, secret } = await firstAdministrator(fixture);
+  await reauthenticate(fixture, admin, secret);
+  await createUser(fixture, admin, 'puhelin', ['phone-admin']);
+
+  const fresh = fixture.client();
+  t.equal((await fresh.login('puhelin', PASSWORD)).json<{ totpEnrollmentRequired: boolean }>().totpEnrollmentRequired, true);
+  t.equal((await fresh.post('/api/v1/me/totp')).status, 201, 'right after the sign-in the set-up starts at once');
+
+  const stale = fixture.client();
+  t.equal((await stale.login('puhelin', PASSWORD)).status, 201);
+  fixture.clock.advance(6 * 60_000);
+  const bare = await stale.post('/api/v1/me/totp');
+  t.equal(bare.status, 403, 'minutes later the session alone gets no secret');
+  t.equal(codeOf(bare), 'REAUTH_REQUIRED');
+  t.equal(codeOf(await stale.post('/api/v1/me/totp', { password: 'väärä salasana tässä' })), 'REAUTH_FAILED');
+  t.equal((await stale.post('/api/v1/me/totp', { password: PASSWORD })).status, 201, 'with the password it does');
+});

@@ -270,9 +270,10 @@ t.test('when the registrar exports a copy, then the second factor and a re-authe
   t.equal(exported.body.length, 44 + 2 * 8000 * 2);
   fixture.clock.advance(6 * 60_000);
   t.equal((await registrar.get(`/api/v1/calls/${callId}/export.wav?purpose=data-subject-copy`)).status, 403, 're-authentication is valid for minutes, not the whole session');
-  const audit = await fixture.appliance.audit.search({ action: 'recording.export' });
+  const audit = await fixture.appliance.audit.search({ action: 'recording.export', outcome: 'success' });
   t.equal(audit.total, 1);
   t.match(audit.records[0], { outcome: 'success', details: { purpose: 'data-subject-copy' } });
+  t.equal((await fixture.appliance.audit.search({ action: 'recording.export', outcome: 'denied' })).total, 2, 'the two exports without a fresh re-authentication are refusals on the trail');
 });
 
 t.test('when the audit trail cannot be written, then personal data is refused rather than served unaudited', async (t) => {

@@ -61,8 +61,7 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
   router.get('/:id/export.wav', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const { purpose } = validate(exportQuery, req.query);
-    if (!isRecentlyReauthenticated(res)) throw new AppError('REAUTH_REQUIRED', 'confirm your password before an export');
-    const { record, reader } = await calls.openExport(actorOf(res), id, clientAddress(req), purpose);
+    const { record, reader } = await calls.openExport(actorOf(res), id, clientAddress(req), purpose, isRecentlyReauthenticated(res));
     res.setHeader('Content-Disposition', `attachment; filename="tallennin-${record.callId}.wav"`);
     await sendWav(req, res, reader, async () => undefined, false);
   });

@@ -8,7 +8,6 @@ import { reply } from '../reply.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
-import { DEVICE_COOKIE_MAX_AGE_MS } from '../../access/device-cookie.js';
 
 export function sessionRoutes(accounts: AccountAccess): Router {
   const router = Router();
@@ -24,7 +23,7 @@ export function sessionRoutes(accounts: AccountAccess): Router {
     }
     // Always a new token: a token the client brought is never reused (session fixation).
     setSessionCookie(res, result.token);
-    if (result.deviceCookie !== undefined) setDeviceCookie(res, result.deviceCookie, Math.floor(DEVICE_COOKIE_MAX_AGE_MS / 1000));
+    if (result.deviceCookie !== undefined && result.deviceCookieMaxAgeSeconds !== undefined) setDeviceCookie(res, result.deviceCookie, result.deviceCookieMaxAgeSeconds);
     const actor = accounts.resolve(result.token);
     reply(res, 201, signedIn, { csrfToken: result.session.csrfToken, user: result.user, totpEnrollmentRequired: actor?.secondFactorNeeded === 'enrol', roleNotice: result.session.roleNotice });
   });

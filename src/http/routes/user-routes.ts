@@ -11,8 +11,8 @@ export function userRoutes(accounts: AccountAccess): Router {
   const router = Router();
   router.use(requireSession());
 
-  router.get('/', (_req, res) => {
-    reply(res, 200, userList, { users: accounts.listUsers(actorOf(res)) });
+  router.get('/', async (req, res) => {
+    reply(res, 200, userList, { users: await accounts.listUsers(actorOf(res), clientAddress(req)) });
   });
 
   router.post('/', async (req, res) => {
