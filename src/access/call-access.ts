@@ -184,7 +184,7 @@ export class CallAccess {
     }
     const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.export', canPlayCall);
     const reader = await this.openReader(record);
-    await this.audit(viewer, 'recording.export', 'success', clientAddress, { type: 'recording', id: record.recordingId }, { callId, purpose });
+    await this.audit(viewer, 'recording.export', 'success', clientAddress, { type: 'recording', id: reader.recordingId }, { callId, purpose });
     return { record, reader };
   }
 

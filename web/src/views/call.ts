@@ -1,5 +1,5 @@
 // One call: its details and, for those who may listen to it, the player of its recording.
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import type { Call } from '../call-types.js';
 import { h } from '../dom.js';
 import { formatTime, t, tryT } from '../i18n.js';
@@ -22,7 +22,21 @@ export async function callView(id: string): Promise<void> {
     h('dt', {}, t('call.recording')), h('dd', {}, describeRecording(call), call.resumed ? ` ${t('call.resumed')}` : ''),
   );
   const content: HTMLElement[] = [details];
-  if (call.recordingId !== null && call.recordingState !== 'failed' && (can('recordings:play-all') || can('recordings:play-own'))) content.push(await player(call));
+  if (call.recordingId !== null && call.recordingState !== 'failed' && (can('recordings:play-all') || can('recordings:play-own'))) {
+    // A call still going on has a recording still being written: it plays once the call ends.
+    if (call.recordingState === 'recording') content.push(inProgress());
+    else {
+      try {
+        content.push(await player(call));
+      } catch (err) {
+        // The call ended a moment ago and its recording is being sealed.
+        if (!(err instanceof ApiError) || err.code !== 'RECORDING_IN_PROGRESS') throw err;
+        content.push(inProgress());
+      }
+    }
+  }
   content.push(h('p', {}, h('a', { href: '#/calls' }, t('call.back'))));
   show(t('call.title'), ...content);
 }
+
+const inProgress = (): HTMLElement => h('p', { class: 'panel', id: 'recording-in-progress', role: 'status' }, t('call.inProgress'));
