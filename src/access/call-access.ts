@@ -5,7 +5,7 @@
  * viewer may not see is reported exactly like a call that does not exist, and costs the same:
  * both are audited as denied and wait for that entry's commit.
  */
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import type { ContactRecord } from '../history/contact-record.js';
 import { normalizePhoneNumber } from '../calls/phone-number.js';
@@ -149,8 +149,7 @@ export class CallAccess {
    */
   async openRecording(viewer: Viewer, callId: string, clientAddress: string): Promise<{ record: ContactRecord; reader: RecordingReader }> {
     const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.play', canPlayCall);
-    if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');
-    const reader = await this.deps.readers.get(record.recordingId);
+    const reader = await this.openReader(record);
     return { record, reader };
   }
 
@@ -190,10 +189,24 @@ export class CallAccess {
       throw new AppError('REAUTH_REQUIRED', 'confirm your password before an export');
     }
     const record = await this.visibleCall(viewer, callId, clientAddress, 'recording.export', canPlayCall);
-    if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');
-    const reader = await this.deps.readers.get(record.recordingId);
-    await this.audit(viewer, 'recording.export', 'success', clientAddress, { type: 'recording', id: record.recordingId }, { callId, purpose });
+    const reader = await this.openReader(record);
+    await this.audit(viewer, 'recording.export', 'success', clientAddress, { type: 'recording', id: reader.recordingId }, { callId, purpose });
     return { record, reader };
+  }
+
+  /**
+   * The reader of a call's recording (seal checked). A recording not sealed yet is one still being
+   * written (leftovers of a crash are sealed at start): the call is in progress, a normal state
+   * that is answered as such, not as a fault.
+   */
+  private async openReader(record: ContactRecord): Promise<RecordingReader> {
+    if (record.recordingId === null) throw new AppError('RECORDING_NOT_FOUND', 'this call has no recording');
+    try {
+      return await this.deps.readers.get(record.recordingId);
+    } catch (err) {
+      if (isAppError(err, 'RECORDING_UNSEALED')) throw new AppError('RECORDING_IN_PROGRESS', 'the call is still being recorded; its recording plays once the call has ended');
+      throw err;
+    }
   }
 
   private async visibleCall(

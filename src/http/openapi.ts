@@ -53,7 +53,7 @@ const SESSION_SET: HeaderSpec = { description: 'The new session cookie (Secure, 
 const SESSION_ENDED: HeaderSpec = { description: 'Clears the session cookie', pattern: `^${SESSION_COOKIE}=;` };
 const AUDITED = 'AUDIT_UNAVAILABLE';
 const PASSWORD_RULES = ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'PASSWORD_COMMON', 'PASSWORD_CONTEXT'];
-const RECORDING_ERRORS = ['CALL_NOT_FOUND', 'RECORDING_NOT_FOUND', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT', AUDITED];
+const RECORDING_ERRORS = ['CALL_NOT_FOUND', 'RECORDING_NOT_FOUND', 'RECORDING_IN_PROGRESS', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT', AUDITED];
 const WAV_HEADERS = { 'Content-Length': { description: 'Bytes in this answer', pattern: '^[0-9]+$' }, 'Accept-Ranges': { description: '`bytes` for the player, `none` for an export', pattern: '^(bytes|none)$' } };
 
 export const OPERATIONS: readonly ApiOperation[] = [

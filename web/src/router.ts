@@ -1,0 +1,119 @@
+// The hash router: `#/view/id?query` names a view of the route table that app.ts gives it.
+// Before any view it settles the session: no session shows setup or sign-in, a session that
+// may only enrol or step up shows that page, and a session ending mid-view goes to sign-in.
+import { api, ApiError, setCsrfToken } from './api.js';
+import { renderChrome } from './chrome.js';
+import { h } from './dom.js';
+import { t, type MessageKey } from './i18n.js';
+import { currentUser, forgetUser, loadMe, type Me } from './session.js';
+import { clearStatusForNewView, errorText } from './widgets/status.js';
+
+export type Page = () => void | Promise<void>;
+
+/** One entry of the route table: a view and, when it has one, its main-menu link. */
+export interface Route {
+  /** The first part of the address: `#/calls`. */
+  readonly path: string;
+  /** The main-menu link's text; no link when absent (the view is reached from another). */
+  readonly nav?: MessageKey;
+  /** Whether the signed-in user gets the menu link (the service decides access anyway). */
+  readonly visible?: () => boolean;
+  /** Draws the view: `id` is the second part of the address (`#/calls/{id}`), `params` its query. */
+  readonly show: (params: URLSearchParams, id: string | undefined) => void | Promise<void>;
+}
+
+export interface RouterOptions {
+  readonly routes: readonly Route[];
+  /** Where an unknown address goes. */
+  readonly home: string;
+  /** No session: the first-run setup or the sign-in page (`view` is the address asked for). */
+  readonly signedOut: (view: string | undefined) => void | Promise<void>;
+  /** The sign-in page, when the session ends while a view loads. */
+  readonly signIn: Page;
+  /** The only page a session may see until it enrols or steps up, if it is such a session. */
+  readonly onlyPage: (me: Me) => Page | undefined;
+  /** Forgets what the pages kept for the session that ended. */
+  readonly forgetSession: () => void;
+}
+
+const main = document.getElementById('main') as HTMLElement;
+let options: RouterOptions | undefined;
+/** Counts navigations; a view draws only if no newer navigation started while it waited for data. */
+let renderSeq = 0;
+
+/**
+ * The renderer of the view being built: it draws only while its navigation is the latest, so a
+ * slow answer for a view the user has already left never replaces the view they went to.
+ */
+export function screen(): (title: string, ...content: HTMLElement[]) => void {
+  const seq = renderSeq;
+  return (title, ...content) => {
+    if (seq !== renderSeq) return;
+    document.title = `${title} – Tallennin`;
+    main.replaceChildren(h('h1', {}, title), ...content);
+  };
+}
+
+/** Goes to a view: a changed hash routes by its hashchange event, the same hash routes again here. */
+export function navigate(hash: string): void {
+  if (location.hash === hash) void route();
+  else location.hash = hash;
+}
+
+/** Starts routing: the current address now, and every change of it. */
+export function startRouter(routerOptions: RouterOptions): void {
+  options = routerOptions;
+  window.addEventListener('hashchange', () => void route());
+  void route();
+}
+
+/**
+ * Shows the view the address names. `moveFocus`: after a navigation, focus goes to the new
+ * view's content (screen readers start there); a language switch leaves it on the switch.
+ */
+export async function route(moveFocus = true): Promise<void> {
+  if (options === undefined) return;
+  const { routes, home, signedOut, signIn, onlyPage, forgetSession } = options;
+  const seq = ++renderSeq;
+  const show = screen();
+  const [path = '', queryString = ''] = location.hash.replace(/^#\/?/, '').split('?');
+  const params = new URLSearchParams(queryString);
+  const [view, id] = path.split('/');
+  clearStatusForNewView();
+  try {
+    if (view === 'logout') {
+      await api('DELETE', '/session').catch(() => undefined);
+      forgetUser();
+      forgetSession();
+      setCsrfToken(undefined);
+      navigate('#/login');
+      return;
+    }
+    if (currentUser() === null) await loadMe();
+    renderChrome(routes);
+    const me = currentUser();
+    if (me === null) return await signedOut(view);
+    const only = onlyPage(me);
+    if (only !== undefined) return await only();
+    const target = routes.find((entry) => entry.path === view);
+    if (target === undefined) return navigate(home);
+    return await target.show(params, id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      // The session ended (idle, expired, or the account was disabled): sign in again.
+      forgetUser();
+      forgetSession();
+      renderChrome(routes);
+      return await signIn();
+    }
+    show(t('app.errorTitle'), h('p', { class: 'error', role: 'alert' }, errorText(err)));
+  } finally {
+    if (seq === renderSeq) {
+      renderChrome(routes);
+      if (moveFocus) {
+        window.scrollTo(0, 0);
+        main.focus({ preventScroll: true });
+      }
+    }
+  }
+}
