@@ -13,33 +13,27 @@
  * Each step leaves a part file that this function accepts again, so a crash during recovery is
  * recovered at the next start.
  */
-import { createHash } from 'node:crypto';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { fsyncDirectory, storageError, writeAllAt } from '../storage/durable-file.js';
 import {
-  BlockReader,
   buildTrailer,
-  CHUNK_PREFIX_BYTES,
   decodeHeader,
   FormatError,
   MAX_HEADER_BYTES,
-  openChunk,
-  parseChunkPrefix,
   parseTrailer,
   readAt,
   samplesToMs,
   sealChunk,
-  sha256,
-  toGap,
   trailerSignatureValid,
   TRAILER_BYTES,
   type Gap,
   type RecordingHeader,
   type RecordingOutcome,
 } from './recording-format.js';
+import { scanGoodChunks } from './chunk-scan.js';
 
 export interface SealPartFileInput {
   recordingId: string;
@@ -83,43 +77,9 @@ export async function sealPartFile(input: SealPartFileInput): Promise<SealedPart
     if (header.recordingId !== input.recordingId) {
       throw new FormatError('HEADER_CORRUPT', `header names recording ${header.recordingId}, not ${input.recordingId}`);
     }
-    const headerBytes = await readAt(handle, 0, header.headerBytes);
-    const headerHash = sha256(headerBytes);
-    const hash = createHash('sha256').update(headerBytes);
-
-    const reader = new BlockReader(handle, header.headerBytes, size);
-    const gaps: Gap[] = [];
-    let chunkCount = 0;
-    let sampleCount = 0;
-    let sawLast = false;
-    let goodEnd = header.headerBytes;
-    while (!sawLast && reader.position < size) {
-      const prefixBytes = await reader.read(CHUNK_PREFIX_BYTES);
-      let prefix;
-      try {
-        prefix = parseChunkPrefix(prefixBytes);
-      } catch (err) {
-        if (err instanceof FormatError) break;
-        throw err;
-      }
-      if (prefix.index !== chunkCount) break;
-      const rest = await reader.read(prefix.recordBytes - CHUNK_PREFIX_BYTES);
-      if (rest.length !== prefix.recordBytes - CHUNK_PREFIX_BYTES) break;
-      const record = Buffer.concat([prefixBytes, rest]);
-      let opened;
-      try {
-        opened = openChunk(record, prefix, input.dataKey, headerHash);
-      } catch (err) {
-        if (err instanceof FormatError) break;
-        throw err;
-      }
-      hash.update(record);
-      for (const gap of opened.gaps) gaps.push(toGap(gap, header.startTick));
-      chunkCount += 1;
-      sampleCount += prefix.sampleCount;
-      sawLast = prefix.last;
-      goodEnd = reader.position;
-    }
+    const scan = await scanGoodChunks(handle, header, size, input.dataKey);
+    const { headerHash, hash, gaps, sampleCount, goodEnd, sawLast } = scan;
+    let { chunkCount } = scan;
 
     // Already sealed, only the rename was missing?
     if (sawLast && size - goodEnd === TRAILER_BYTES) {
