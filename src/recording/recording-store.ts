@@ -36,7 +36,7 @@ import { RecordingReader, verifyRecordingFile, type RecordingReadKeys, type Veri
 import type { VerifyProblemCode } from './recording-format.js';
 import { sealPartFile } from './recording-recovery.js';
 import { prepareResume } from './recording-resume.js';
-import { RecordingWriter, type RecordingMeta } from './recording-writer.js';
+import { RecordingWriter, type RecordingMeta, type RecordingWriterOptions } from './recording-writer.js';
 
 export const SEALED_SUFFIX = '.tlr';
 export const PART_SUFFIX = '.tlr.part';
@@ -215,13 +215,19 @@ export class RecordingStore {
       await removeDurable(this.keyPath(id)).catch(() => undefined);
       throw storageError(err, 'write header of', partFile);
     }
-    const writer = new RecordingWriter({
-      meta,
-      handle,
-      partFile,
+    return this.writerFor(id, { meta, handle, header, dataKey }, createOptions);
+  }
+
+  /** The writer of an open part file: a new one (create) or one that goes on after a crash (reopen). */
+  private writerFor(
+    id: string,
+    file: { meta: RecordingWriterOptions['meta']; handle: RecordingWriterOptions['handle']; header: Buffer; dataKey: Buffer; resume?: RecordingWriterOptions['resume'] },
+    createOptions: CreateRecordingOptions,
+  ): RecordingWriter {
+    return new RecordingWriter({
+      ...file,
+      partFile: this.partPath(id),
       finalFile: this.sealedPath(id),
-      header,
-      dataKey,
       sealKey: this.options.keys.recordingSealKey,
       clock: this.options.clock,
       logger: this.options.logger.child('recording'),
@@ -230,7 +236,6 @@ export class RecordingStore {
       maxGapTicks: createOptions.maxGapTicks,
       maxPendingChunks: createOptions.maxPendingChunks,
     });
-    return writer;
   }
 
   /**
@@ -248,22 +253,8 @@ export class RecordingStore {
     try {
       const part = await prepareResume(handle, id, dataKey);
       const { header } = part;
-      const writer = new RecordingWriter({
-        meta: { recordingId: id, callId: header.callId, channel: header.channel, startTick: header.startTick, startedAtMs: header.startedAtMs },
-        handle,
-        partFile,
-        finalFile: this.sealedPath(id),
-        header: part.headerBytes,
-        dataKey,
-        sealKey: this.options.keys.recordingSealKey,
-        clock: this.options.clock,
-        logger: this.options.logger.child('recording'),
-        onError: createOptions.onError,
-        onFinished: () => this.active.delete(id),
-        maxGapTicks: createOptions.maxGapTicks,
-        maxPendingChunks: createOptions.maxPendingChunks,
-        resume: part.state,
-      });
+      const meta = { recordingId: id, callId: header.callId, channel: header.channel, startTick: header.startTick, startedAtMs: header.startedAtMs };
+      const writer = this.writerFor(id, { meta, handle, header: part.headerBytes, dataKey, resume: part.state }, createOptions);
       this.active.set(id, writer);
       this.options.logger.warn('recording left open by a crash goes on', { recordingId: id, durationMs: samplesToMs(part.state.sampleCount) });
       return writer;
