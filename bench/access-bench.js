@@ -17,11 +17,11 @@ import { request } from 'node:https';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import * as OTPAuth from 'otpauth';
 import { REPO_ROOT, ensureTool, makeTempDir, removeTempDirs } from './lib/setup.js';
 import { killAll, startChild, stopChild } from './lib/children.js';
 import { machineInfo } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
+import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
 
 const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
@@ -39,7 +39,6 @@ const FLOOD_MS = 60_000;
 const FLOOD_SIGN_IN_EVERY_MS = 5000;
 /** The flood comes from this many other addresses (127.0.0.2 and up), the real user from 127.0.0.1. */
 const FLOOD_ADDRESSES = 50;
-const DEVICE_COOKIE = '__Host-tallennin-device';
 
 process.on('exit', killAll);
 
@@ -62,41 +61,8 @@ async function main() {
   const port = listening.result.port;
   const tokenLine = await service.waitForLine('stdout', (line) => /^\s+[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/.test(line), 10_000, 'the setup token');
   const ca = await readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
-  const client = (cookie, csrf) => (method, path, body, headers = {}) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const started = performance.now();
-      let firstByteMs;
-      const req = request({ host: 'localhost', port, path, method, ca, servername: 'localhost', headers: {
-        'sec-fetch-site': 'same-origin', ...(cookie.value || cookie.device ? { cookie: [cookie.value, cookie.device].filter(Boolean).join('; ') } : {}), ...(csrf.value ? { 'x-csrf-token': csrf.value } : {}),
-        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers } }, (res) => {
-        const chunks = [];
-        res.once('data', () => (firstByteMs = performance.now() - started));
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          // The session cookie, and after a sign-in the device cookie the browser keeps beside it.
-          for (const set of res.headers['set-cookie'] ?? []) {
-            if (set.startsWith(`${DEVICE_COOKIE}=`)) cookie.device = set.split(';')[0];
-            else cookie.value = set.split(';')[0];
-          }
-          resolve({ status: res.statusCode, body: Buffer.concat(chunks), firstByteMs: firstByteMs ?? performance.now() - started, totalMs: performance.now() - started });
-        });
-      });
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
-  const adminCookie = { value: undefined };
-  const adminCsrf = { value: undefined };
-  const admin = client(adminCookie, adminCsrf);
-  await admin('POST', '/api/v1/setup', { token: tokenLine.line.trim(), username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
-  let res = await admin('POST', '/api/v1/session', { username: 'yllapitaja', password: PASSWORD });
-  adminCsrf.value = JSON.parse(res.body).csrfToken;
-  const secret = JSON.parse((await admin('POST', '/api/v1/me/totp')).body).secret;
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  // Confirming the second factor is a change of privilege: a new session cookie and CSRF token.
-  adminCsrf.value = JSON.parse((await admin('POST', '/api/v1/me/totp/confirm', { code: totp.generate() })).body).csrfToken;
-  await admin('POST', '/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD });
+  const client = apiClient({ port, ca });
+  await administratorAndSupervisor(client, tokenLine.line.trim(), PASSWORD);
   const userCookie = { value: undefined };
   const userCsrf = { value: undefined };
   const supervisor = client(userCookie, userCsrf);

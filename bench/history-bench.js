@@ -7,19 +7,17 @@
  *   npm run build && node bench/history-bench.js [--days N] [--calls N] [--no-docs]
  * Writes its section of docs/benchmarks.md and prints the table.
  */
-import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:https';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { URLSearchParams } from 'node:url';
-import * as OTPAuth from 'otpauth';
 import { REPO_ROOT, makeTempDir, removeTempDirs } from './lib/setup.js';
 import { killAll, startChild, stopChild } from './lib/children.js';
 import { machineInfo, memoryKb } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
+import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
 
 const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
@@ -105,35 +103,8 @@ async function main() {
   const port = listening.result.port;
   const tokenLine = await service.waitForLine('stdout', (line) => /^\s+[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/.test(line), 10_000, 'the setup token');
   const ca = await readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
-  const client = (cookie, csrf) => (method, path, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const started = performance.now();
-      const req = request({ host: 'localhost', port, path, method, ca, servername: 'localhost', headers: {
-        'sec-fetch-site': 'same-origin', ...(cookie.value ? { cookie: cookie.value } : {}), ...(csrf.value ? { 'x-csrf-token': csrf.value } : {}),
-        ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) } }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const set = res.headers['set-cookie']?.[0];
-          if (set) cookie.value = set.split(';')[0];
-          resolve({ status: res.statusCode, body: Buffer.concat(chunks), totalMs: performance.now() - started });
-        });
-      });
-      req.on('error', reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
-  const adminCookie = { value: undefined };
-  const adminCsrf = { value: undefined };
-  const admin = client(adminCookie, adminCsrf);
-  await admin('POST', '/api/v1/setup', { token: tokenLine.line.trim(), username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
-  const res = await admin('POST', '/api/v1/session', { username: 'yllapitaja', password: PASSWORD });
-  adminCsrf.value = JSON.parse(res.body).csrfToken;
-  const secret = JSON.parse((await admin('POST', '/api/v1/me/totp')).body).secret;
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
-  await admin('POST', '/api/v1/me/totp/confirm', { code: totp.generate() });
-  await admin('POST', '/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD });
+  const client = apiClient({ port, ca });
+  await administratorAndSupervisor(client, tokenLine.line.trim(), PASSWORD);
   const userCookie = { value: undefined };
   const userCsrf = { value: undefined };
   const supervisor = client(userCookie, userCsrf);
