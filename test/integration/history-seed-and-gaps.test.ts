@@ -9,14 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_PATH, runCli } from './support/service-process.js';
+import { recordCall } from './support/record-calls.js';
 import { ManualClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/log.js';
 import { openStorage } from '../../src/storage/open-storage.js';
 import { ContactHistory } from '../../src/history/contact-history.js';
-import { CallTracker } from '../../src/calls/call-tracker.js';
-import { RecordingRules } from '../../src/calls/recording-rules.js';
-import { AgentDirectory } from '../../src/calls/agent-directory.js';
-import { AlarmLog } from '../../src/health/alarms.js';
 
 async function tempDir(t: Test): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-seed-gaps-'));
@@ -24,35 +21,11 @@ async function tempDir(t: Test): Promise<string> {
   return dir;
 }
 
-/** Records a 60-tick call through the real tracker, with the ticks in `lost` never arriving. */
-async function recordWithLostTicks(dataDir: string, channel: number, lost: ReadonlySet<number>): Promise<string> {
-  const clock = new ManualClock(Date.now() - 60_000 + channel);
-  const storage = await openStorage({ dataDir, mode: 'demo', clock, logger: silentLogger });
-  const history = new ContactHistory(storage.documents);
-  const tracker = new CallTracker({
-    history,
-    recordings: storage.recordings,
-    rules: new RecordingRules(['0201234567'], 'FI'),
-    agents: new AgentDirectory([], 'FI'),
-    clock,
-    logger: silentLogger,
-    alarms: new AlarmLog(clock, silentLogger),
-    defaultRegion: 'FI',
-  });
-  tracker.onCallStart({ bootId: 1, channel, callRef: channel + 1, tick: 0, caller: '0401234567', called: '0201234567', agentExtension: '2001', resumed: false });
-  for (let tick = 0; tick < 60; tick++) {
-    if (!lost.has(tick)) tracker.onAudio({ tick, channels: [{ channel, samples: Buffer.alloc(160, 0x55) }] });
-  }
-  tracker.onCallEnd({ bootId: 1, channel, callRef: channel + 1, tick: 60, cause: 'normal' });
-  await tracker.drain();
-  const [record] = await history.search({ predicate: (r) => r.channel === channel });
-  return record?.recordingId as string;
-}
 
 t.test('when a recording lost 10 ticks of audio, then list --json gives 200 filled-gap ms and verify prints them', async (t) => {
   const dataDir = await tempDir(t);
-  const whole = await recordWithLostTicks(dataDir, 0, new Set());
-  const gapped = await recordWithLostTicks(dataDir, 1, new Set([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]));
+  const whole = await recordCall(dataDir, Date.now() - 60_000, 0);
+  const gapped = await recordCall(dataDir, Date.now() - 60_000 + 1, 1, { lostTicks: new Set([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]) });
   const listed = await runCli(['recordings', 'list', '--json', '--data-dir', dataDir]);
   t.equal(listed.code, 0, listed.stderr);
   const rows = JSON.parse(listed.stdout) as Array<{ recordingId: string; filledGapMs: number | null }>;

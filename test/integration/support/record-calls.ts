@@ -11,8 +11,11 @@ import { RecordingRules } from '../../../src/calls/recording-rules.js';
 import { AgentDirectory } from '../../../src/calls/agent-directory.js';
 import { AlarmLog } from '../../../src/health/alarms.js';
 
-/** Records one 1.2 s call on `channel` at `atMs` (demo key of the data directory); returns its recording id. */
-export async function recordCall(dataDir: string, atMs: number, channel: number): Promise<string> {
+/**
+ * Records one 1.2 s call on `channel` at `atMs` (demo key of the data directory), the ticks in
+ * `lostTicks` never arriving (they become a filled gap); returns its recording id.
+ */
+export async function recordCall(dataDir: string, atMs: number, channel: number, options: { lostTicks?: ReadonlySet<number> } = {}): Promise<string> {
   const clock = new ManualClock(atMs);
   const storage = await openStorage({ dataDir, mode: 'demo', clock, logger: silentLogger });
   const history = new ContactHistory(storage.documents);
@@ -27,7 +30,9 @@ export async function recordCall(dataDir: string, atMs: number, channel: number)
     defaultRegion: 'FI',
   });
   tracker.onCallStart({ bootId: 1, channel, callRef: channel + 1, tick: 0, caller: '0401234567', called: '0201234567', agentExtension: '2001', resumed: false });
-  for (let tick = 0; tick < 60; tick++) tracker.onAudio({ tick, channels: [{ channel, samples: Buffer.alloc(160, (0x55 + tick) & 0xff) }] });
+  for (let tick = 0; tick < 60; tick++) {
+    if (options.lostTicks?.has(tick) !== true) tracker.onAudio({ tick, channels: [{ channel, samples: Buffer.alloc(160, (0x55 + tick) & 0xff) }] });
+  }
   tracker.onCallEnd({ bootId: 1, channel, callRef: channel + 1, tick: 60, cause: 'normal' });
   await tracker.drain();
   const records = await history.search({ predicate: (record) => record.channel === channel && Date.parse(record.startedAt) === atMs });
