@@ -56,7 +56,7 @@ const PASSWORD_RULES = ['PASSWORD_TOO_SHORT', 'PASSWORD_TOO_LONG', 'PASSWORD_COM
 const RECORDING_ERRORS = ['CALL_NOT_FOUND', 'RECORDING_NOT_FOUND', 'RECORDING_IN_PROGRESS', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT', AUDITED];
 const WAV_HEADERS = { 'Content-Length': { description: 'Bytes in this answer', pattern: '^[0-9]+$' }, 'Accept-Ranges': { description: '`bytes` for the player, `none` for an export', pattern: '^(bytes|none)$' } };
 
-export const OPERATIONS: readonly ApiOperation[] = [
+const CORE_OPERATIONS: readonly ApiOperation[] = [
   { method: 'get', path: '/openapi.json', operationId: 'getOpenApiDocument', summary: 'This description of the API', open: true, success: { '200': { description: 'the OpenAPI 3.1 document', json: answers.openApiDescription } } },
   {
     method: 'post',
@@ -171,6 +171,11 @@ export const OPERATIONS: readonly ApiOperation[] = [
     errors: ['AGENT_DIRECTORY_INVALID', 'DISPLAY_NAME_INVALID', 'RECORDING_RULES_INVALID', AUDITED],
   },
   { method: 'get', path: '/health', operationId: 'getHealth', summary: 'Bridge link, channels, alarms, disk, memory', permission: 'health:read', success: { '200': { description: 'the health report', json: answers.healthReport } } },
+];
+
+// A capability's operations live beside it (src/http/operations/<capability>.ts), one line each here.
+export const OPERATIONS: readonly ApiOperation[] = [
+  ...CORE_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

@@ -3,7 +3,9 @@ import { TIME_ZONE } from './time.js';
 
 export type Language = 'fi' | 'en';
 
-const fi = {
+// The core catalogue; a feature's strings live in their own file (i18n-<feature>.ts) and are
+// spread in below, one line each, so views added side by side do not touch each other's lines.
+const coreFi = {
   'app.language': 'Kieli', 'app.mainNav': 'Päävalikko', 'app.errorTitle': 'Virhe', 'app.unknownOutcome': 'tuntematon',
   'calls.order': 'Järjestys', 'calls.newest': 'Uusimmat ensin', 'calls.oldest': 'Vanhimmat ensin', 'calls.timeZone': 'Ajat Suomen aikaa.',
   'users.state': 'Tila',
@@ -41,9 +43,13 @@ const fi = {
   'error.DISPLAY_NAME_INVALID': 'Nimessä on merkki, jota nimissä ei käytetä (ohjausmerkki, tekstin suunnan vaihto, näkymätön merkki tai < >), tai se on tyhjä tai yli 200 merkkiä.',
 } as const;
 
+const fi = {
+  ...coreFi,
+};
+
 export type MessageKey = keyof typeof fi;
 
-const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof coreFi, string> = {
   'app.language': 'Language', 'app.mainNav': 'Main menu', 'app.errorTitle': 'Error', 'app.unknownOutcome': 'unknown',
   'calls.order': 'Order', 'calls.newest': 'Newest first', 'calls.oldest': 'Oldest first', 'calls.timeZone': 'Times are Finnish time.',
   'users.state': 'State',
@@ -79,6 +85,10 @@ const en: Record<MessageKey, string> = {
   'account.title': 'My account', 'account.current': 'Current password', 'account.new': 'New password (at least 15 characters)', 'account.submit': 'Change password', 'account.changed': 'Password changed. Sign in again.',
   'error.INVALID_CREDENTIALS': 'Wrong user name or password.', 'error.THROTTLED': 'Too many attempts. Wait a moment.', 'error.TOTP_REQUIRED': 'Enter the authenticator app code.', 'error.TOTP_INVALID': 'The code does not match.', 'error.NOT_AUTHENTICATED': 'Please sign in.', 'error.FORBIDDEN': 'Not allowed.', 'error.CALL_NOT_FOUND': 'No such call.', 'error.PASSWORD_TOO_SHORT': 'A password has at least 15 characters.', 'error.PASSWORD_COMMON': 'The password is common or breached. Choose another.', 'error.PASSWORD_CONTEXT': 'The password must not contain the user name.', 'error.USERNAME_TAKEN': 'That user name is taken.', 'error.SETUP_TOKEN_INVALID': 'The setup token is wrong or expired.', 'error.AUDIT_UNAVAILABLE': 'The audit trail cannot be written: request refused.', 'error.VALIDATION_FAILED': 'The data is not valid.', 'error.AGENT_DIRECTORY_INVALID': 'The directory is not valid (an extension twice, or a phone number missing).', 'error.RECORDING_RULES_INVALID': 'A service number is not valid.', 'error.other': 'Error: {code}',
   'error.DISPLAY_NAME_INVALID': 'The name holds a character names do not use (a control character, a text-direction control, an invisible character or < >), or it is empty or over 200 characters.',
+};
+
+const en: Record<MessageKey, string> = {
+  ...coreEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
