@@ -21,7 +21,16 @@ const MIN_NAME_PART_LENGTH = 4;
 const PRODUCT_NAME = 'tallennin';
 
 export type PasswordRuleCode = 'PASSWORD_TOO_SHORT' | 'PASSWORD_TOO_LONG' | 'PASSWORD_COMMON' | 'PASSWORD_CONTEXT';
-export type PasswordRuleResult = { ok: true } | { ok: false; code: PasswordRuleCode; message: string };
+/** Which part of the context a PASSWORD_CONTEXT password holds, so the person is told the right one. */
+export type PasswordContextReason = 'user-name' | 'person-name' | 'product-name' | 'repeated-character';
+export type PasswordRuleResult = { ok: true } | { ok: false; code: PasswordRuleCode; message: string; reason?: PasswordContextReason };
+
+const CONTEXT_MESSAGES: Record<PasswordContextReason, string> = {
+  'user-name': 'the password must not contain the user name',
+  'person-name': 'the password must not contain a part of the person’s name',
+  'product-name': 'the password must not contain the product name (Tallennin)',
+  'repeated-character': 'the password must not be one character repeated',
+};
 
 const COMMON_PASSWORDS: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
 
@@ -37,9 +46,8 @@ export function checkPasswordRules(password: string, context: { username: string
   if (length < MIN_PASSWORD_LENGTH) return { ok: false, code: 'PASSWORD_TOO_SHORT', message: `a password has at least ${MIN_PASSWORD_LENGTH} characters` };
   if (length > MAX_PASSWORD_LENGTH) return tooLong();
   const lower = normalized.toLowerCase();
-  if (isContextual(lower, context)) {
-    return { ok: false, code: 'PASSWORD_CONTEXT', message: 'the password must not contain the user name, the name of the person or the product, nor repeat one character' };
-  }
+  const reason = contextReason(lower, context);
+  if (reason !== undefined) return { ok: false, code: 'PASSWORD_CONTEXT', message: CONTEXT_MESSAGES[reason], reason };
   if (isCommon(lower)) return { ok: false, code: 'PASSWORD_COMMON', message: 'this password is known from breaches or is easy to guess: choose another' };
   return { ok: true };
 }
@@ -48,17 +56,18 @@ function tooLong(): PasswordRuleResult {
   return { ok: false, code: 'PASSWORD_TOO_LONG', message: `a password has at most ${MAX_PASSWORD_LENGTH} characters` };
 }
 
-/** The user name, the person's name parts, the product name, or one character over and over. */
-function isContextual(lower: string, context: { username: string; displayName?: string }): boolean {
-  if (/^(.)\1*$/su.test(lower) || lower.includes(PRODUCT_NAME)) return true;
+/** The user name, the person's name parts, the product name, or one character over and over: which, if any. */
+function contextReason(lower: string, context: { username: string; displayName?: string }): PasswordContextReason | undefined {
+  if (/^(.)\1*$/su.test(lower)) return 'repeated-character';
+  if (lower.includes(PRODUCT_NAME)) return 'product-name';
   const compact = lower.replace(/[\s\p{P}\p{S}]+/gu, '');
   const username = normalizePassword(context.username).trim().toLowerCase();
-  if (username.length > 0 && (lower.includes(username) || compact.includes(username))) return true;
+  if (username.length > 0 && (lower.includes(username) || compact.includes(username))) return 'user-name';
   const nameParts = normalizePassword(context.displayName ?? '')
     .toLowerCase()
     .split(/[\s\p{P}\p{S}]+/u)
     .filter((part) => [...part].length >= MIN_NAME_PART_LENGTH);
-  return nameParts.some((part) => lower.includes(part));
+  return nameParts.some((part) => lower.includes(part)) ? 'person-name' : undefined;
 }
 
 /** "123456789012345", "abcdefghijklmnop", "zyxwvuts...": each character the next (or previous) one. */

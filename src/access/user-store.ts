@@ -334,5 +334,6 @@ function validateRoles(roles: readonly unknown[], extensions: readonly unknown[]
 function requirePasswordRules(password: string, username: string, displayName: string): void {
   if (typeof password !== 'string') throw new AppError('PASSWORD_TOO_SHORT', 'a password is needed', { details: { code: 'PASSWORD_TOO_SHORT' } });
   const result = checkPasswordRules(password, { username, displayName });
-  if (!result.ok) throw new AppError(result.code, result.message, { details: { code: result.code } });
+  // The reason (which part of the context) goes to the client, so the person is told the right one.
+  if (!result.ok) throw new AppError(result.code, result.message, { details: { code: result.code, ...(result.reason === undefined ? {} : { reason: result.reason }) } });
 }

@@ -58,6 +58,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   RECORDING_CORRUPT: 500,
 };
 
+/** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */
+export const ERROR_CODES: readonly string[] = [...Object.keys(STATUS_BY_CODE), 'INTERNAL'];
+
 export function statusOf(code: string): number {
   return STATUS_BY_CODE[code] ?? 500;
 }

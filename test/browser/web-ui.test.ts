@@ -142,7 +142,7 @@ t.test('when people use the web UI, then every main task works in the browser wi
   t.equal(await admin.getAttribute('html', 'lang'), 'en');
   // The view re-renders after its data arrives: wait for the English heading.
   await admin.waitForSelector('h1:has-text("System")');
-  t.match(await admin.textContent('dl.details'), /Bridge link/);
+  t.match(await admin.textContent('dl.details'), /Link to the telephony card/);
   await admin.selectOption('#language', 'fi');
   await admin.waitForSelector('nav a:has-text("Puhelut")');
 

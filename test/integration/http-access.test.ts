@@ -104,6 +104,9 @@ t.test('when the first administrator is set up with bad input, then the setup to
   t.equal(short.json<{ error: { code: string } }>().error.code, 'PASSWORD_TOO_SHORT');
   const ownName = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: 'yllapitaja yllapitaja' });
   t.equal(ownName.json<{ error: { code: string } }>().error.code, 'PASSWORD_CONTEXT');
+  t.equal(ownName.json<{ error: { reason?: string } }>().error.reason, 'user-name', 'the refusal says which part of the context');
+  const product = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: 'tallennin on hyvä laite' });
+  t.same(product.json<{ error: { code: string; reason?: string } }>().error, { code: 'PASSWORD_CONTEXT', reason: 'product-name', message: product.json<{ error: { message: string } }>().error.message });
   const created = await client.post('/api/v1/setup', { token, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
   t.equal(created.status, 201, 'the same token still creates the administrator once the input is right');
   const again = await client.post('/api/v1/setup', { token, username: 'toinen', displayName: 'Toinen', password: PASSWORD });

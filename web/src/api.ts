@@ -1,8 +1,14 @@
 // The API client: JSON over the same origin, the CSRF token on every state change.
 let csrfToken: string | undefined;
 
+/** What a refusal may add to its code: why (a password rule, the end of a session) and the idle limit. */
+export interface ErrorDetails {
+  readonly reason?: string;
+  readonly idleMinutes?: number;
+}
+
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetails = {}) {
     super(message);
   }
 }
@@ -23,7 +29,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(0, 'network', 'the service cannot be reached');
   }
   if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'HTTP_' + res.status, data.error?.message ?? res.statusText);
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string; reason?: string; idleMinutes?: number } };
+  if (!res.ok) {
+    const { reason, idleMinutes } = data.error ?? {};
+    throw new ApiError(res.status, data.error?.code ?? 'HTTP_' + res.status, data.error?.message ?? res.statusText, { ...(reason === undefined ? {} : { reason }), ...(idleMinutes === undefined ? {} : { idleMinutes }) });
+  }
   return data as T;
 }

@@ -1,5 +1,6 @@
 // Every string of the UI comes from this catalogue: Finnish by default, English on request.
 import { TIME_ZONE } from './time.js';
+import { fi as adminFi, en as adminEn } from './i18n-admin.js';
 
 export type Language = 'fi' | 'en';
 
@@ -23,7 +24,7 @@ const coreFi = {
   'users.resetTotp': 'Nollaa toinen tunnistustekijä', 'users.totpReset': 'Toinen tunnistustekijä nollattu: käyttäjä ottaa uuden käyttöön seuraavalla kirjautumisella.',
   'error.SELF_ROLE_CHANGE': 'Omia roolejasi ei voi muuttaa: toinen ylläpitäjä tekee sen.', 'error.LAST_MAINTAINER': 'Viimeistä teknistä ylläpitäjää ei voi poistaa eikä ottaa pois käytöstä.', 'error.SECOND_FACTOR_REQUIRED': 'Vahvista toisella tunnistustekijällä.', 'error.SELF_TOTP_RESET': 'Oman tunnistustekijäsi vaihdat Oma tili -sivulla.',
   'settings.title': 'Asetukset', 'settings.agents': 'Asiakaspalvelijahakemisto', 'settings.extension': 'Alanumero', 'settings.name': 'Nimi', 'settings.phone': 'Puhelinnumero', 'settings.remove': 'Poista', 'settings.addAgent': 'Lisää asiakaspalvelija', 'settings.numbers': 'Tallennettavat palvelunumerot', 'settings.numbersHelp': 'Näihin numeroihin tulevat puhelut tallennetaan; kaikista puheluista jää yhteystieto. Yksi numero riville.', 'settings.retention': 'Säilytysaika', 'settings.retentionHelp': 'Yhteyshistoria ja tallenteet poistetaan tämän jälkeen (enintään 3 kuukautta).', 'settings.months': '{n} kk', 'settings.save': 'Tallenna asetukset', 'settings.saved': 'Asetukset tallennettu.',
-  'nav.calls': 'Puhelut', 'nav.users': 'Käyttäjät', 'nav.audit': 'Lokitiedot', 'nav.system': 'Järjestelmä', 'nav.account': 'Oma tili', 'nav.logout': 'Kirjaudu ulos',
+  'nav.calls': 'Puhelut', 'nav.users': 'Käyttäjät', 'nav.audit': 'Käyttöloki', 'nav.system': 'Järjestelmä', 'nav.account': 'Oma tili', 'nav.logout': 'Kirjaudu ulos',
   'login.title': 'Kirjaudu', 'login.username': 'Käyttäjätunnus', 'login.password': 'Salasana', 'login.totp': 'Todennussovelluksen koodi', 'login.submit': 'Kirjaudu',
   'setup.title': 'Ensimmäinen ylläpitäjä', 'setup.help': 'Syötä käyttöönottotunnus, jonka palvelu tulosti ensimmäisellä käynnistyksellä.', 'setup.token': 'Käyttöönottotunnus', 'setup.displayName': 'Nimi', 'setup.submit': 'Luo ylläpitäjä', 'setup.done': 'Ylläpitäjä luotu. Kirjaudu sisään.',
   'totp.title': 'Ota käyttöön toinen tunnistustekijä', 'totp.help': 'Ylläpitäjät tarvitsevat todennussovelluksen (TOTP). Lisää sovellukseen tämä avain ja syötä sen näyttämä koodi.', 'totp.key': 'Avain', 'totp.uri': 'Osoite sovellukselle', 'totp.code': 'Koodi', 'totp.submit': 'Vahvista', 'totp.done': 'Toinen tunnistustekijä on käytössä.',
@@ -32,10 +33,10 @@ const coreFi = {
   'call.title': 'Puhelu', 'call.start': 'Alkoi', 'call.end': 'Päättyi', 'call.caller': 'Soittaja', 'call.withheld': 'salainen numero', 'call.service': 'Palvelunumero', 'call.agent': 'Asiakaspalvelija', 'call.agentPhone': 'Asiakaspalvelijan puhelin', 'call.endReason': 'Päättymisen syy', 'call.recording': 'Tallenne', 'call.speed': 'Nopeus', 'call.back': 'Takaisin hakuun', 'call.resumed': 'Jatkui yhteyskatkon jälkeen', 'call.sealOk': 'Sinetti tarkistettu: tallenne on muuttumaton', 'call.gaps': '{n} katkosta (hiljaisuudella täytetty)', 'call.waveform': 'Puhelun äänen aaltomuoto; keltaiset kohdat ovat katkoksia', 'call.inProgress': 'Tallennus on käynnissä: tallenteen voi kuunnella, kun puhelu on päättynyt.', 'error.RECORDING_IN_PROGRESS': 'Tallennus on vielä käynnissä: tallenteen voi kuunnella, kun puhelu on päättynyt.',
   'rec.not-recorded': 'ei tallennettu', 'rec.recording': 'tallennus käynnissä', 'rec.completed': 'valmis', 'rec.interrupted': 'keskeytynyt', 'rec.failed': 'epäonnistui', 'gap.frames-lost': 'kehyksiä katosi', 'gap.link-lost': 'yhteys siltaan katkesi', 'gap.service-restart': 'palvelu käynnistyi uudelleen', 'gap.bridge-restart': 'silta käynnistyi uudelleen', 'rec.no-audio': 'ei ääntä (puhelu päättyi ennen kuin ääntä tuli)',
   'end.completed': 'normaali lopetus', 'end.abnormal': 'linja- tai korttivika', 'end.link-lost': 'yhteys siltaan katkesi', 'end.bridge-restarted': 'silta käynnistyi uudelleen', 'end.end-signal-lost': 'lopetusmerkki puuttui', 'end.service-stopped': 'palvelu pysähtyi',
-  'users.title': 'Käyttäjät', 'users.create': 'Uusi käyttäjä', 'users.username': 'Käyttäjätunnus', 'users.displayName': 'Nimi', 'users.roles': 'Roolit', 'users.extensions': 'Omat alanumerot (pilkuin)', 'users.password': 'Alkusalasana', 'users.submit': 'Luo käyttäjä', 'users.disable': 'Poista käytöstä', 'users.enable': 'Ota käyttöön', 'users.disabled': 'poissa käytöstä', 'users.created': 'Käyttäjä luotu.', 'users.rolesChanged': 'Rooli vaihdettu.',
+  'users.title': 'Käyttäjät', 'users.create': 'Uusi käyttäjä', 'users.username': 'Käyttäjätunnus', 'users.displayName': 'Nimi', 'users.roles': 'Roolit', 'users.extensions': 'Omat alanumerot pilkuilla erotettuina', 'users.password': 'Alkusalasana', 'users.submit': 'Luo käyttäjä', 'users.disable': 'Poista käytöstä', 'users.enable': 'Ota käyttöön', 'users.disabled': 'poissa käytöstä', 'users.created': 'Käyttäjä luotu.', 'users.rolesChanged': 'Rooli vaihdettu.',
   'role.agent': 'asiakaspalvelija', 'role.supervisor': 'esihenkilö', 'role.quality-expert': 'laatu- ja koulutusasiantuntija', 'role.technical-maintainer': 'tekninen ylläpitäjä', 'role.phone-admin': 'puhelinjärjestelmän pääkäyttäjä', 'role.registrar': 'rekisterinpitäjän yhteyshenkilö',
-  'audit.title': 'Lokitiedot', 'audit.action': 'Toiminto', 'audit.verify': 'Tarkista eheys', 'audit.ok': 'Loki on eheä (merkintöjä: {n}).', 'audit.bad': 'Loki EI ole eheä: {problem}', 'col.time': 'Aika', 'col.action': 'Toiminto', 'col.outcome': 'Tulos', 'col.actor': 'Käyttäjä', 'col.target': 'Kohde', 'col.details': 'Lisätiedot',
-  'system.title': 'Järjestelmä', 'system.link': 'Yhteys siltaan', 'system.up': 'toiminnassa', 'system.down': 'poikki', 'system.active': 'Puheluita käynnissä', 'system.alarms': 'Hälytykset', 'system.disk': 'Levy', 'system.memory': 'Muisti', 'system.load': 'Kuorma', 'system.temperature': 'Lämpötila', 'system.noAlarms': 'Ei hälytyksiä.', 'system.channels': 'Kanavat', 'system.channel': 'Kanava', 'system.idle': 'Kaikki kanavat vapaina.',
+  'audit.title': 'Käyttöloki', 'audit.action': 'Toiminto', 'audit.verify': 'Tarkista eheys', 'audit.ok': 'Loki on eheä (merkintöjä: {n}).', 'audit.bad': 'Loki EI ole eheä: {problem}', 'col.time': 'Aika', 'col.action': 'Toiminto', 'col.outcome': 'Tulos', 'col.actor': 'Käyttäjä', 'col.target': 'Kohde', 'col.details': 'Lisätiedot',
+  'system.title': 'Järjestelmä', 'system.link': 'Yhteys puhelinkorttiin', 'system.up': 'kunnossa: puhelut tallentuvat', 'system.down': 'Puheluita ei tallenneta: yhteys puhelinkorttiin on katki', 'system.active': 'Puheluita käynnissä', 'system.alarms': 'Hälytykset', 'system.disk': 'Levy', 'system.memory': 'Muisti', 'system.load': 'Kuorma', 'system.temperature': 'Lämpötila', 'system.noAlarms': 'Ei hälytyksiä.', 'system.channels': 'Kanavat', 'system.channel': 'Kanava', 'system.idle': 'Kaikki kanavat vapaina.',
   'system.linkErrors': 'Yhteysvirheet', 'system.linkErrorsHint': 'Palvelun käynnistyksestä lähtien. Hälytys, kun virheitä on yli {n} minuutissa.',
   'system.linkError.rxCrcErrors': 'Tarkistussummavirheet', 'system.linkError.garbageBytes': 'Roskatavut', 'system.linkError.lostFrames': 'Kadonneet kehykset', 'system.linkError.duplicateFrames': 'Toistuneet kehykset', 'system.linkError.oversizeFrames': 'Liian pitkät kehykset', 'system.linkError.malformedFrames': 'Virheelliset kehykset', 'system.linkError.resyncs': 'Tahdistuksen palautukset',
   'account.title': 'Oma tili', 'account.current': 'Nykyinen salasana', 'account.new': 'Uusi salasana (vähintään 15 merkkiä)', 'account.submit': 'Vaihda salasana', 'account.changed': 'Salasana vaihdettu. Kirjaudu uudelleen.',
@@ -45,6 +46,7 @@ const coreFi = {
 
 const fi = {
   ...coreFi,
+  ...adminFi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -79,7 +81,7 @@ const coreEn: Record<keyof typeof coreFi, string> = {
   'users.title': 'Users', 'users.create': 'New user', 'users.username': 'User name', 'users.displayName': 'Name', 'users.roles': 'Roles', 'users.extensions': 'Own extensions (comma-separated)', 'users.password': 'Initial password', 'users.submit': 'Create user', 'users.disable': 'Disable', 'users.enable': 'Enable', 'users.disabled': 'disabled', 'users.created': 'User created.', 'users.rolesChanged': 'Role changed.',
   'role.agent': 'agent', 'role.supervisor': 'supervisor', 'role.quality-expert': 'quality/training expert', 'role.technical-maintainer': 'technical maintainer', 'role.phone-admin': 'phone-system administrator', 'role.registrar': 'registrar',
   'audit.title': 'Audit trail', 'audit.action': 'Action', 'audit.verify': 'Verify integrity', 'audit.ok': 'The trail is intact (entries: {n}).', 'audit.bad': 'The trail is NOT intact: {problem}', 'col.time': 'Time', 'col.action': 'Action', 'col.outcome': 'Outcome', 'col.actor': 'User', 'col.target': 'Target', 'col.details': 'Details',
-  'system.title': 'System', 'system.link': 'Bridge link', 'system.up': 'up', 'system.down': 'down', 'system.active': 'Calls in progress', 'system.alarms': 'Alarms', 'system.disk': 'Disk', 'system.memory': 'Memory', 'system.load': 'Load', 'system.temperature': 'Temperature', 'system.noAlarms': 'No alarms.', 'system.channels': 'Channels', 'system.channel': 'Channel', 'system.idle': 'Every channel is idle.',
+  'system.title': 'System', 'system.link': 'Link to the telephony card', 'system.up': 'working: calls are recorded', 'system.down': 'Calls are not recorded: the link to the telephony card is down', 'system.active': 'Calls in progress', 'system.alarms': 'Alarms', 'system.disk': 'Disk', 'system.memory': 'Memory', 'system.load': 'Load', 'system.temperature': 'Temperature', 'system.noAlarms': 'No alarms.', 'system.channels': 'Channels', 'system.channel': 'Channel', 'system.idle': 'Every channel is idle.',
   'system.linkErrors': 'Link errors', 'system.linkErrorsHint': 'Since the service started. An alarm is raised above {n} errors a minute.',
   'system.linkError.rxCrcErrors': 'CRC errors', 'system.linkError.garbageBytes': 'Garbage bytes', 'system.linkError.lostFrames': 'Lost frames', 'system.linkError.duplicateFrames': 'Duplicate frames', 'system.linkError.oversizeFrames': 'Oversize frames', 'system.linkError.malformedFrames': 'Malformed frames', 'system.linkError.resyncs': 'Resynchronisations',
   'account.title': 'My account', 'account.current': 'Current password', 'account.new': 'New password (at least 15 characters)', 'account.submit': 'Change password', 'account.changed': 'Password changed. Sign in again.',
@@ -89,6 +91,7 @@ const coreEn: Record<keyof typeof coreFi, string> = {
 
 const en: Record<MessageKey, string> = {
   ...coreEn,
+  ...adminEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
@@ -106,6 +109,11 @@ export function setLanguage(next: Language): void {
 
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
   return catalogues[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
+}
+
+/** A whole catalogue, for the check that every message exists in both languages. */
+export function catalogue(lang: Language): Readonly<Record<MessageKey, string>> {
+  return catalogues[lang];
 }
 
 export function tryT(key: string): string | undefined {

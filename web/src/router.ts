@@ -6,7 +6,7 @@ import { renderChrome } from './chrome.js';
 import { h } from './dom.js';
 import { t, type MessageKey } from './i18n.js';
 import { currentUser, forgetUser, loadMe, type Me } from './session.js';
-import { clearStatusForNewView, errorText } from './widgets/status.js';
+import { clearStatusForNewView, errorText, keepStatusInView } from './widgets/status.js';
 
 export type Page = () => void | Promise<void>;
 
@@ -51,6 +51,7 @@ export function screen(): (title: string, ...content: HTMLElement[]) => void {
     if (seq !== renderSeq) return;
     document.title = `${title} – Tallennin`;
     main.replaceChildren(h('h1', {}, title), ...content);
+    keepStatusInView();
   };
 }
 

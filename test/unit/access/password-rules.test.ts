@@ -59,6 +59,13 @@ t.test('when a password contains the user name or the product name, then it is P
   t.same(checkPasswordRules('kuusi kettua juoksee metsässä', { username: 'mikko' }), { ok: true }, 'another user name');
 });
 
+t.test('when a password is refused for its context, then the refusal names which part of the context it holds', async (t) => {
+  t.match(checkPasswordRules('tallennin on hyvä ohjelma', ctx), { ok: false, code: 'PASSWORD_CONTEXT', reason: 'product-name' }, 'the product, not the user name');
+  t.match(checkPasswordRules('minä olen aino ja tämä on salasanani', ctx), { ok: false, code: 'PASSWORD_CONTEXT', reason: 'user-name' });
+  t.match(checkPasswordRules('kuusi virtanen juoksee metsässä', ctx), { ok: false, code: 'PASSWORD_CONTEXT', reason: 'person-name' });
+  t.match(checkPasswordRules('xxxxxxxxxxxxxxxxxxxx', ctx), { ok: false, code: 'PASSWORD_CONTEXT', reason: 'repeated-character' });
+});
+
 t.test('when a long passphrase of ordinary words is chosen, then no composition rule refuses it', async (t) => {
   t.same(checkPasswordRules('kuusi kettua juoksee metsässä', ctx), { ok: true }, 'lower-case words only');
   t.same(checkPasswordRules('Äiti sanoi: πάντα ρεῖ, 水は流れる', ctx), { ok: true }, 'any Unicode');

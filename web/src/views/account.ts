@@ -4,7 +4,7 @@ import { field, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { navigate, screen } from '../router.js';
 import { currentUser, forgetUser } from '../session.js';
-import { form } from '../widgets/form.js';
+import { form, newPasswordField } from '../widgets/form.js';
 import { say } from '../widgets/status.js';
 
 export function accountView(): void {
@@ -22,7 +22,7 @@ export function accountView(): void {
       },
       h('div', { class: 'fields' },
         field('current', t('account.current'), h('input', { name: 'current', type: 'password', required: true, autocomplete: 'current-password' })),
-        field('new', t('account.new'), h('input', { name: 'new', type: 'password', required: true, autocomplete: 'new-password' })),
+        newPasswordField('new', t('account.new'), { name: 'new' }),
         h('div', {}, h('button', { type: 'submit' }, t('account.submit'))),
       ),
     ),

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { field, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { navigate, screen } from '../router.js';
-import { form, text } from '../widgets/form.js';
+import { form, newPasswordField, text } from '../widgets/form.js';
 import { say } from '../widgets/status.js';
 
 export function setupView(): void {
@@ -21,7 +21,7 @@ export function setupView(): void {
         field('token', t('setup.token'), h('input', { name: 'token', required: true, autocomplete: 'off' })),
         field('username', t('login.username'), h('input', { name: 'username', required: true, autocomplete: 'username' })),
         field('displayName', t('setup.displayName'), h('input', { name: 'displayName', required: true })),
-        field('password', t('login.password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })),
+        newPasswordField('password', t('login.password')),
         h('div', {}, h('button', { type: 'submit' }, t('setup.submit'))),
       ),
     ),

@@ -1,7 +1,7 @@
 // The state of the box: the link to the bridge and its error counters, the channels, the resources, the alarms.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { formatTime, t } from '../i18n.js';
+import { formatTime, t, tryT } from '../i18n.js';
 import { screen } from '../router.js';
 
 /** The link's error counters since the service started (src/capture/link-errors.ts), in display order. */
@@ -31,6 +31,6 @@ export async function systemView(): Promise<void> {
       : h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('system.channel')), h('th', {}, t('col.start')), h('th', {}, t('col.recording')))),
           h('tbody', {}, ...health.calls.active.map((active) => h('tr', {}, h('td', {}, String(active.channel)), h('td', {}, formatTime(active.startedAt)), h('td', {}, active.recording ? t('rec.recording') : t('rec.not-recorded')))))),
     h('h2', {}, t('system.alarms')),
-    health.alarms.recent.length === 0 ? h('p', {}, t('system.noAlarms')) : h('ul', {}, ...health.alarms.recent.map((alarm) => h('li', {}, `${formatTime(alarm.raisedAt)} ${alarm.code}: ${alarm.message}`))),
+    health.alarms.recent.length === 0 ? h('p', {}, t('system.noAlarms')) : h('ul', {}, ...health.alarms.recent.map((alarm) => h('li', {}, `${formatTime(alarm.raisedAt)} ${tryT(`alarm.${alarm.code}`) ?? alarm.message}`, ' ', h('code', { class: 'id' }, alarm.code)))),
   );
 }

@@ -1,12 +1,26 @@
-// The status line under the page (#status, a polite live region): what a change did or why it failed.
+// The status line (#status, a polite live region): what a change did or why it failed. It sits
+// where the eye is: above the view for what a view or a navigation says, and beside the form's
+// button when that form's submit failed; never over the table.
 import { ApiError } from '../api.js';
 import { t, tryT } from '../i18n.js';
 
 /** Whether the status message said last is kept across the next navigation (it tells where to go next). */
 let keepStatus = false;
 
-export function say(message: string, isError = false, acrossNavigation = false): void {
-  const status = document.getElementById('status') as HTMLElement;
+/** Held here: beside a form, it leaves the document with that form when the view is drawn again. */
+const statusElement = document.getElementById('status') as HTMLElement;
+const statusLine = (): HTMLElement => statusElement;
+
+/** The view was drawn again: a status line that stood beside a form now gone goes back above the view. */
+export function keepStatusInView(): void {
+  if (!statusElement.isConnected) (document.getElementById('main') as HTMLElement).before(statusElement);
+}
+
+/** Says a message; `near`: shown right after that element (a form's buttons), otherwise above the view. */
+export function say(message: string, isError = false, acrossNavigation = false, near?: Element): void {
+  const status = statusLine();
+  if (near !== undefined) near.append(status);
+  else (document.getElementById('main') as HTMLElement).before(status);
   status.textContent = message;
   status.className = isError ? 'error' : 'ok';
   keepStatus = acrossNavigation;
@@ -14,7 +28,9 @@ export function say(message: string, isError = false, acrossNavigation = false):
 
 /** A new view starts: a message belongs to the view it was said on, unless it says what to do on the next one. */
 export function clearStatusForNewView(): void {
-  const status = document.getElementById('status') as HTMLElement;
+  const status = statusLine();
+  // Back above the view: the form it stood beside is about to go.
+  (document.getElementById('main') as HTMLElement).before(status);
   if (!keepStatus) {
     status.textContent = '';
     status.className = '';
@@ -23,6 +39,10 @@ export function clearStatusForNewView(): void {
 }
 
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return tryT(`error.${err.code}`) ?? t('error.other', { code: err.code });
+  if (err instanceof ApiError) {
+    // A refusal with a reason (which password rule, say) has a text of its own when the UI knows it.
+    const specific = err.details.reason === undefined ? undefined : tryT(`error.${err.code}.${err.details.reason}`);
+    return specific ?? tryT(`error.${err.code}`) ?? t('error.other', { code: err.code });
+  }
   return t('error.other', { code: String(err) });
 }
