@@ -56,7 +56,7 @@ export const me = publicUser.extend({
   csrfToken: z.string(),
 });
 
-export const totpEnrollment = z.object({ secret: z.string(), uri: z.string().regex(/^otpauth:\/\//) });
+export const totpEnrollment = z.object({ secret: z.string(), uri: z.string().regex(/^otpauth:\/\//), qrCode: z.string().regex(/^data:image\/svg\+xml;base64,/) });
 
 export const setupStatus = z.object({ pending: z.boolean() });
 

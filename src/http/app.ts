@@ -48,7 +48,9 @@ export function createApp(deps: AppDependencies): Express {
           defaultSrc: ["'none'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'"],
+          // data: for images only: the second factor's QR code is an SVG data URL drawn by the
+          // service (totp-qr-code.ts). An image cannot run script, and scripts stay 'self' only.
+          imgSrc: ["'self'", 'data:'],
           mediaSrc: ["'self'"],
           connectSrc: ["'self'"],
           fontSrc: ["'self'"],

@@ -5,6 +5,7 @@ import type { AccountAccess } from '../../access/account-access.js';
 import { loginBody, passwordChangeBody, reauthenticateBody, setupBody, totpBeginBody, totpConfirmBody } from '../api-schemas.js';
 import { csrfRotated, me, oneUser, setupStatus, signedIn, totpEnrollment } from '../api-responses.js';
 import { reply } from '../reply.js';
+import { totpQrCode } from '../totp-qr-code.js';
 import { validate } from '../validate.js';
 import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from '../session-cookie.js';
@@ -58,7 +59,8 @@ export function sessionRoutes(accounts: AccountAccess): Router {
 
   router.post('/me/totp', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {
     const body = validate(totpBeginBody, req.body ?? {});
-    reply(res, 201, totpEnrollment, await accounts.beginTotp(actorOf(res), body, clientAddress(req)));
+    const enrolment = await accounts.beginTotp(actorOf(res), body, clientAddress(req));
+    reply(res, 201, totpEnrollment, { ...enrolment, qrCode: await totpQrCode(enrolment.uri) });
   });
 
   router.post('/me/totp/confirm', requireSession({ allowDuringTotpEnrollment: true }), async (req, res) => {

@@ -9,7 +9,14 @@ import { form, passwordAndCode, text } from '../widgets/form.js';
 import { say } from '../widgets/status.js';
 
 /** The TOTP enrolment begun in this page, kept until confirmed: re-rendering must not change the key. */
-let enrolment: { secret: string; uri: string } | null = null;
+let enrolment: Enrolment | null = null;
+
+/** The pending key, its otpauth:// address, and that address as a QR code (an SVG data URL drawn by the service). */
+interface Enrolment {
+  secret: string;
+  uri: string;
+  qrCode: string;
+}
 
 /** The session ended: its enrolment goes with it. */
 export function forgetEnrolment(): void {
@@ -33,7 +40,7 @@ export async function totpView(): Promise<void> {
       h('p', {}, replacing ? t('totp.replaceHelp') : t('totp.help')),
       form(
         async (data) => {
-          enrolment = await api<{ secret: string; uri: string }>('POST', '/me/totp', { password: String(data.get('password')), ...(replacing ? { code: text(data, 'code') } : {}) });
+          enrolment = await api<Enrolment>('POST', '/me/totp', { password: String(data.get('password')), ...(replacing ? { code: text(data, 'code') } : {}) });
           await totpView();
         },
         h('div', { class: 'fields' }, ...(replacing ? passwordAndCode('replace', t('totp.currentCode')) : [password]), h('div', {}, h('button', { type: 'submit' }, t('totp.replaceSubmit')))),
@@ -41,13 +48,14 @@ export async function totpView(): Promise<void> {
     );
     return;
   }
-  // No QR code: no QR library is available, so the key is shown grouped in fours and the
-  // otpauth:// address as text, both of which authenticator apps accept typed or pasted.
-  enrolment ??= await api<{ secret: string; uri: string }>('POST', '/me/totp');
-  const { secret, uri } = enrolment;
+  // The QR code first; the key grouped in fours and the otpauth:// address stay as the fallback
+  // for an app (or a person) that cannot scan it: authenticator apps accept both typed or pasted.
+  enrolment ??= await api<Enrolment>('POST', '/me/totp');
+  const { secret, uri, qrCode } = enrolment;
   show(
     t('totp.title'),
     h('p', {}, t('totp.help')),
+    h('figure', { class: 'totp-qr' }, h('img', { id: 'totp-qr', src: qrCode, alt: t('totp.qr'), width: '220', height: '220' }), h('figcaption', { class: 'hint' }, t('totp.qrHelp'))),
     h('dl', { class: 'details' },
       h('dt', {}, t('totp.key')), h('dd', {}, h('code', { class: 'secret', id: 'totp-secret' }, secret.match(/.{1,4}/g)?.join(' ') ?? '')),
       h('dt', {}, t('totp.uri')), h('dd', {}, h('code', { class: 'uri', id: 'totp-uri' }, uri)),
