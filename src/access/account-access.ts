@@ -13,7 +13,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { can, isRole, permissionsOf, PRIVILEGED_ROLES, requiresSecondFactor, touchesPrivilegedRole, type Permission, type Role } from './policy.js';
 import type { Authenticator, LoginResult } from './authenticator.js';
-import { REAUTH_VALID_MS, type RoleNotice, type SessionStore, type Session } from './session-store.js';
+import { REAUTH_VALID_MS, type RoleNotice, type SessionEndReason, type SessionStore, type Session } from './session-store.js';
 import type { SetupTokens } from './setup-token.js';
 import type { PublicUser, User, UserStore } from './user-store.js';
 import { hasActiveTotp, toPublicUser } from './user-store.js';
@@ -112,11 +112,18 @@ export class AccountAccess {
     if (session === undefined) return undefined;
     const user = this.deps.users.get(session.userId);
     if (user === undefined || user.disabled) {
-      this.deps.sessions.destroy(token);
+      this.deps.sessions.destroy(token, 'disabled');
       return undefined;
     }
     const secondFactorNeeded = requiresSecondFactor(user.roles) && session.strength !== 'second-factor' ? (hasActiveTotp(user) ? 'step-up' : 'enrol') : null;
     return { id: user.id, roles: user.roles, extensions: user.extensions, strength: session.strength, token, session, user, secondFactorNeeded };
+  }
+
+  /** Why the session of a token that no longer resolves ended (told with NOT_AUTHENTICATED), if known. */
+  sessionEnd(token: string | undefined): { reason: SessionEndReason; idleMinutes?: number } | undefined {
+    const reason = token === undefined ? undefined : this.deps.sessions.endReason(token);
+    if (reason === undefined) return undefined;
+    return reason === 'idle' ? { reason, idleMinutes: this.deps.sessions.idleMinutes } : { reason };
   }
 
   async setupPending(): Promise<boolean> {
@@ -149,7 +156,7 @@ export class AccountAccess {
     }
     await this.deps.audit.append({ action: 'user.password', outcome: 'success', actorId: actor.id, target: { type: 'user', id: actor.id }, clientAddress });
     // Other sessions of the account end: a changed password must lock out whoever had the old one.
-    this.deps.sessions.destroyAllForUser(actor.id);
+    this.deps.sessions.destroyAllForUser(actor.id, undefined, 'password-changed');
   }
 
   /**
@@ -213,7 +220,7 @@ export class AccountAccess {
   private rotate(actor: Actor, strength: Session['strength'], endOthers: boolean): { token: string; session: Session } {
     const rotated = this.deps.sessions.rotate(actor.token, { strength });
     if (rotated === undefined) throw new AppError('NOT_AUTHENTICATED', 'the session has ended: sign in again');
-    if (endOthers) this.deps.sessions.destroyAllForUser(actor.id, rotated.token);
+    if (endOthers) this.deps.sessions.destroyAllForUser(actor.id, rotated.token, 'second-factor-changed');
     return rotated;
   }
 
@@ -279,7 +286,7 @@ export class AccountAccess {
     }
     // Disabling ends the user's sessions at once; so does a role change (a change of privilege):
     // the user signs in again with the strength the new roles need, and is told what changed.
-    if (patch.disabled === true || rolesChange) this.deps.sessions.destroyAllForUser(userId);
+    if (patch.disabled === true || rolesChange) this.deps.sessions.destroyAllForUser(userId, undefined, patch.disabled === true ? 'disabled' : 'roles-changed');
     return user;
   }
 
@@ -295,7 +302,7 @@ export class AccountAccess {
     if (target === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
     await this.requireFreshReauthFor(actor, target.roles.some((role) => PRIVILEGED_ROLES.includes(role)), { action: 'user.totp-reset', target: userId, clientAddress, details: {} });
     await this.deps.users.resetTotp(userId);
-    await this.deps.audit.append({ action: 'user.totp-reset', outcome: 'success', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { hadFactor: hasActiveTotp(target), sessionsEnded: this.deps.sessions.destroyAllForUser(userId) } });
+    await this.deps.audit.append({ action: 'user.totp-reset', outcome: 'success', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { hadFactor: hasActiveTotp(target), sessionsEnded: this.deps.sessions.destroyAllForUser(userId, undefined, 'second-factor-reset') } });
   }
 
   /** The view of the signed-in user, with what the UI needs to decide what to show. */

@@ -7,6 +7,10 @@
  * A session keeps the strength it was signed in with (policy.ts: password, or password and second
  * factor). Every change of privilege (the second factor confirmed, a re-authentication) gives the
  * session a new token and CSRF token: `rotate`.
+ *
+ * An ended session leaves its reason behind (under the same hash, for as long as a session could
+ * have lived, bounded in number), so the browser still holding its cookie is told why it must
+ * sign in again: idle, signed out, the password or roles changed...
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -46,10 +50,15 @@ export interface Session {
   roleNotice: RoleNotice | null;
 }
 
+/** Why a session ended, as NOT_AUTHENTICATED tells it (the web UI has a text for each). */
+export type SessionEndReason = 'idle' | 'expired' | 'signed-out' | 'password-changed' | 'roles-changed' | 'disabled' | 'second-factor-reset' | 'second-factor-changed';
+
 const keyOf = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  /** The reasons of ended sessions by token hash, oldest first (bounded by maxSessions). */
+  private readonly endings = new Map<string, { reason: SessionEndReason; at: number }>();
   private readonly idleTimeoutMs: number;
   private readonly absoluteTimeoutMs: number;
   private readonly maxSessions: number;
@@ -118,7 +127,7 @@ export class SessionStore {
     let removed = 0;
     for (const [key, session] of this.sessions) {
       if (this.expired(session, now)) {
-        this.sessions.delete(key);
+        this.end(key, this.expiryReason(session, now));
         removed++;
       }
     }
@@ -132,28 +141,60 @@ export class SessionStore {
     if (session === undefined) return undefined;
     const now = this.options.clock.now();
     if (this.expired(session, now)) {
-      this.sessions.delete(key);
+      this.end(key, this.expiryReason(session, now));
       return undefined;
     }
     session.lastSeenAt = now;
     return session;
   }
 
-  destroy(token: string): void {
-    this.sessions.delete(keyOf(token));
+  destroy(token: string, reason: SessionEndReason = 'signed-out'): void {
+    const key = keyOf(token);
+    if (this.sessions.has(key)) this.end(key, reason);
   }
 
   /** Ends every session of the user (but the one of `exceptToken`, if given); returns how many. */
-  destroyAllForUser(userId: string, exceptToken?: string): number {
+  destroyAllForUser(userId: string, exceptToken?: string, reason: SessionEndReason = 'signed-out'): number {
     const kept = exceptToken === undefined ? undefined : keyOf(exceptToken);
     let ended = 0;
     for (const [key, session] of this.sessions) {
       if (session.userId === userId && key !== kept) {
-        this.sessions.delete(key);
+        this.end(key, reason);
         ended++;
       }
     }
     return ended;
+  }
+
+  /** Why the session of this token ended, while that is remembered; undefined for a token never seen. */
+  endReason(token: string): SessionEndReason | undefined {
+    const key = keyOf(token);
+    const session = this.sessions.get(key);
+    // A session past its time that no request has touched since: it ended all the same.
+    if (session !== undefined) return this.expired(session, this.options.clock.now()) ? this.expiryReason(session, this.options.clock.now()) : undefined;
+    const ending = this.endings.get(key);
+    if (ending === undefined || this.options.clock.now() - ending.at >= this.absoluteTimeoutMs) return undefined;
+    return ending.reason;
+  }
+
+  /** The idle limit in whole minutes, as the user is told it. */
+  get idleMinutes(): number {
+    return Math.round(this.idleTimeoutMs / 60_000);
+  }
+
+  private end(key: string, reason: SessionEndReason): void {
+    this.sessions.delete(key);
+    this.endings.delete(key);
+    this.endings.set(key, { reason, at: this.options.clock.now() });
+    while (this.endings.size > this.maxSessions) {
+      const oldest = this.endings.keys().next().value;
+      if (oldest === undefined) break;
+      this.endings.delete(oldest);
+    }
+  }
+
+  private expiryReason(session: Session, now: number): SessionEndReason {
+    return now - session.createdAt >= this.absoluteTimeoutMs ? 'expired' : 'idle';
   }
 
   markReauthenticated(token: string, strength: AuthStrength = 'password'): void {

@@ -155,5 +155,5 @@ export const openApiDescription = z.object({ openapi: z.string(), info: z.object
 
 /** Every refusal: `{ error: { code, message, problems?, reason? } }`, with the codes an operation may answer. */
 export function errorBody(codes: readonly [string, ...string[]]): z.ZodType {
-  return z.object({ error: z.object({ code: z.enum(codes), message: z.string(), problems: z.array(z.string()).optional(), reason: z.string().optional() }) });
+  return z.object({ error: z.object({ code: z.enum(codes), message: z.string(), problems: z.array(z.string()).optional(), reason: z.string().optional(), idleMinutes: z.number().int().optional() }) });
 }

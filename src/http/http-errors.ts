@@ -104,6 +104,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (!req.complete) res.setHeader('Connection', 'close');
     const problems = appError.details?.problems;
     const reason = appError.details?.reason;
+    const idleMinutes = appError.details?.idleMinutes;
     if (appError.code === 'THROTTLED' && typeof appError.details?.retryAfterMs === 'number') res.setHeader('Retry-After', String(Math.ceil(appError.details.retryAfterMs / 1000)));
     res.status(status).json({
       error: {
@@ -111,6 +112,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
         message: status >= 500 && appError.code === 'INTERNAL' ? 'internal error' : appError.message,
         ...(Array.isArray(problems) ? { problems } : {}),
         ...(typeof reason === 'string' ? { reason } : {}),
+        ...(typeof idleMinutes === 'number' ? { idleMinutes } : {}),
       },
     });
   };

@@ -51,8 +51,11 @@ export function csrfGuard(): RequestHandler {
 /** Resolves the session; `requireSession` then refuses requests without one. */
 export function sessionResolver(accounts: AccountAccess): RequestHandler {
   return (req, res, next) => {
-    const actor = accounts.resolve(readSessionToken(req));
+    const token = readSessionToken(req);
+    const actor = accounts.resolve(token);
     if (actor !== undefined) res.locals.actor = actor;
+    // A cookie of a session that has ended: NOT_AUTHENTICATED will say why (idle, password changed...).
+    else if (token !== undefined) res.locals.sessionEnd = accounts.sessionEnd(token);
     next();
   };
 }
@@ -61,7 +64,10 @@ export function sessionResolver(accounts: AccountAccess): RequestHandler {
 export function requireSession(options: { allowDuringTotpEnrollment?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
-    if (actor === undefined) return next(new AppError('NOT_AUTHENTICATED', 'sign in first'));
+    if (actor === undefined) {
+      const ended = res.locals.sessionEnd as { reason: string; idleMinutes?: number } | undefined;
+      return next(new AppError('NOT_AUTHENTICATED', ended === undefined ? 'sign in first' : `the session has ended (${ended.reason}): sign in again`, ended === undefined ? undefined : { details: { ...ended } }));
+    }
     if (STATE_CHANGING.has(req.method) && req.headers[CSRF_HEADER] !== actor.session.csrfToken) {
       return next(new AppError('CSRF_REJECTED', 'missing or wrong CSRF token'));
     }

@@ -25,3 +25,45 @@ t.test('when a second factor is set up, then the answer carries its QR code as a
   t.match(csp, /script-src 'self'(;|$)/, 'scripts may not');
   t.match(csp, /default-src 'none'/);
 });
+
+t.test('when a session has ended, then NOT_AUTHENTICATED says why: idle for the configured minutes, password changed, roles changed, disabled', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin, secret } = await firstAdministrator(fixture);
+  const reasonOf = async (client: ReturnType<typeof fixture.client>): Promise<{ code: string; reason?: string; idleMinutes?: number }> => {
+    const answer = await client.get('/api/v1/me');
+    t.equal(answer.status, 401);
+    return answer.json<{ error: { code: string; reason?: string; idleMinutes?: number } }>().error;
+  };
+  t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Essi Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
+  const users = (await admin.get('/api/v1/users')).json<{ users: Array<{ id: string; username: string }> }>().users;
+  const supervisorId = users.find((user) => user.username === 'esihenkilo')!.id;
+
+  const elsewhere = fixture.client();
+  await elsewhere.login('esihenkilo', PASSWORD);
+  const changer = fixture.client();
+  await changer.login('esihenkilo', PASSWORD);
+  t.equal((await changer.post('/api/v1/me/password', { currentPassword: PASSWORD, newPassword: 'seitsemän siilin syysretki' })).status, 204);
+  t.match(await reasonOf(elsewhere), { reason: 'password-changed' }, 'the password was changed in another session');
+
+  const roles = fixture.client();
+  await roles.login('esihenkilo', 'seitsemän siilin syysretki');
+  fixture.clock.advance(30_000);
+  t.equal((await admin.patch(`/api/v1/users/${supervisorId}`, { roles: ['quality-expert'] })).status, 200);
+  t.match(await reasonOf(roles), { reason: 'roles-changed' });
+
+  const disabled = fixture.client();
+  await disabled.login('esihenkilo', 'seitsemän siilin syysretki');
+  t.equal((await admin.patch(`/api/v1/users/${supervisorId}`, { disabled: true })).status, 200);
+  t.match(await reasonOf(disabled), { reason: 'disabled' });
+  t.equal((await admin.patch(`/api/v1/users/${supervisorId}`, { disabled: false })).status, 200);
+
+  const idle = fixture.client();
+  await idle.login('esihenkilo', 'seitsemän siilin syysretki');
+  fixture.clock.advance(15 * 60_000);
+  t.match(await reasonOf(idle), { code: 'NOT_AUTHENTICATED', reason: 'idle', idleMinutes: 15 }, 'idle, with the limit in minutes');
+  t.match(await reasonOf(idle), { reason: 'idle' }, 'said again on the next request, not only once');
+
+  const never = await fixture.client().get('/api/v1/me');
+  t.equal(never.json<{ error: { reason?: string } }>().error.reason, undefined, 'no session at all: no reason');
+  t.ok(secret.length > 0);
+});

@@ -116,8 +116,8 @@ export function catalogue(lang: Language): Readonly<Record<MessageKey, string>> 
   return catalogues[lang];
 }
 
-export function tryT(key: string): string | undefined {
-  return key in fi ? t(key as MessageKey) : undefined;
+export function tryT(key: string, vars: Record<string, string | number> = {}): string | undefined {
+  return key in fi ? t(key as MessageKey, vars) : undefined;
 }
 
 /** Times are stored in UTC and shown in Helsinki time. */

@@ -4,9 +4,9 @@
 import { api, ApiError, setCsrfToken } from './api.js';
 import { renderChrome } from './chrome.js';
 import { h } from './dom.js';
-import { t, type MessageKey } from './i18n.js';
-import { currentUser, forgetUser, loadMe, type Me } from './session.js';
-import { clearStatusForNewView, errorText, keepStatusInView } from './widgets/status.js';
+import { t, tryT, type MessageKey } from './i18n.js';
+import { currentUser, forgetReturnView, forgetUser, loadMe, noteSessionEnd, rememberView, takeSessionEnd, type Me } from './session.js';
+import { clearStatusForNewView, errorText, keepStatusInView, say } from './widgets/status.js';
 
 export type Page = () => void | Promise<void>;
 
@@ -55,6 +55,14 @@ export function screen(): (title: string, ...content: HTMLElement[]) => void {
   };
 }
 
+/** Says why the session ended, when the service said it, above the sign-in page. */
+function tellSessionEnd(): void {
+  const ended = takeSessionEnd();
+  if (ended === undefined) return;
+  const text = tryT(`session.ended.${ended.reason}`, { minutes: ended.idleMinutes ?? '' });
+  if (text !== undefined) say(text);
+}
+
 /** Goes to a view: a changed hash routes by its hashchange event, the same hash routes again here. */
 export function navigate(hash: string): void {
   if (location.hash === hash) void route();
@@ -86,6 +94,7 @@ export async function route(moveFocus = true): Promise<void> {
       await api('DELETE', '/session').catch(() => undefined);
       forgetUser();
       forgetSession();
+      forgetReturnView();
       setCsrfToken(undefined);
       navigate('#/login');
       return;
@@ -93,7 +102,12 @@ export async function route(moveFocus = true): Promise<void> {
     if (currentUser() === null) await loadMe();
     renderChrome(routes);
     const me = currentUser();
-    if (me === null) return await signedOut(view);
+    if (me === null) {
+      // Back to this view and its search after signing in; and why the session ended, if it did.
+      if (routes.some((entry) => entry.path === view)) rememberView(location.hash);
+      tellSessionEnd();
+      return await signedOut(view);
+    }
     const only = onlyPage(me);
     if (only !== undefined) return await only();
     const target = routes.find((entry) => entry.path === view);
@@ -101,7 +115,11 @@ export async function route(moveFocus = true): Promise<void> {
     return await target.show(params, id);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
-      // The session ended (idle, expired, or the account was disabled): sign in again.
+      // The session ended (idle, expired, or the account was disabled): say why, sign in again,
+      // and come back to this view with the same search.
+      noteSessionEnd(err);
+      rememberView(location.hash);
+      tellSessionEnd();
       forgetUser();
       forgetSession();
       renderChrome(routes);

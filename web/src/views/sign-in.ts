@@ -4,7 +4,7 @@ import { api, ApiError, setCsrfToken } from '../api.js';
 import { field, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { navigate, screen } from '../router.js';
-import { currentUser, loadMe } from '../session.js';
+import { currentUser, loadMe, takeReturnView } from '../session.js';
 import { form, passwordAndCode, text } from '../widgets/form.js';
 import { roleNoticeText } from '../widgets/roles.js';
 import { say } from '../widgets/status.js';
@@ -28,7 +28,8 @@ export function loginView(): void {
         const me = currentUser();
         // The roles changed since the last sign-in: say so, on whichever page comes next.
         if (me?.roleNotice != null) say(roleNoticeText(me.roleNotice), false, true);
-        navigate(me?.totpEnrollmentOnly === true ? '#/totp' : '#/calls');
+        // Back to the view (and its search) the ended session was on, if there was one.
+        navigate(me?.totpEnrollmentOnly === true ? '#/totp' : (takeReturnView() ?? '#/calls'));
       },
       h('div', { class: 'fields' },
         field('username', t('login.username'), h('input', { name: 'username', autocomplete: 'username', required: true })),
@@ -51,7 +52,7 @@ export function stepUpView(): void {
         const { csrfToken } = await api<{ csrfToken: string }>('POST', '/session/reauthenticate', { password: String(data.get('password')), totpCode: text(data, 'code') });
         setCsrfToken(csrfToken);
         await loadMe();
-        navigate('#/calls');
+        navigate(takeReturnView() ?? '#/calls');
       },
       h('div', { class: 'fields' }, ...passwordAndCode('stepup', t('login.totp')), h('div', {}, h('button', { type: 'submit' }, t('reauth.submit')))),
     ),
