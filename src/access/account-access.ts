@@ -126,6 +126,14 @@ export class AccountAccess {
     return reason === 'idle' ? { reason, idleMinutes: this.deps.sessions.idleMinutes } : { reason };
   }
 
+  /**
+   * The staff's user names and names by id, for the reader of the audit trail (audit:read, whose
+   * reading is an audit entry of its own): entries keep ids, the reader sees who.
+   */
+  staffNames(): ReadonlyMap<string, { username: string; displayName: string }> {
+    return new Map(this.deps.users.list().map((user) => [user.id, { username: user.username, displayName: user.displayName }]));
+  }
+
   async setupPending(): Promise<boolean> {
     return this.deps.users.count() === 0;
   }

@@ -58,11 +58,18 @@ const ANCHOR_FILE = 'anchor.json';
  */
 const WRITTEN_COMMIT_DELAY_MS = 250;
 
+/** The actions that read the trail itself. */
+const TRAIL_READS: ReadonlySet<string> = new Set(['audit.search', 'audit.verify']);
+
 export interface AuditSearch {
   fromMs?: number;
   toMs?: number;
   action?: string;
   actorId?: string;
+  /** Entries of any of these actors (the people a name search found); empty finds nothing. */
+  actorIds?: ReadonlySet<string>;
+  /** Leaves out this actor's own reading of the trail (audit.search, audit.verify): a registrar's visits. */
+  hideReadsBy?: string;
   targetId?: string;
   outcome?: AuditOutcome;
   limit?: number;
@@ -171,6 +178,8 @@ export class AuditTrail {
         if (query.toMs !== undefined && ms >= query.toMs) continue;
         if (query.action !== undefined && !record.action.startsWith(query.action)) continue;
         if (query.actorId !== undefined && record.actorId !== query.actorId) continue;
+        if (query.actorIds !== undefined && (record.actorId === null || !query.actorIds.has(record.actorId))) continue;
+        if (query.hideReadsBy !== undefined && record.actorId === query.hideReadsBy && TRAIL_READS.has(record.action)) continue;
         if (query.targetId !== undefined && record.target?.id !== query.targetId) continue;
         if (query.outcome !== undefined && record.outcome !== query.outcome) continue;
         matches.push(record);

@@ -98,6 +98,8 @@ export const recordingView = z.object({
   }),
 });
 
+const staffName = z.object({ username: z.string(), displayName: z.string() });
+
 export const auditRecord = z.object({
   seq: z.number().int().min(1),
   time: isoTime,
@@ -105,7 +107,11 @@ export const auditRecord = z.object({
   outcome: z.enum(['success', 'denied', 'failed']),
   actorId: z.string().nullable(),
   actorName: z.string().optional(),
+  /** Who, for a reader of the trail: the actor's user name and name (absent: the system, a pseudonym or a removed user). */
+  actor: staffName.optional(),
   target: z.object({ type: z.enum(['call', 'recording', 'user', 'config', 'audit']), id: z.string() }).optional(),
+  /** The user a `user` target is, named the same way. */
+  targetUser: staffName.optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   clientAddress: z.string().optional(),
   prevHash: z.string(),

@@ -83,10 +83,14 @@ export const auditSearchQuery = z
     to: isoTime.optional(),
     action: z.string().min(1).max(64).optional(),
     actor: z.uuid().optional(),
+    /** A part of a person's name or user name, any case. */
+    who: z.string().trim().min(1).max(100).optional(),
+    /** Leave out the reader's own reading of the trail. */
+    hideOwnReads: booleanString.optional(),
     target: z.string().min(1).max(64).optional(),
     outcome: z.enum(['success', 'denied', 'failed']).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(500).default(100),
+    pageSize: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();
 

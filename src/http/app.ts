@@ -80,7 +80,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/calls', callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use(sessionRoutes(deps.accounts));
   api.use('/users', userRoutes(deps.accounts));
-  api.use('/audit', auditRoutes(deps.audit));
+  api.use('/audit', auditRoutes(deps.audit, () => deps.accounts.staffNames()));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));

@@ -67,3 +67,40 @@ t.test('when a session has ended, then NOT_AUTHENTICATED says why: idle for the 
   t.equal(never.json<{ error: { reason?: string } }>().error.reason, undefined, 'no session at all: no reason');
   t.ok(secret.length > 0);
 });
+
+t.test('when the audit trail is read, then entries name who (name and user name), can be filtered by name, come 50 a page, and the reader may hide their own reading', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin } = await firstAdministrator(fixture);
+  t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Essi Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
+  const supervisor = fixture.client();
+  await supervisor.login('esihenkilo', PASSWORD);
+  await supervisor.get('/api/v1/calls');
+  await fixture.client().login('ei-ketaan', PASSWORD);
+  for (let i = 0; i < 3; i++) await admin.get('/api/v1/audit');
+
+  type Page = { total: number; pageSize: number; items: Array<{ action: string; actorId: string | null; actorName?: string; actor?: { username: string; displayName: string } }> };
+  const all = (await admin.get('/api/v1/audit')).json<Page>();
+  t.equal(all.pageSize, 50, 'a page is 50 entries unless asked otherwise');
+  const adminRead = all.items.find((item) => item.action === 'audit.search');
+  t.same(adminRead?.actor, { username: 'yllapitaja', displayName: 'Ylläpitäjä' }, 'the reader is named');
+  const search = all.items.find((item) => item.action === 'calls.search');
+  t.same(search?.actor, { username: 'esihenkilo', displayName: 'Essi Esihenkilö' });
+  const unknown = all.items.find((item) => item.action === 'auth.login' && item.actorId === null);
+  t.ok(unknown?.actorName !== undefined && unknown.actor === undefined, 'an unknown user name stays a pseudonym');
+
+  const byName = (await admin.get(`/api/v1/audit?who=${encodeURIComponent('essi')}`)).json<Page>();
+  t.ok(byName.total >= 2, 'found by a part of the name');
+  t.ok(byName.items.every((item) => item.actor?.username === 'esihenkilo'), 'only that person’s entries');
+  const byUsername = (await admin.get('/api/v1/audit?who=ESIHENK')).json<Page>();
+  t.equal(byUsername.total, byName.total, 'or of the user name, in any case');
+  t.equal((await admin.get('/api/v1/audit?who=nobody-at-all')).json<Page>().total, 0, 'nobody by that name: nothing');
+
+  const hidden = (await admin.get('/api/v1/audit?hideOwnReads=true')).json<Page>();
+  t.equal(hidden.items.filter((item) => item.actor?.username === 'yllapitaja' && item.action.startsWith('audit.')).length, 0, 'the reader’s own reading is left out');
+  t.ok(hidden.items.some((item) => item.actor?.username === 'yllapitaja' && item.action === 'user.create'), 'their other actions stay');
+  t.ok(hidden.total < all.total, 'and the count says so');
+  const second = (await admin.get('/api/v1/audit?pageSize=5&page=2')).json<Page & { page: number }>();
+  t.equal(second.items.length, 5);
+  t.equal(second.page, 2);
+  t.equal((await admin.get('/api/v1/audit?hideOwnReads=maybe')).status, 400, 'a bad flag is refused');
+});

@@ -1,4 +1,5 @@
-// The audit trail: its integrity check, a search by time, action, outcome, actor and target, a page of entries.
+// The audit trail: its integrity check, a search by time, action, outcome, who (a name or user
+// name) and target, the reader's own reading left out on request, and a page of entries.
 import { api } from '../api.js';
 import { field, h } from '../dom.js';
 import { formatTime, t, tryT } from '../i18n.js';
@@ -17,6 +18,11 @@ function detailsCell(details: Record<string, string | number | boolean | null>):
   return h('code', { class: 'id', ...(shown === whole ? {} : { title: whole }) }, shown);
 }
 
+interface StaffName {
+  username: string;
+  displayName: string;
+}
+
 interface AuditRow {
   seq: number;
   time: string;
@@ -24,8 +30,26 @@ interface AuditRow {
   outcome: string;
   actorId: string | null;
   actorName?: string;
+  actor?: StaffName;
   target?: { type: string; id: string };
+  targetUser?: StaffName;
   details?: Record<string, string | number | boolean | null>;
+}
+
+const named = (who: StaffName): string => `${who.displayName} (${who.username})`;
+
+/** Who did it: the person by name, the system, a user name nobody has (a pseudonym), or a removed user's id. */
+function whoCell(row: AuditRow): HTMLElement | string {
+  if (row.actor !== undefined) return named(row.actor);
+  if (row.actorId === null && row.actorName !== undefined) return h('span', {}, t('audit.unknownName'), ' ', h('code', { class: 'id' }, row.actorName));
+  if (row.actorId === null) return t('audit.system');
+  return h('span', {}, t('audit.removedUser'), ' ', h('code', { class: 'id' }, row.actorId));
+}
+
+function targetCell(row: AuditRow): HTMLElement | string {
+  if (row.target === undefined) return '–';
+  if (row.targetUser !== undefined) return named(row.targetUser);
+  return h('code', { class: 'id' }, `${row.target.type} ${row.target.id}`);
 }
 
 export async function auditView(params: URLSearchParams): Promise<void> {
@@ -54,8 +78,9 @@ export async function auditView(params: URLSearchParams): Promise<void> {
         field('audit-to', t('audit.to'), input('to', 'datetime-local')),
         field('audit-action', t('audit.action'), choice('action', AUDIT_ACTIONS, actionLabel)),
         field('audit-outcome', t('audit.outcome'), choice('outcome', AUDIT_OUTCOMES, outcomeLabel)),
-        field('audit-actor', t('audit.actor'), input('actor')),
+        field('audit-who', t('audit.who'), input('who')),
         field('audit-target', t('audit.target'), input('target')),
+        h('div', {}, h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'hideOwnReads', value: 'true', id: 'audit-hide-own', ...(params.get('hideOwnReads') === 'true' ? { checked: true } : {}) }), ` ${t('audit.hideOwnReads')}`)),
         h('div', {}, h('button', { type: 'submit' }, t('calls.search'))),
       ),
       h('p', { class: 'hint' }, t('calls.timeZone')),
@@ -67,8 +92,8 @@ export async function auditView(params: URLSearchParams): Promise<void> {
         h('td', { class: 'time' }, formatTime(r.time)),
         h('td', {}, actionLabel(r.action), h('br', {}), h('code', { class: 'id' }, r.action)),
         h('td', { class: 'outcome' }, h('span', { class: r.outcome === 'success' ? 'badge' : 'badge warn' }, outcomeLabel(r.outcome))),
-        h('td', {}, h('code', { class: 'id' }, r.actorId ?? r.actorName ?? '–')),
-        h('td', {}, r.target === undefined ? '–' : h('code', { class: 'id' }, `${r.target.type} ${r.target.id}`)),
+        h('td', { class: 'who' }, whoCell(r)),
+        h('td', {}, targetCell(r)),
         h('td', {}, r.details === undefined ? '–' : detailsCell(r.details)),
       ))),
     ),
