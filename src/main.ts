@@ -25,6 +25,7 @@ import { healthReport } from './health/health-report.js';
 import { PasswordHasher } from './access/password-hasher.js';
 import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
+import { PasswordResetTokens } from './access/password-reset-tokens.js';
 import { LoginThrottle } from './access/login-throttle.js';
 import { LoginTarpit } from './access/login-tarpit.js';
 import { DeviceCookies } from './access/device-cookie.js';
@@ -213,7 +214,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // A browser that has signed in before keeps working during a login flood (device cookies).
   const devices = new DeviceCookies({ key: storage.keys.symmetricKey('device-cookie'), clock });
   const authenticator = new Authenticator({ users, hasher, throttle: options.throttle ?? new LoginThrottle({ clock }), sessions, clock, logger: logger.child('auth'), devices });
-  const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
+  const passwordResets = await PasswordResetTokens.open({ documents: storage.documents, clock });
+  const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, passwordResets, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();

@@ -22,6 +22,8 @@ import type { AuditTrail } from './audit-trail.js';
 import type { AuditPseudonyms } from './audit-pseudonyms.js';
 import type { Viewer } from './call-access.js';
 import type { LoginTarpit } from './login-tarpit.js';
+import type { PasswordResetTokens } from './password-reset-tokens.js';
+import { randomBytes } from 'node:crypto';
 
 export interface Actor extends Viewer {
   readonly token: string;
@@ -55,6 +57,7 @@ export class AccountAccess {
       readonly tarpit: LoginTarpit;
       readonly sessions: SessionStore;
       readonly setupTokens: SetupTokens;
+      readonly passwordResets: PasswordResetTokens;
       readonly audit: AuditTrail;
       readonly pseudonyms: AuditPseudonyms;
       readonly logger: Logger;
@@ -243,14 +246,68 @@ export class AccountAccess {
     return users;
   }
 
-  async createUser(actor: Actor, input: { username: string; displayName: string; roles: string[]; extensions?: string[]; password: string }, clientAddress: string): Promise<PublicUser> {
+  /**
+   * A new user. Without a password, the account gets one nobody knows (256 random bits, never
+   * shown) and an activation link with which the person sets their own: the maintainer never
+   * knows it.
+   */
+  async createUser(
+    actor: Actor,
+    input: { username: string; displayName: string; roles: string[]; extensions?: string[]; password?: string },
+    clientAddress: string,
+  ): Promise<{ user: PublicUser; activation?: { token: string; expiresAt: number } }> {
     this.requireUserAdmin(actor);
     const roles = parseRoles(input.roles);
     await this.requireFreshReauthFor(actor, touchesPrivilegedRole([], roles), { action: 'user.roles', clientAddress, details: { before: '', after: sortedList(roles) } });
-    const user = await this.deps.users.create({ ...input, roles });
-    await this.deps.audit.append({ action: 'user.create', outcome: 'success', actorId: actor.id, target: { type: 'user', id: user.id }, clientAddress, details: { roles: roles.join(',') } });
+    const activate = input.password === undefined;
+    const user = await this.deps.users.create({ ...input, roles, password: input.password ?? randomBytes(32).toString('base64url') });
+    await this.deps.audit.append({ action: 'user.create', outcome: 'success', actorId: actor.id, target: { type: 'user', id: user.id }, clientAddress, details: { roles: roles.join(','), activation: activate } });
     await this.deps.audit.append({ action: 'user.roles', outcome: 'success', actorId: actor.id, target: { type: 'user', id: user.id }, clientAddress, details: { before: '', after: sortedList(roles) } });
-    return user;
+    if (!activate) return { user };
+    return { user, activation: await this.issueReset(actor, user.id, true, clientAddress) };
+  }
+
+  /**
+   * A password reset link for another user (a forgotten password): a one-time token, valid for
+   * PASSWORD_RESET_VALID_MS, shown once to the maintainer. For a holder of a privileged role it
+   * needs a fresh second-factor re-authentication (the link takes over the account).
+   */
+  async issuePasswordReset(actor: Actor, userId: string, clientAddress: string): Promise<{ token: string; expiresAt: number }> {
+    this.requireUserAdmin(actor);
+    if (userId === actor.id) throw new AppError('SELF_PASSWORD_RESET', 'your own password is changed with the current one, on your account page');
+    const target = this.deps.users.get(userId);
+    if (target === undefined) throw new AppError('USER_NOT_FOUND', 'no such user');
+    await this.requireFreshReauthFor(actor, target.roles.some((role) => PRIVILEGED_ROLES.includes(role)), { action: 'user.password-reset', target: userId, clientAddress, details: {} });
+    return this.issueReset(actor, userId, false, clientAddress);
+  }
+
+  private async issueReset(actor: Actor, userId: string, activation: boolean, clientAddress: string): Promise<{ token: string; expiresAt: number }> {
+    const issued = await this.deps.passwordResets.issue(userId, activation);
+    // The entry names the user and the expiry, never the token.
+    await this.deps.audit.append({ action: 'user.password-reset', outcome: 'success', actorId: actor.id, target: { type: 'user', id: userId }, clientAddress, details: { activation, expiresAt: new Date(issued.expiresAt).toISOString() } });
+    return issued;
+  }
+
+  /**
+   * The person sets their own password with a reset link: no session needed. The rules are
+   * checked before the token is spent (a refused password leaves the link usable); then the
+   * token is spent, the password set, and every session of the account ends.
+   */
+  async completePasswordReset(token: string, newPassword: string, clientAddress: string): Promise<void> {
+    const found = this.deps.passwordResets.find(token);
+    const user = found === undefined ? undefined : this.deps.users.get(found.userId);
+    if (found === undefined || user === undefined || user.disabled) {
+      await this.deps.audit.append({ action: 'user.password', outcome: 'denied', actorId: null, clientAddress, details: { via: 'reset-link', reason: 'PASSWORD_RESET_INVALID' } });
+      throw new AppError('PASSWORD_RESET_INVALID', 'the reset link is wrong, used or expired: ask an administrator for a new one');
+    }
+    this.deps.users.checkPassword(user.id, newPassword);
+    if (!(await this.deps.passwordResets.consume(token))) {
+      await this.deps.audit.append({ action: 'user.password', outcome: 'denied', actorId: null, clientAddress, details: { via: 'reset-link', reason: 'PASSWORD_RESET_INVALID' } });
+      throw new AppError('PASSWORD_RESET_INVALID', 'the reset link is wrong, used or expired: ask an administrator for a new one');
+    }
+    await this.deps.users.setPassword(user.id, newPassword);
+    const sessionsEnded = this.deps.sessions.destroyAllForUser(user.id, undefined, 'password-changed');
+    await this.deps.audit.append({ action: 'user.password', outcome: 'success', actorId: user.id, target: { type: 'user', id: user.id }, clientAddress, details: { via: 'reset-link', activation: found.activation, sessionsEnded } });
   }
 
   async updateUser(actor: Actor, userId: string, patch: { displayName?: string; roles?: string[]; extensions?: string[]; disabled?: boolean }, clientAddress: string): Promise<PublicUser> {

@@ -205,6 +205,12 @@ export class UserStore {
     return notice;
   }
 
+  /** Checks a new password of the user against the rules (AppError with the rule's code), changing nothing. */
+  checkPassword(id: string, newPassword: string): void {
+    const current = this.require(id);
+    requirePasswordRules(newPassword, current.username, current.displayName);
+  }
+
   /** A new password, checked against the rules (AppError with the rule's code). */
   async setPassword(id: string, newPassword: string): Promise<void> {
     const current = this.require(id);

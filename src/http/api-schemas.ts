@@ -45,7 +45,8 @@ export const userCreateBody = z
     displayName,
     roles: roleList,
     extensions: extensionList.optional(),
-    password: z.string().min(1).max(1024),
+    /** Absent: the answer carries an activation link with which the person sets their own. */
+    password: z.string().min(1).max(1024).optional(),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import { callRoutes } from './routes/call-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { passwordResetRoutes } from './routes/password-reset-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/calls', callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use(sessionRoutes(deps.accounts));
   api.use('/users', userRoutes(deps.accounts));
+  api.use(passwordResetRoutes(deps.accounts));
   api.use('/audit', auditRoutes(deps.audit, () => deps.accounts.staffNames()));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));

@@ -56,6 +56,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUDIT_UNAVAILABLE: 503,
   RECORDING_KEY_MISSING: 410,
   RECORDING_CORRUPT: 500,
+  // Password reset links
+  PASSWORD_RESET_INVALID: 400,
+  SELF_PASSWORD_RESET: 409,
 };
 
 /** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */

@@ -12,6 +12,7 @@ import * as answers from './api-responses.js';
 import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
+import { createdUser, PASSWORD_RESET_OPERATIONS } from './operations/password-reset.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -121,7 +122,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
     errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', ...PASSWORD_RULES, 'SETUP_TOKEN_INVALID', 'SETUP_DONE', 'AUTH_BUSY', AUDITED],
   },
   { method: 'get', path: '/users', operationId: 'listUsers', summary: 'List users (audited)', permission: 'users:manage', success: { '200': { description: 'the users', json: answers.userList } }, errors: [AUDITED] },
-  { method: 'post', path: '/users', operationId: 'createUser', summary: 'Create a user (administrator and registrar roles after a second-factor re-authentication)', permission: 'users:manage', body: requests.userCreateBody, success: { '201': { description: 'created', json: answers.oneUser } }, errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', 'ROLES_INVALID', ...PASSWORD_RULES, 'USERNAME_TAKEN', 'REAUTH_REQUIRED', 'AUTH_BUSY', AUDITED] },
+  { method: 'post', path: '/users', operationId: 'createUser', summary: 'Create a user (administrator and registrar roles after a second-factor re-authentication); without a password, with an activation link', permission: 'users:manage', body: requests.userCreateBody, success: { '201': { description: 'created', json: createdUser } }, errors: ['USERNAME_INVALID', 'DISPLAY_NAME_INVALID', 'ROLES_INVALID', ...PASSWORD_RULES, 'USERNAME_TAKEN', 'REAUTH_REQUIRED', 'AUTH_BUSY', AUDITED] },
   { method: 'patch', path: '/users/{id}', operationId: 'updateUser', summary: 'Change a user’s name, roles, extensions or disable them (not one’s own roles; administrator and registrar roles after a second-factor re-authentication)', permission: 'users:manage', body: requests.userUpdateBody, success: { '200': { description: 'updated', json: answers.oneUser } }, errors: ['DISPLAY_NAME_INVALID', 'ROLES_INVALID', 'USER_NOT_FOUND', 'SELF_LOCKOUT', 'SELF_ROLE_CHANGE', 'REAUTH_REQUIRED', 'LAST_MAINTAINER', AUDITED] },
   { method: 'delete', path: '/users/{id}/totp', operationId: 'resetUserTotp', summary: 'Reset another user’s second factor (ends their sessions; they enrol again)', permission: 'users:manage', success: { '204': { description: 'reset' } }, errors: ['USER_NOT_FOUND', 'SELF_TOTP_RESET', 'REAUTH_REQUIRED', AUDITED] },
   { method: 'get', path: '/calls', operationId: 'searchCalls', summary: 'Search the contact history (agents: own calls only)', permission: 'calls:read-own | calls:read-all', query: requests.callSearchQuery, success: { '200': { description: 'a page of contact records', json: answers.callPage } }, errors: [AUDITED] },
@@ -176,6 +177,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 // A capability's operations live beside it (src/http/operations/<capability>.ts), one line each here.
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
+  ...PASSWORD_RESET_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

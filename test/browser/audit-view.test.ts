@@ -35,7 +35,7 @@ t.test('when the audit trail is read in the browser, then it names people, filte
   await page.fill('#audit-who', 'essi');
   await page.click('main form button[type=submit]');
   await page.waitForFunction(() => location.hash.includes('who=essi'));
-  await page.waitForFunction(() => [...document.querySelectorAll('#audit td.who')].every((cell) => cell.textContent === 'Essi Esihenkilö (esihenkilo)'));
+  await page.waitForFunction(() => Array.from(document.querySelectorAll('#audit td.who')).every((cell) => cell.textContent === 'Essi Esihenkilö (esihenkilo)'));
   t.pass('only Essi’s entries');
 
   // The reader's own entries: their reading of the trail, until they hide it.

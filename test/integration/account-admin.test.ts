@@ -104,3 +104,76 @@ t.test('when the audit trail is read, then entries name who (name and user name)
   t.equal(second.page, 2);
   t.equal((await admin.get('/api/v1/audit?hideOwnReads=maybe')).status, 400, 'a bad flag is refused');
 });
+
+t.test('when a maintainer gives a user a password reset link, then it works once, within 24 hours, under the password rules, is audited, and ends the user’s sessions', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin, secret } = await firstAdministrator(fixture);
+  t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Essi Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
+  const users = (await admin.get('/api/v1/users')).json<{ users: Array<{ id: string; username: string }> }>().users;
+  const supervisorId = users.find((user) => user.username === 'esihenkilo')!.id;
+  const adminId = users.find((user) => user.username === 'yllapitaja')!.id;
+  const signedIn = fixture.client();
+  await signedIn.login('esihenkilo', PASSWORD);
+
+  const issued = await admin.post(`/api/v1/users/${supervisorId}/password-reset`);
+  t.equal(issued.status, 201);
+  const { token, expiresAt } = issued.json<{ token: string; expiresAt: string }>();
+  t.match(token, /^[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/, '160 random bits, easy to type');
+  t.equal(Date.parse(expiresAt), fixture.clock.now() + 24 * 3600_000, 'valid for 24 hours');
+  const issueEntry = (await fixture.appliance.audit.search({ action: 'user.password-reset' })).records[0];
+  t.match(issueEntry, { outcome: 'success', actorId: adminId, target: { type: 'user', id: supervisorId } }, 'the issue is audited');
+  t.notMatch(JSON.stringify(issueEntry), token.slice(0, 9), 'without the token');
+
+  const anonymous = fixture.client();
+  const weak = await anonymous.post('/api/v1/password-reset', { token, newPassword: 'essi esihenkilö salasana' });
+  t.equal(weak.status, 400);
+  t.match(weak.json<{ error: { code: string; reason: string } }>().error, { code: 'PASSWORD_CONTEXT', reason: 'person-name' }, 'the password rules hold');
+  const done = await anonymous.post('/api/v1/password-reset', { token: token.toLowerCase().replace(/-/g, ' '), newPassword: 'seitsemän siilin syysretki' });
+  t.equal(done.status, 204, 'a refused password did not spend the token; typed in lower case with spaces it still works');
+  t.equal((await signedIn.get('/api/v1/me')).json<{ error: { reason: string } }>().error.reason, 'password-changed', 'the user’s sessions ended');
+  t.equal((await fixture.client().login('esihenkilo', PASSWORD)).status, 401, 'the old password is gone');
+  t.equal((await fixture.client().login('esihenkilo', 'seitsemän siilin syysretki')).status, 201, 'the new one signs in');
+  const again = await anonymous.post('/api/v1/password-reset', { token, newPassword: 'kahdeksan kalaa kelluu' });
+  t.equal(again.status, 400);
+  t.equal(again.json<{ error: { code: string } }>().error.code, 'PASSWORD_RESET_INVALID', 'single use');
+  const completed = (await fixture.appliance.audit.search({ action: 'user.password' })).records;
+  t.match(completed.find((entry) => entry.outcome === 'success'), { actorId: supervisorId, target: { type: 'user', id: supervisorId }, details: { via: 'reset-link' } }, 'the reset is audited as the user’s own change');
+  t.ok(completed.some((entry) => entry.outcome === 'denied' && entry.details?.reason === 'PASSWORD_RESET_INVALID'), 'and so is a spent token');
+
+  const first = (await admin.post(`/api/v1/users/${supervisorId}/password-reset`)).json<{ token: string }>().token;
+  const second = (await admin.post(`/api/v1/users/${supervisorId}/password-reset`)).json<{ token: string }>().token;
+  t.equal((await anonymous.post('/api/v1/password-reset', { token: first, newPassword: 'kahdeksan kalaa kelluu' })).status, 400, 'a newer link replaces the older');
+  fixture.clock.advance(24 * 3600_000);
+  const late = await anonymous.post('/api/v1/password-reset', { token: second, newPassword: 'kahdeksan kalaa kelluu' });
+  t.equal(late.json<{ error: { code: string } }>().error.code, 'PASSWORD_RESET_INVALID', 'expired after 24 hours');
+
+  // The maintainer signs in again (the clock moved a day); an own link or an administrator's needs more.
+  fixture.clock.advance(30_000);
+  const maintainer = fixture.client();
+  t.equal((await maintainer.login('yllapitaja', PASSWORD, fixture.totp(secret))).status, 201);
+  t.equal((await maintainer.post(`/api/v1/users/${adminId}/password-reset`)).json<{ error: { code: string } }>().error.code, 'SELF_PASSWORD_RESET', 'one’s own password is changed on one’s own page');
+  fixture.clock.advance(30_000);
+  t.equal((await maintainer.post('/api/v1/session/reauthenticate', { password: PASSWORD, totpCode: fixture.totp(secret) })).status, 200);
+  t.equal((await maintainer.post('/api/v1/users', { username: 'puhelin', displayName: 'Puhelinvastaava', roles: ['phone-admin'], password: PASSWORD })).status, 201);
+  const phoneId = (await maintainer.get('/api/v1/users')).json<{ users: Array<{ id: string; username: string }> }>().users.find((user) => user.username === 'puhelin')!.id;
+  fixture.clock.advance(6 * 60_000);
+  t.equal((await maintainer.post(`/api/v1/users/${phoneId}/password-reset`)).json<{ error: { code: string } }>().error.code, 'REAUTH_REQUIRED', 'an administrator’s link needs a fresh confirmation');
+  t.equal((await maintainer.post(`/api/v1/users/${crypto.randomUUID()}/password-reset`)).status, 404);
+  t.equal((await signedIn.post(`/api/v1/users/${phoneId}/password-reset`)).status, 401, 'not without a session');
+});
+
+t.test('when a user is created without a password, then the answer carries an activation link, and the account signs in only once it is used', async (t) => {
+  const fixture = await startApiAppliance(t);
+  const { admin } = await firstAdministrator(fixture);
+  const created = await admin.post('/api/v1/users', { username: 'agentti', displayName: 'Aino Asiakaspalvelija', roles: ['agent'], extensions: ['2001'] });
+  t.equal(created.status, 201);
+  const { user, activation } = created.json<{ user: { id: string }; activation?: { token: string; expiresAt: string } }>();
+  t.type(activation?.token, 'string', 'an activation link instead of a password the maintainer knows');
+  t.equal((await fixture.client().login('agentti', PASSWORD)).status, 401, 'no password works before it is used');
+  t.equal((await fixture.client().post('/api/v1/password-reset', { token: activation!.token, newPassword: PASSWORD })).status, 204);
+  t.equal((await fixture.client().login('agentti', PASSWORD)).status, 201, 'the person’s own password signs in');
+  const entry = (await fixture.appliance.audit.search({ action: 'user.password-reset' })).records[0];
+  t.match(entry, { target: { id: user.id }, details: { activation: true } }, 'the activation link is audited as such');
+  const withPassword = await admin.post('/api/v1/users', { username: 'agentti2', displayName: 'Eero Esimerkki', roles: ['agent'], extensions: ['2002'], password: PASSWORD });
+  t.equal(withPassword.json<{ activation?: unknown }>().activation, undefined, 'an initial password: no link');
+});
