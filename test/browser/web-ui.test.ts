@@ -96,25 +96,33 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await admin.fill('#new-displayName', 'Aino Asiakaspalvelija');
   await admin.fill('#new-extensions', '2001');
   await admin.fill('#new-password', PASSWORD);
-  await admin.check('input[name=roles][value=agent]');
-  await admin.click('form.panel button[type=submit]');
+  await admin.check('form:has(#new-username) input[name=roles][value=agent]');
+  await admin.click('form:has(#new-username) button[type=submit]');
   await admin.waitForSelector('td:has-text("agentti")');
-  // An administrator role from the list (and back): first the password and the code, once.
-  await admin.selectOption('select.role-select[data-user="agentti"]', 'phone-admin');
+  // The roles of a user in their edit form: an administrator role instead of the agent role
+  // (and back), confirmed, and first the password and the code, once.
+  const setRoles = async (roles: string[]): Promise<void> => {
+    await admin.click('button.edit-user[data-user="agentti"]');
+    const editor = admin.locator('form[data-user="agentti"]');
+    for (const role of ['agent', 'supervisor', 'phone-admin']) await editor.locator(`input[name=roles][value=${role}]`).setChecked(roles.includes(role));
+    await editor.locator('button.save-user').click();
+    await editor.locator('button.confirm-save').click();
+  };
+  await setRoles(['phone-admin']);
   await admin.waitForSelector('#reauth #reauth-password');
   await admin.screenshot({ path: `${SCREENSHOTS}users-reauthenticate.png` });
   await admin.fill('#reauth-password', PASSWORD);
   fixture.clock.advance(30_000);
   await admin.fill('#reauth-code', fixture.totp(secret));
   await admin.click('#reauth button[type=submit]');
-  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  await admin.waitForSelector('#status:has-text("Muutokset tallennettu")');
   t.equal(await admin.locator('#reauth').count(), 0, 'the prompt is gone');
   t.equal((await fixture.appliance.audit.search({ action: 'user.roles', outcome: 'success' })).records[0]?.details?.after, 'phone-admin');
   await admin.evaluate(() => {
     (document.getElementById('status') as HTMLElement).textContent = '';
   });
-  await admin.selectOption('select.role-select[data-user="agentti"]', 'agent');
-  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  await setRoles(['agent']);
+  await admin.waitForSelector('#status:has-text("Muutokset tallennettu")');
   t.equal(await admin.locator('#reauth').count(), 0, 'within minutes of the last confirmation, no second prompt');
   await admin.screenshot({ path: `${SCREENSHOTS}users.png` });
 
@@ -162,9 +170,9 @@ t.test('when people use the web UI, then every main task works in the browser wi
 
   // A role change is told at the next sign-in; an enrolled user's second factor can be reset.
   await admin.goto(`${base}/#/users`);
-  await admin.waitForSelector('select.role-select[data-user="agentti"]');
-  await admin.selectOption('select.role-select[data-user="agentti"]', 'supervisor');
-  await admin.waitForSelector('#status:has-text("Rooli vaihdettu")');
+  await admin.waitForSelector('button.edit-user[data-user="agentti"]');
+  await setRoles(['supervisor']);
+  await admin.waitForSelector('#status:has-text("Muutokset tallennettu")');
   // A tablet in portrait.
   const tablet = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 820, height: 1180 }, hasTouch: true });
   const tabletPage = await tablet.newPage();
@@ -187,6 +195,7 @@ t.test('when people use the web UI, then every main task works in the browser wi
   // A fresh document: the list is still open at the same address, without the new user.
   await admin.goto('about:blank');
   await admin.goto(`${base}/#/users`);
+  await admin.click('button.edit-user[data-user="puhelin"]');
   await admin.click('button.reset-totp[data-user="puhelin"]');
   await admin.waitForSelector('#reauth #reauth-password');
   await admin.fill('#reauth-password', PASSWORD);

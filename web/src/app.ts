@@ -8,6 +8,7 @@ import { accountView } from './views/account.js';
 import { auditView } from './views/audit.js';
 import { callView } from './views/call.js';
 import { callsView } from './views/calls.js';
+import { passwordResetView } from './views/password-reset.js';
 import { settingsView } from './views/settings.js';
 import { signedOutView } from './views/setup.js';
 import { loginView, stepUpView } from './views/sign-in.js';
@@ -24,6 +25,7 @@ const routes: readonly Route[] = [
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
   { path: 'account', nav: 'nav.account', show: accountView },
   { path: 'totp', show: totpView },
+  { path: 'reset', show: (_params, token) => passwordResetView(token) },
 ];
 
 const languageSelect = document.getElementById('language') as HTMLSelectElement;
@@ -35,7 +37,7 @@ setLanguage(language());
 startRouter({
   routes,
   home: '#/calls',
-  signedOut: (view) => signedOutView(view, loginView),
+  signedOut: (view, id) => (view === 'reset' ? passwordResetView(id) : signedOutView(view, loginView)),
   signIn: loginView,
   // A session whose roles need a second factor: enrol it first, or sign in with it.
   onlyPage: (me) => (me.totpEnrollmentOnly ? totpView : me.stepUpRequired ? stepUpView : undefined),

@@ -6,7 +6,7 @@ import { renderChrome } from './chrome.js';
 import { h } from './dom.js';
 import { t, tryT, type MessageKey } from './i18n.js';
 import { currentUser, forgetReturnView, forgetUser, loadMe, noteSessionEnd, rememberView, takeSessionEnd, type Me } from './session.js';
-import { clearStatusForNewView, errorText, keepStatusInView, say } from './widgets/status.js';
+import { clearStatusForNewView, errorText, keepStatusInView, messageCarriedOver, say } from './widgets/status.js';
 
 export type Page = () => void | Promise<void>;
 
@@ -27,7 +27,7 @@ export interface RouterOptions {
   /** Where an unknown address goes. */
   readonly home: string;
   /** No session: the first-run setup or the sign-in page (`view` is the address asked for). */
-  readonly signedOut: (view: string | undefined) => void | Promise<void>;
+  readonly signedOut: (view: string | undefined, id: string | undefined) => void | Promise<void>;
   /** The sign-in page, when the session ends while a view loads. */
   readonly signIn: Page;
   /** The only page a session may see until it enrols or steps up, if it is such a session. */
@@ -58,7 +58,8 @@ export function screen(): (title: string, ...content: HTMLElement[]) => void {
 /** Says why the session ended, when the service said it, above the sign-in page. */
 function tellSessionEnd(): void {
   const ended = takeSessionEnd();
-  if (ended === undefined) return;
+  // The page before said what happened already (the password was set there, say).
+  if (ended === undefined || messageCarriedOver()) return;
   const text = tryT(`session.ended.${ended.reason}`, { minutes: ended.idleMinutes ?? '' });
   if (text !== undefined) say(text);
 }
@@ -106,7 +107,7 @@ export async function route(moveFocus = true): Promise<void> {
       // Back to this view and its search after signing in; and why the session ended, if it did.
       if (routes.some((entry) => entry.path === view)) rememberView(location.hash);
       tellSessionEnd();
-      return await signedOut(view);
+      return await signedOut(view, id);
     }
     const only = onlyPage(me);
     if (only !== undefined) return await only();

@@ -38,6 +38,7 @@ export function loginView(): void {
         h('div', {}, h('button', { type: 'submit' }, t('login.submit'))),
       ),
     ),
+    h('p', {}, h('a', { href: '#/reset', id: 'have-reset-token' }, t('login.haveToken'))),
   );
 }
 

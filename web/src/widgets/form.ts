@@ -2,7 +2,7 @@
 // runs the submit button says so and the form cannot be sent twice. Fields are read trimmed.
 import { field, h } from '../dom.js';
 import { t } from '../i18n.js';
-import { errorText, say } from './status.js';
+import { clearStatus, errorText, say } from './status.js';
 
 /** Disables a form's submit buttons while `work` runs, with `busyLabel` on them, and restores them after. */
 export async function whileBusy<T>(buttons: readonly HTMLButtonElement[], busyLabel: string, work: () => Promise<T>): Promise<T> {
@@ -31,6 +31,7 @@ export function form(onSubmit: (data: FormData) => Promise<void>, ...children: H
     // A second press (or Enter) while the first is on its way sends nothing.
     if (busy) return;
     busy = true;
+    clearStatus();
     const buttons = [...element.querySelectorAll<HTMLButtonElement>('button[type=submit]')];
     whileBusy(buttons, element.dataset.busyLabel ?? t('form.busy'), () => onSubmit(new FormData(element)))
       .catch((err: unknown) => {

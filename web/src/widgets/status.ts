@@ -6,6 +6,13 @@ import { t, tryT } from '../i18n.js';
 
 /** Whether the status message said last is kept across the next navigation (it tells where to go next). */
 let keepStatus = false;
+/** Whether the view now drawn shows a message carried over from the last one. */
+let carried = false;
+
+/** A message carried over says what happened (a password set, say): it is not replaced by a general one. */
+export function messageCarriedOver(): boolean {
+  return carried;
+}
 
 /** Held here: beside a form, it leaves the document with that form when the view is drawn again. */
 const statusElement = document.getElementById('status') as HTMLElement;
@@ -26,11 +33,19 @@ export function say(message: string, isError = false, acrossNavigation = false, 
   keepStatus = acrossNavigation;
 }
 
+/** A new change starts: what the last one said no longer applies. */
+export function clearStatus(): void {
+  statusElement.textContent = '';
+  statusElement.className = '';
+  keepStatus = false;
+}
+
 /** A new view starts: a message belongs to the view it was said on, unless it says what to do on the next one. */
 export function clearStatusForNewView(): void {
   const status = statusLine();
   // Back above the view: the form it stood beside is about to go.
   (document.getElementById('main') as HTMLElement).before(status);
+  carried = keepStatus && status.textContent !== '';
   if (!keepStatus) {
     status.textContent = '';
     status.className = '';
