@@ -352,6 +352,8 @@ export class AccountAccess {
     // Disabling ends the user's sessions at once; so does a role change (a change of privilege):
     // the user signs in again with the strength the new roles need, and is told what changed.
     if (patch.disabled === true || rolesChange) this.deps.sessions.destroyAllForUser(userId, undefined, patch.disabled === true ? 'disabled' : 'roles-changed');
+    // A disabled account's reset link goes too: enabling it again does not bring an old link back.
+    if (patch.disabled === true) await this.deps.passwordResets.revokeFor(userId);
     return user;
   }
 

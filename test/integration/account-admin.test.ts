@@ -176,4 +176,13 @@ t.test('when a user is created without a password, then the answer carries an ac
   t.match(entry, { target: { id: user.id }, details: { activation: true } }, 'the activation link is audited as such');
   const withPassword = await admin.post('/api/v1/users', { username: 'agentti2', displayName: 'Eero Esimerkki', roles: ['agent'], extensions: ['2002'], password: PASSWORD });
   t.equal(withPassword.json<{ activation?: unknown }>().activation, undefined, 'an initial password: no link');
+
+  // A disabled account's link is void, and stays so when the account is enabled again.
+  const third = await admin.post('/api/v1/users', { username: 'agentti3', displayName: 'Kalle Kolmas', roles: ['agent'], extensions: ['2003'] });
+  const thirdId = third.json<{ user: { id: string } }>().user.id;
+  const thirdToken = third.json<{ activation: { token: string } }>().activation.token;
+  t.equal((await admin.patch(`/api/v1/users/${thirdId}`, { disabled: true })).status, 200);
+  t.equal((await fixture.client().post('/api/v1/password-reset', { token: thirdToken, newPassword: PASSWORD })).status, 400, 'not while disabled');
+  t.equal((await admin.patch(`/api/v1/users/${thirdId}`, { disabled: false })).status, 200);
+  t.equal((await fixture.client().post('/api/v1/password-reset', { token: thirdToken, newPassword: PASSWORD })).status, 400, 'nor after');
 });

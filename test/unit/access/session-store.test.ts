@@ -187,3 +187,45 @@ t.test('when every session of a user but one is ended, then that one stays', asy
   t.ok(store.get(kept.token));
   t.equal(store.count(), 2);
 });
+
+t.test('when a session ends, then its token tells why for as long as a session could have lived, and no token that never was does', async (t) => {
+  const clock = new ManualClock(1_000_000);
+  const store = new SessionStore({ clock, idleTimeoutMs: 60_000, absoluteTimeoutMs: 600_000, maxSessions: 3 });
+  t.equal(store.idleMinutes, 1);
+  const idle = store.create('u1', { strength: 'password', clientAddress: '127.0.0.1' });
+  const swept = store.create('u2', { strength: 'password', clientAddress: '127.0.0.1' });
+  clock.advance(60_000);
+  t.equal(store.endReason(idle.token), 'idle', 'past its idle time, before any request touched it');
+  t.equal(store.get(idle.token), undefined);
+  t.equal(store.endReason(idle.token), 'idle', 'and after');
+  t.equal(store.sweep(), 1);
+  t.equal(store.endReason(swept.token), 'idle', 'a sweep keeps the reason too');
+
+  const long = store.create('u3', { strength: 'password', clientAddress: '127.0.0.1' });
+  for (let i = 0; i < 10; i++) {
+    clock.advance(59_000);
+    store.get(long.token);
+  }
+  clock.advance(10_000);
+  t.equal(store.endReason(long.token), 'expired', 'the absolute limit is not idleness');
+
+  const a = store.create('u4', { strength: 'password', clientAddress: '127.0.0.1' });
+  const b = store.create('u4', { strength: 'password', clientAddress: '127.0.0.1' });
+  const c = store.create('u5', { strength: 'password', clientAddress: '127.0.0.1' });
+  store.destroy(c.token);
+  t.equal(store.endReason(c.token), 'signed-out');
+  t.equal(store.destroyAllForUser('u4', a.token, 'roles-changed'), 1);
+  t.equal(store.endReason(b.token), 'roles-changed');
+  t.equal(store.endReason(a.token), undefined, 'the kept session has not ended');
+  t.equal(store.endReason('never a token'), undefined);
+  store.destroy('never a token');
+  t.equal(store.endReason('never a token'), undefined, 'destroying what was never there leaves no reason');
+
+  clock.advance(600_000);
+  t.equal(store.endReason(b.token), undefined, 'forgotten after the longest a session lives');
+  // Bounded: no more reasons than sessions.
+  const many = Array.from({ length: 5 }, () => store.create('u6', { strength: 'password', clientAddress: '127.0.0.1' }));
+  for (const session of many) store.destroy(session.token);
+  t.equal(store.endReason(many[0]!.token), undefined, 'the oldest reasons go beyond the bound');
+  t.equal(store.endReason(many[4]!.token), 'signed-out');
+});
