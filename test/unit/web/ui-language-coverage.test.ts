@@ -46,6 +46,19 @@ t.test('when the System view shows an alarm, then its code has a Finnish and an 
   t.same(missing, [], 'no alarm code without its text');
 });
 
+t.test('when the audit view shows an action, then every action the service writes has a Finnish and an English name', async (t) => {
+  const { fi, en } = await catalogues();
+  const actions = new Set<string>();
+  for (const entry of await readdir(SRC, { recursive: true })) {
+    if (!entry.endsWith('.ts')) continue;
+    const text = await readFile(join(SRC, entry), 'utf8');
+    for (const match of text.matchAll(/action: '([a-z-]+\.[a-z.-]+)'|this\.audit\(\w+, '([a-z-]+\.[a-z.-]+)'/g)) actions.add((match[1] ?? match[2])!);
+  }
+  t.ok(actions.has('recording.play') && actions.has('users.list'), 'the actions are read from the source');
+  const missing = [...actions].sort().flatMap((action) => [...(fi[`action.${action}`] === undefined ? [`fi ${action}`] : []), ...(en[`action.${action}`] === undefined ? [`en ${action}`] : [])]);
+  t.same(missing, [], 'no action without its name');
+});
+
 t.test('when a password is refused for its context, then each reason has its own text in both languages', async (t) => {
   const { fi, en } = await catalogues();
   for (const reason of ['user-name', 'person-name', 'product-name', 'repeated-character']) {

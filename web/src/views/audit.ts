@@ -8,7 +8,7 @@ import { form } from '../widgets/form.js';
 import { pager } from '../widgets/pager.js';
 import { apiQuery, searchTo } from '../widgets/search.js';
 
-const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.roles', 'user.update', 'user.password', 'user.totp', 'user.totp-reset', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify', 'retention.purge', 'recording.leftovers'];
+const AUDIT_ACTIONS = ['auth.login', 'auth.logout', 'auth.reauthenticate', 'setup.admin', 'user.create', 'user.roles', 'user.update', 'user.password', 'user.totp', 'user.totp-reset', 'user.password-reset', 'users.list', 'calls.search', 'call.view', 'recording.view', 'recording.play', 'recording.export', 'config.view', 'config.change', 'audit.search', 'audit.verify', 'retention.purge', 'recording.leftovers'];
 const AUDIT_OUTCOMES = ['success', 'denied', 'failed'];
 
 /** A purge lists hundreds of ids: the row shows the start of a long value, the whole is its title. */
