@@ -56,6 +56,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUDIT_UNAVAILABLE: 503,
   RECORDING_KEY_MISSING: 410,
   RECORDING_CORRUPT: 500,
+  // The door integration (docs/door-access.md).
+  DOOR_EVENT_INVALID: 400,
+  DOOR_SOURCE_UNKNOWN: 401,
+  DOOR_SIGNATURE_INVALID: 401,
+  DOOR_SIGNATURE_EXPIRED: 401,
+  DOOR_REPLAYED: 409,
+  DOOR_LOG_UNAVAILABLE: 503,
+  LISTENING_NOT_ON_SITE: 403,
 };
 
 export function statusOf(code: string): number {
