@@ -153,3 +153,24 @@ t.test('when a flood exceeds the webhook’s rate, then the excess is refused wi
   fixture.clock.advance(10_000);
   t.equal((await post({ events: [doorEvent('after-flood', fixture.clock.now())] })).status, 200);
 });
+
+t.test('when a door is forced, held open or a reader tampered with, or a source falls silent, then each raises its alarm', async (t) => {
+  const { fixture, admin, post } = await setUp(t);
+  await putDoorSettings(admin, { sources: [WEBHOOK_SOURCE], silentMinutes: 30 });
+  const now = fixture.clock.now();
+  const res = await post({ events: [doorEvent('a-1', now, { kind: 'door-forced' }), doorEvent('a-2', now, { kind: 'door-held-open' }), doorEvent('a-3', now, { kind: 'reader-tamper' })] });
+  t.equal(res.status, 200);
+  const codes = (): string[] => fixture.appliance.alarms.list().map((alarm) => alarm.code);
+  t.ok(codes().includes('DOOR_FORCED'));
+  t.ok(codes().includes('DOOR_HELD_OPEN'));
+  t.ok(codes().includes('READER_TAMPER'));
+  // The silence check (run every minute by the service) on the injected clock.
+  fixture.clock.advance(29 * 60_000);
+  fixture.appliance.doors.checkSilent();
+  t.notOk(codes().includes('DOOR_SOURCE_SILENT'), 'not before its minutes');
+  fixture.clock.advance(2 * 60_000);
+  fixture.appliance.doors.checkSilent();
+  fixture.appliance.doors.checkSilent();
+  t.equal(codes().filter((code) => code === 'DOOR_SOURCE_SILENT').length, 1, 'raised once');
+  t.equal((await admin.get('/api/v1/me')).status, 401, 'the idle session has ended meanwhile, as it should');
+});
