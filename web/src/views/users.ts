@@ -8,6 +8,7 @@ import { form, text } from '../widgets/form.js';
 import { withReauth } from '../widgets/reauth.js';
 import { ROLES, roleName } from '../widgets/roles.js';
 import { errorText, say } from '../widgets/status.js';
+import { doorCardEnrolment } from '../widgets/door-card.js';
 
 export async function usersView(): Promise<void> {
   const show = screen();
@@ -81,5 +82,6 @@ export async function usersView(): Promise<void> {
       h('fieldset', {}, h('legend', {}, t('users.roles')), ...roleBoxes),
       h('button', { type: 'submit' }, t('users.submit')),
     ),
+    doorCardEnrolment(users),
   );
 }
