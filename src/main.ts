@@ -43,6 +43,12 @@ import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
+import { CardPseudonyms } from './doors/card-pseudonym.js';
+import { DoorEventLog } from './doors/door-event-log.js';
+import { DoorSettings } from './doors/door-settings.js';
+import { DoorService } from './doors/door-service.js';
+import { annotateHandsOn, BOX_ACTIONS } from './doors/hands-on-actions.js';
+import { DoorAccess } from './access/door-access.js';
 
 /** The built web UI, served by the service. */
 const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -70,6 +76,7 @@ export interface Appliance {
   readonly retention: RetentionScheduler;
   readonly audit: AuditTrail;
   readonly users: UserStore;
+  readonly doors: DoorService;
   readonly web: WebServer;
   /** A one-time token for creating the first administrator, when there is no user yet. */
   readonly setupToken: string | undefined;
@@ -168,6 +175,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     if (event.reason === 'stopped') return;
     tracker.onLinkDown();
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
+    handsOn(BOX_ACTIONS.bridgeLinkLost, { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
   // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
@@ -177,13 +185,18 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // Calls held after a lost link or a bridge restart end when the bridge has not announced them again in time.
   const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
   holdTimer.unref();
+  let linkWasUp = false;
   bridge.on('linkUp', () => {
     notifier.status('bridge link up');
+    // The first link of a start is the service's start; a later one is the cable plugged back.
+    if (linkWasUp) handsOn(BOX_ACTIONS.bridgeLinkFound);
+    linkWasUp = true;
   });
 
   const waveforms = new WaveformStore(storage.documents);
   const retention = new RetentionScheduler({
-    audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
+    // The door events' own retention runs with the audit trail's (both drop whole months).
+    audit: { prune: async () => ({ removedEntries: (await audit.prune()).removedEntries + (await doors.prune()).removedEntries }), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
     recordings: storage.recordings,
@@ -204,6 +217,33 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     onFault: (code) => alarms.raise('AUDIT_UNAVAILABLE', 'the audit trail cannot be written: access to personal data is refused until it recovers', { error: code }),
   });
   await auditLeftovers(audit, leftovers, logger);
+  // Doors: the event log (evidence, its own chain), the sources, presence; hands-on actions on
+  // the box record who was in the server room (doors/hands-on-actions.ts).
+  const cards = new CardPseudonyms(storage.keys.symmetricKey('door-card-pseudonym'));
+  const doorLog = await DoorEventLog.open({
+    dataDir: config.dataDir,
+    signingKey: storage.keys.signingKey('door-events-signing'),
+    cards,
+    clock,
+    logger: logger.child('door-events'),
+    onFault: (code) => alarms.raise('DOOR_LOG_UNAVAILABLE', 'the door event log cannot be written: door events are refused until it recovers', { error: code }),
+  });
+  const doorSettings = await DoorSettings.open(storage.documents);
+  const doors = new DoorService({
+    settings: doorSettings,
+    log: doorLog.log,
+    history: doorLog.events,
+    cards,
+    dataDir: config.dataDir,
+    clock,
+    logger: logger.child('doors'),
+    alarms,
+    webhookRate: { burst: config.doors.webhookBurst, perSecond: config.doors.webhookPerSecond },
+  });
+  audit.annotate(annotateHandsOn({ present: () => doors.serverRoom(), consoleAddresses: () => doorSettings.current.consoleAddresses, watching: () => doors.watching, raise: (code, message, fields) => alarms.raise(code, message, fields) }));
+  const handsOn = (action: string, details: Record<string, string | number> = {}): void => {
+    void audit.append({ action, outcome: 'success', actorId: null, details }).catch((err: unknown) => logger.error('a hands-on action could not be audited', { action, error: err instanceof AppError ? err.code : 'unknown' }));
+  };
   const pseudonyms = new AuditPseudonyms(storage.keys.symmetricKey('audit-pseudonym'));
   // argon2id runs in a worker at lower CPU priority, so sign-ins never starve capture or playback.
   const hashWorker = options.hasher === undefined ? new HashWorker({ logger: logger.child('hash-worker') }) : undefined;
@@ -223,6 +263,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     accounts,
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
+    doors: { service: doors, access: new DoorAccess({ doors, audit, userById: (id) => users.get(id), now: () => clock.now() }) },
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
@@ -237,6 +278,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
 
   bridge.start();
   retention.start();
+  await doors.start();
+  handsOn(BOX_ACTIONS.serviceStart);
 
   notifier.ready('recording');
   notifier.startWatchdog(() => true);
@@ -248,6 +291,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       notifier.stopping();
       retention.stop();
       await web.stop();
+      await audit.append({ action: BOX_ACTIONS.serviceStop, outcome: 'success', actorId: null }).catch(() => undefined);
+      await doors.stop();
       await hashWorker?.close();
       await readers.closeAll();
       // The calls first, so that each is sealed as 'service-stopped' (the truth), then the link:
@@ -264,12 +309,13 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
         // The entries themselves are on disk already; only the closing checkpoint is missing.
         logger.error('audit trail not closed cleanly', { error: err instanceof Error ? err.name : 'unknown' });
       }
+      await doorLog.log.close().catch(() => undefined);
       logger.info('service stopped');
     })();
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, doors, web, setupToken, stop };
 }
 
 /**

@@ -87,7 +87,15 @@ export interface AuditTrailOptions {
   readonly checkpointEvery?: number;
   /** Told once per fault, with the error code: access is refused until the trail recovers. */
   readonly onFault?: (code: string) => void;
+  /**
+   * The folder under dataDir (default `audit`). The door events are a log of their own with the
+   * same chain and signatures (src/doors/door-event-log.ts), in `door-events`.
+   */
+  readonly directory?: string;
 }
+
+/** Adds to an entry before it is chained (door presence on hands-on actions); must be synchronous. */
+export type AuditAnnotator = (event: AuditEventInput) => AuditEventInput;
 
 /**
  * How far an append must get before it resolves. `synced`: its entry is fdatasync'd and covered
@@ -125,12 +133,13 @@ export class AuditTrail {
   private fault: Error | null = null;
   private recovering: Promise<void> | null = null;
   private lastVerified: AuditVerifyResult | undefined;
+  private annotator: AuditAnnotator | undefined;
   private readonly dir: string;
   private readonly checkpointEvery: number;
   private readonly retentionDays: number;
 
   private constructor(private readonly options: AuditTrailOptions) {
-    this.dir = join(options.dataDir, 'audit');
+    this.dir = join(options.dataDir, options.directory ?? 'audit');
     this.checkpointEvery = options.checkpointEvery ?? 100;
     this.retentionDays = options.retentionDays ?? 730;
   }
@@ -166,6 +175,11 @@ export class AuditTrail {
     return record;
   }
 
+  /** Sets the one annotator every later entry passes through before it is chained. */
+  annotate(annotator: AuditAnnotator | undefined): void {
+    this.annotator = annotator;
+  }
+
   async search(query: AuditSearch): Promise<{ total: number; records: AuditRecord[] }> {
     await this.idle();
     const limit = Math.min(query.limit ?? 100, 1000);
@@ -189,6 +203,12 @@ export class AuditTrail {
     return { total: matches.length, records: matches.slice(offset, offset + limit) };
   }
 
+  /** Every entry, oldest first (a log that rebuilds its state at start: the door events). */
+  async records(): Promise<AuditRecord[]> {
+    await this.idle();
+    return (await this.readSegments()).flatMap((segment) => segment.records);
+  }
+
   /** Checks the whole chain, every checkpoint's and the head's signature, and the anchor. */
   async verify(): Promise<AuditVerifyResult> {
     await this.idle();
@@ -202,9 +222,9 @@ export class AuditTrail {
   }
 
   /** Drops whole months older than the retention, leaving a signed anchor where the chain goes on. */
-  async prune(): Promise<{ removedEntries: number }> {
+  async prune(retentionDays = this.retentionDays): Promise<{ removedEntries: number }> {
     await this.idle();
-    const cutoff = this.options.clock.now() - this.retentionDays * 24 * 3600_000;
+    const cutoff = this.options.clock.now() - retentionDays * 24 * 3600_000;
     const current = monthOf(new Date(this.options.clock.now()).toISOString());
     let removed = 0;
     // The remaining chain's first checkpoint must follow the anchor's count.
@@ -268,7 +288,8 @@ export class AuditTrail {
   }
 
   /** Chains and writes one entry (and a checkpoint line when one is due) in a single write. */
-  private writeEntry(event: AuditEventInput): AuditRecord {
+  private writeEntry(input: AuditEventInput): AuditRecord {
+    const event = this.annotator === undefined ? input : this.annotator(input);
     const time = new Date(this.options.clock.now()).toISOString();
     const unsigned = { ...event, seq: this.lastSeq + 1, time, prevHash: this.lastHash };
     const record: AuditRecord = { ...unsigned, hash: entryHash(unsigned) };

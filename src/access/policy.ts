@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'health:read',
   /** Search the audit trail and see its verification status. */
   'audit:read',
+  /** The server room: who is in, the door events beside the box's own (docs/door-access.md). */
+  'doors:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,16 +47,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   agent: ['calls:read-own', 'recordings:play-own'],
   supervisor: ['calls:read-all', 'recordings:play-all'],
   'quality-expert': ['calls:read-all', 'recordings:play-all'],
-  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read'],
-  'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read'],
-  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read'],
+  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read', 'doors:read'],
+  'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'doors:read'],
+  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read', 'doors:read'],
 });
 
 /** How a session was signed in: with the password only, or with the password and the second factor (TOTP). */
 export type AuthStrength = 'password' | 'second-factor';
 
 /** Permissions that need a session signed in with the second factor, whatever the roles say. */
-export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export']);
+export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export', 'doors:read']);
 
 /** The two administrator roles. */
 export const ADMIN_ROLES: readonly Role[] = ['technical-maintainer', 'phone-admin'];

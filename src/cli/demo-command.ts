@@ -16,6 +16,9 @@ import { printSetupToken, untilStopSignal } from './start-command.js';
 import { EXIT_OK } from './exit-codes.js';
 import { UsageError, type CliOptions } from './tallennin.js';
 import { parseSeedHistory, type SeedHistoryPlan } from '../history/seed-history.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startDemoDoorController } from './demo-door-controller.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
@@ -61,9 +64,17 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
     });
   };
   runScenario();
+  // A simulated door controller posts signed door events: presence shows within a minute.
+  const doorController = await startDemoDoorController({
+    settings: appliance.doors.settings,
+    port: appliance.web.address.port,
+    ca: await readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8'),
+    logger: logger.child('demo-doors'),
+  });
 
   await untilStopSignal(appliance, async () => {
     stopped = true;
+    doorController?.stop();
     if (sim !== undefined && sim.exitCode === null) {
       const exited = new Promise((resolveExit) => sim?.once('exit', resolveExit));
       sim.kill('SIGTERM');
@@ -95,6 +106,7 @@ Tallennin demo is recording.
   A real box reads it from an encrypted systemd credential. Never use demo mode for real calls.
 
   The simulated card plays a scenario of calls with Finnish speech every ~20 s.
+  A simulated door controller badges people in and out of the server room (Server room view).
   Data directory: ${dataDir}
   Web UI: https://localhost:${port}/  (self-signed certificate: the browser asks you to accept it)
 

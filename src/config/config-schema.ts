@@ -68,6 +68,13 @@ export const configSchema = z
       })
       .prefault({}),
     audit: z.object({ retentionDays: z.number().int().min(30).max(3650).default(730) }).prefault({}),
+    /** The door webhook's rate limit per client address (docs/door-access.md); sources are set in Settings. */
+    doors: z
+      .object({
+        webhookBurst: z.number().int().min(1).max(1_000_000).default(4000),
+        webhookPerSecond: z.number().int().min(1).max(100_000).default(2000),
+      })
+      .prefault({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
   })
   .strict();

@@ -23,6 +23,10 @@ import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
 import { jsonBody, requestBodyGuard } from './request-body.js';
 import { parseQueryStrictly } from './strict-query.js';
+import type { DoorService } from '../doors/door-service.js';
+import { languageOf, type DoorAccess } from '../access/door-access.js';
+import { doorWebhookRoutes } from './routes/door-webhook-routes.js';
+import { doorCardRoutes, doorRoutes } from './routes/door-routes.js';
 
 export interface AppDependencies {
   readonly accounts: AccountAccess;
@@ -34,6 +38,13 @@ export interface AppDependencies {
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
   readonly webRoot?: string;
+  /** The door integration: the controllers' webhook, the server room, door settings and cards. */
+  readonly doors?: { readonly service: DoorService; readonly access: DoorAccess };
+}
+
+/** A part the appliance was built without (a test's partial app). */
+function notServed(): never {
+  throw new AppError('NOT_FOUND', 'no such API endpoint');
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -68,6 +79,10 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  // The door controllers' webhook: signed, sessionless, before the session and CSRF guards.
+  const doorService = (): DoorService => deps.doors?.service ?? notServed();
+  const doorAccess = (): DoorAccess => deps.doors?.access ?? notServed();
+  app.use('/api/v1/door-events', hostRequired(), doorWebhookRoutes(doorService));
   // No route takes a body the guard refuses, the web UI's static files included.
   app.use(hostRequired(), requestBodyGuard());
 
@@ -78,7 +93,17 @@ export function createApp(deps: AppDependencies): Express {
   });
   // Each resource's router under its own prefix, so a request passes only the routes of its
   // resource; the calls first, since a player sends a range request every few seconds.
-  api.use('/calls', callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
+  api.use(
+    '/calls',
+    callRoutes(
+      deps.calls,
+      (res) => deps.isRecentlyReauthenticated(actorOf(res).session),
+      // The on-site listening policy (P14, P6): asked before any audio leaves.
+      async (req, res, callId) => deps.doors?.access.checkOnSiteListening(actorOf(res), callId, languageOf(req.headers['accept-language']), req.socket.remoteAddress ?? 'unknown'),
+    ),
+  );
+  api.use('/doors', doorRoutes(doorAccess));
+  api.use('/users/:id/door-card', doorCardRoutes(doorAccess));
   api.use(sessionRoutes(deps.accounts));
   api.use('/users', userRoutes(deps.accounts));
   api.use(passwordResetRoutes(deps.accounts));

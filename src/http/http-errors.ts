@@ -59,6 +59,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   // Password reset links
   PASSWORD_RESET_INVALID: 400,
   SELF_PASSWORD_RESET: 409,
+  // The door integration (docs/door-access.md).
+  DOOR_EVENT_INVALID: 400,
+  DOOR_SOURCE_UNKNOWN: 401,
+  DOOR_SIGNATURE_INVALID: 401,
+  DOOR_SIGNATURE_EXPIRED: 401,
+  DOOR_REPLAYED: 409,
+  DOOR_LOG_UNAVAILABLE: 503,
+  LISTENING_NOT_ON_SITE: 403,
 };
 
 /** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */

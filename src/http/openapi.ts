@@ -13,6 +13,7 @@ import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { createdUser, PASSWORD_RESET_OPERATIONS } from './operations/password-reset.js';
+import { DOOR_OPERATIONS } from './operations/doors.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -48,6 +49,8 @@ export interface ApiOperation {
   readonly success: Readonly<Partial<Record<'200' | '201' | '204' | '206', SuccessSpec>>>;
   /** The error codes (errors.ts) of this operation beyond the shared ones. */
   readonly errors?: readonly string[];
+  /** A security scheme of its own instead of the session (the door webhook's signature): no session, no CSRF. */
+  readonly security?: 'doorSignature';
 }
 
 const SESSION_SET: HeaderSpec = { description: 'The new session cookie (Secure, HttpOnly, SameSite=Strict)', pattern: `^${SESSION_COOKIE}=[A-Za-z0-9_-]+;` };
@@ -146,7 +149,8 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
       '200': { description: 'the whole recording', media: 'audio/wav', headers: WAV_HEADERS },
       '206': { description: 'the range asked for', media: 'audio/wav', headers: { ...WAV_HEADERS, 'Content-Range': { description: 'The bytes sent, of the whole', pattern: '^bytes [0-9]+-[0-9]+/[0-9]+$' } } },
     },
-    errors: ['RANGE_INVALID', ...RECORDING_ERRORS],
+    // LISTENING_NOT_ON_SITE: the role's on-site listening policy (docs/door-access.md); `reason` in the user's language.
+    errors: ['RANGE_INVALID', ...RECORDING_ERRORS, 'LISTENING_NOT_ON_SITE'],
   },
   {
     method: 'get',
@@ -178,6 +182,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...PASSWORD_RESET_OPERATIONS,
+  ...DOOR_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
@@ -191,8 +196,8 @@ function errorCodesOf(op: ApiOperation): string[] {
   const codes = new Set<string>(['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'BAD_REQUEST', 'BAD_REQUEST_ENCODING', 'BAD_REQUEST_SYNTAX', 'UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CONTENT_ENCODING']);
   if (!STATE_CHANGING.has(op.method) || op.method === 'delete') codes.add('BODY_NOT_ALLOWED');
   // Origin and Sec-Fetch-Site are checked on every state change; with a session, the token too.
-  if (STATE_CHANGING.has(op.method)) codes.add('CSRF_REJECTED');
-  if (op.open !== true) {
+  if (STATE_CHANGING.has(op.method) && op.security === undefined) codes.add('CSRF_REJECTED');
+  if (op.open !== true && op.security === undefined) {
     codes.add('NOT_AUTHENTICATED');
     if (op.duringTotpEnrollment !== true) codes.add('TOTP_ENROLLMENT_REQUIRED');
   }
@@ -283,7 +288,11 @@ function parametersOf(op: ApiOperation): unknown[] {
     const query = toSchema(op.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: query.required?.includes(name) ?? false, schema });
   }
-  if (op.open !== true && STATE_CHANGING.has(op.method)) {
+  if (op.security === 'doorSignature') {
+    parameters.push({ name: 'Tallennin-Source', in: 'header', required: true, description: 'The door source’s id (Settings)', schema: { type: 'string' } });
+    parameters.push({ name: 'Tallennin-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of `${t}.${raw body}` with the source’s secret>', schema: { type: 'string' } });
+  }
+  if (op.open !== true && op.security === undefined && STATE_CHANGING.has(op.method)) {
     parameters.push({ name: 'X-CSRF-Token', in: 'header', required: true, description: 'The csrfToken of POST /session or GET /me', schema: { type: 'string' } });
   }
   return parameters;
@@ -307,7 +316,7 @@ function buildDocument(): Record<string, unknown> {
     (paths[op.path] ??= {})[op.method] = {
       operationId: op.operationId,
       summary: op.summary,
-      ...(op.open === true ? { security: [] } : {}),
+      ...(op.open === true ? { security: [] } : op.security === undefined ? {} : { security: [{ [op.security]: [] }] }),
       ...(op.permission === undefined ? {} : { 'x-permission': op.permission }),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: toSchema(op.body, 'input') } } } }),
@@ -324,7 +333,11 @@ function buildDocument(): Record<string, unknown> {
       license: /^[A-Za-z0-9.+-]+$/.test(PACKAGE.license) && PACKAGE.license !== 'UNLICENSED' ? { name: PACKAGE.license, identifier: PACKAGE.license } : { name: PACKAGE.license },
     },
     servers: [{ url: '/api/v1' }],
-    components: { schemas, securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /session' } } },
+    components: { schemas, securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The session cookie set by POST /session' },
+        doorSignature: { type: 'apiKey', in: 'header', name: 'Tallennin-Signature', description: 'A door controller’s HMAC-SHA256 signature over the timestamp and the raw body (docs/door-access.md)' },
+      },
+    },
     security: [{ session: [] }],
     paths,
   };

@@ -16,8 +16,8 @@ import { inspect } from 'node:util';
 import { AppError } from '../errors.js';
 import { MASTER_KEY_BYTES } from './master-key.js';
 
-export type SymmetricKeyPurpose = 'document-encryption' | 'recording-key-wrapping' | 'audit-pseudonym' | 'device-cookie';
-export type SigningKeyPurpose = 'recording-seal-signing' | 'audit-signing';
+export type SymmetricKeyPurpose = 'document-encryption' | 'recording-key-wrapping' | 'audit-pseudonym' | 'device-cookie' | 'door-card-pseudonym';
+export type SigningKeyPurpose = 'recording-seal-signing' | 'audit-signing' | 'door-events-signing';
 export type KeyPurpose = SymmetricKeyPurpose | SigningKeyPurpose;
 
 const HKDF_SALT = Buffer.from('tallennin/key-hierarchy/v1', 'utf8');
@@ -55,10 +55,10 @@ export class KeyHierarchy {
     if (masterKey.length !== MASTER_KEY_BYTES) {
       throw new AppError('MASTER_KEY_INVALID', `the master key must be ${MASTER_KEY_BYTES} bytes`);
     }
-    for (const purpose of ['document-encryption', 'recording-key-wrapping', 'audit-pseudonym', 'device-cookie'] as const) {
+    for (const purpose of ['document-encryption', 'recording-key-wrapping', 'audit-pseudonym', 'device-cookie', 'door-card-pseudonym'] as const) {
       this.#symmetric.set(purpose, deriveSubkey(masterKey, purpose));
     }
-    for (const purpose of ['recording-seal-signing', 'audit-signing'] as const) {
+    for (const purpose of ['recording-seal-signing', 'audit-signing', 'door-events-signing'] as const) {
       const seed = deriveSubkey(masterKey, purpose);
       this.#signing.set(purpose, ed25519FromSeed(seed));
       seed.fill(0);

@@ -15,12 +15,14 @@ import { loginView, stepUpView } from './views/sign-in.js';
 import { systemView } from './views/system.js';
 import { forgetEnrolment, totpView } from './views/totp.js';
 import { usersView } from './views/users.js';
+import { serverRoomView } from './views/server-room.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
   { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id)) },
   { path: 'users', nav: 'nav.users', visible: () => can('users:manage'), show: usersView },
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
+  { path: 'server-room', nav: 'nav.serverRoom', visible: () => can('doors:read'), show: serverRoomView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
   { path: 'account', nav: 'nav.account', show: accountView },

@@ -1,6 +1,7 @@
 // Every string of the UI comes from this catalogue: Finnish by default, English on request.
 import { TIME_ZONE } from './time.js';
 import { fi as adminFi, en as adminEn } from './i18n-admin.js';
+import * as doors from './i18n-doors.js';
 
 export type Language = 'fi' | 'en';
 
@@ -47,6 +48,7 @@ const coreFi = {
 const fi = {
   ...coreFi,
   ...adminFi,
+  ...doors.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -92,6 +94,7 @@ const coreEn: Record<keyof typeof coreFi, string> = {
 const en: Record<MessageKey, string> = {
   ...coreEn,
   ...adminEn,
+  ...doors.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

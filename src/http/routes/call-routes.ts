@@ -17,7 +17,10 @@ import { actorOf, clientAddress, requireSession } from '../request-guards.js';
 /** A single response never carries more than this; players ask again for the rest. */
 const MAX_RANGE_BYTES = 4 * 1024 * 1024;
 
-export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: Response) => boolean): Router {
+/** Asked before any audio is played (the on-site listening policy, access/door-access.ts); throws to refuse. */
+export type PlaybackCheck = (req: Request, res: Response, callId: string) => Promise<void>;
+
+export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: Response) => boolean, beforePlayback?: PlaybackCheck): Router {
   const router = Router();
   router.use(requireSession());
 
@@ -54,6 +57,7 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
   router.get('/:id/audio', async (req, res) => {
     const id = validate(idParam, req.params.id);
     const viewer = actorOf(res);
+    await beforePlayback?.(req, res, id);
     const { record, reader } = await calls.openRecording(viewer, id, clientAddress(req));
     await sendWav(req, res, reader, async (part) => calls.auditPlayback(viewer, record, part, clientAddress(req)));
   });

@@ -12,6 +12,7 @@ import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import { parseConfig } from '../../../src/config/load-config.js';
+import type { ConfigInput } from '../../../src/config/config-schema.js';
 import { startAppliance, type Appliance } from '../../../src/main.js';
 import { PasswordHasher } from '../../../src/access/password-hasher.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../../../src/access/login-throttle.js';
@@ -32,7 +33,7 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'> } = {}): Promise<ApiFixture> {
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; config?: Partial<ConfigInput> } = {}): Promise<ApiFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-api-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const clock = new ManualClock(START_MS);
@@ -46,6 +47,7 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
       { extension: '2001', name: 'Aino Asiakaspalvelija', phone: '0501002001' },
       { extension: '2002', name: 'Eero Esimerkki', phone: '0501002002' },
     ],
+    ...options.config,
   });
   const appliance = await startAppliance(config, {
     clock,

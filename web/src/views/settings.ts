@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { screen } from '../router.js';
 import { form } from '../widgets/form.js';
 import { say } from '../widgets/status.js';
+import { doorSettingsEditor } from '../widgets/door-settings.js';
 
 interface Settings {
   agents: Array<{ extension: string; name: string; phone: string }>;
@@ -24,6 +25,7 @@ export async function settingsView(): Promise<void> {
     body.append(row);
   };
   settings.agents.forEach((agent) => addRow(agent));
+  const doorSettings = await doorSettingsEditor();
   const months = h('select', { name: 'retentionMonths', id: 'retentionMonths' }, ...[1, 2, 3].map((n) => h('option', { value: String(n), ...(n === settings.retentionMonths ? { selected: true } : {}) }, t('settings.months', { n }))));
   show(
     t('settings.title'),
@@ -49,5 +51,6 @@ export async function settingsView(): Promise<void> {
       field('retentionMonths', t('settings.retention'), months),
       h('p', {}, h('button', { type: 'submit' }, t('settings.save'))),
     ),
+    doorSettings,
   );
 }

@@ -11,6 +11,7 @@ import { form, newPasswordField, text, whileBusy } from '../widgets/form.js';
 import { withReauth } from '../widgets/reauth.js';
 import { ROLES, roleName, roleNames } from '../widgets/roles.js';
 import { clearStatus, errorText, say } from '../widgets/status.js';
+import { doorCardEnrolment } from '../widgets/door-card.js';
 
 interface UserRow {
   id: string;
@@ -205,5 +206,6 @@ export async function usersView(params: URLSearchParams = new URLSearchParams())
     ),
     h('h2', {}, t('users.create')),
     createForm,
+    doorCardEnrolment(users),
   );
 }

@@ -1,0 +1,90 @@
+/**
+ * Hands-on actions on the box and who was in the server room: the firmware's host build on a
+ * real pseudo-terminal is the bridge; killing it is the bridge's cable pulled out. The audit
+ * entry of the lost link records who was badged in, and BOX_TOUCHED_UNATTENDED is raised only
+ * when nobody was.
+ */
+import t, { type Test } from 'tap';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBridgeSim } from './support/bridge-sim.js';
+import { SPEECH_DIR } from './support/appliance-fixture.js';
+import { firstAdministrator, startApiAppliance, type ApiFixture } from './support/api-appliance.js';
+import { doorEvent, postDoorEvents, putDoorSettings, WEBHOOK_SECRET, WEBHOOK_SOURCE } from './support/door-controller.js';
+import type { AuditRecord } from '../../src/access/audit-entry.js';
+import type { ApiClient } from './support/https-client.js';
+
+/** Polls a condition of the running appliance; a hang guard only, never a timing assertion. */
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, guardMs = 60_000): Promise<T> {
+  const deadline = Date.now() + guardMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`hang guard: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function boxWithBridge(t: Test): Promise<{ fixture: ApiFixture; admin: ApiClient; unplug: () => Promise<void>; badge: (card: string, direction: 'in' | 'out') => Promise<void>; adminId: string; enrol: (card: string) => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'tallennin-hands-on-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await copyFile(join(SPEECH_DIR, 'jasenmaksu.alaw'), join(dir, 'jasenmaksu.alaw'));
+  const scenario = join(dir, 'long-call.scenario');
+  // One long call keeps the bridge running until the test pulls its cable.
+  await writeFile(scenario, 'channels 4\ncall 200 0 0401234567 0201234567 2001 jasenmaksu.alaw 600000\n');
+  const linkPath = join(dir, 'bridge-link');
+  const sim = startBridgeSim(['--scenario', scenario, '--link', linkPath, '--wait-hello']);
+  t.teardown(() => sim.stop());
+  await sim.waitFor('PTY ');
+  const fixture = await startApiAppliance(t, { config: { bridge: { path: linkPath } } });
+  const { admin } = await firstAdministrator(fixture);
+  const adminId = (await admin.get('/api/v1/me')).json<{ id: string }>().id;
+  await putDoorSettings(admin, { sources: [WEBHOOK_SOURCE], serverRoomDoors: ['Palvelinhuone'] });
+  await until('the bridge link is up', () => (fixture.appliance.bridge.isLinkUp ? true : undefined));
+  const ca = await readFile(join(fixture.dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
+  let n = 0;
+  return {
+    fixture,
+    admin,
+    adminId,
+    unplug: () => sim.stop(),
+    enrol: async (card) => {
+      const res = await admin.send('PUT', `/api/v1/users/${adminId}/door-card`, { body: { card } });
+      if (res.status !== 200) throw new Error(`enrol: ${res.status}`);
+    },
+    badge: async (card, direction) => {
+      const res = await postDoorEvents(fixture.appliance.web.address.port, ca, { source: WEBHOOK_SOURCE.id, secret: WEBHOOK_SECRET, body: JSON.stringify({ events: [doorEvent(`h-${++n}`, fixture.clock.now(), { card, direction })] }), timestamp: Math.floor(fixture.clock.now() / 1000) });
+      if (res.status !== 200) throw new Error(`badge: ${res.status}`);
+    },
+  };
+}
+
+async function linkLostEntry(fixture: ApiFixture): Promise<AuditRecord> {
+  return until('the lost link is audited', async () => (await fixture.appliance.audit.search({ action: 'box.bridge-link-lost' })).records[0]);
+}
+
+const unattended = (fixture: ApiFixture, action: string): boolean => fixture.appliance.alarms.list().some((alarm) => alarm.code === 'BOX_TOUCHED_UNATTENDED' && alarm.fields.action === action);
+
+t.test('when the bridge is unplugged with nobody in the server room, then the entry says so and BOX_TOUCHED_UNATTENDED is raised', async (t) => {
+  const { fixture, unplug } = await boxWithBridge(t);
+  await unplug();
+  const entry = await linkLostEntry(fixture);
+  t.match(entry.details, { presentUsers: '', presentVisitors: 0 });
+  t.ok(unattended(fixture, 'box.bridge-link-lost'), 'BOX_TOUCHED_UNATTENDED raised');
+  t.ok(fixture.appliance.alarms.list().some((alarm) => alarm.code === 'BRIDGE_LINK_DOWN'), 'and the lost link itself');
+});
+
+t.test('when the bridge is unplugged by someone badged into the server room, then the entry names them and no BOX_TOUCHED_UNATTENDED is raised', async (t) => {
+  const { fixture, admin, unplug, badge, enrol, adminId } = await boxWithBridge(t);
+  await enrol('7777');
+  await badge('7777', 'in');
+  await unplug();
+  const entry = await linkLostEntry(fixture);
+  t.match(entry.details, { presentUsers: adminId, presentVisitors: 0, presenceUnknown: 0 });
+  t.notOk(unattended(fixture, 'box.bridge-link-lost'), 'no BOX_TOUCHED_UNATTENDED for the unplug');
+  // The box's events beside the door events, for the Server room view.
+  const timeline = (await admin.get('/api/v1/doors/timeline')).json<{ doorEvents: Array<{ userId: string | null }>; boxEvents: Array<{ action: string; presentUsers: string[] }> }>();
+  t.match(timeline.boxEvents.find((event) => event.action === 'box.bridge-link-lost'), { presentUsers: [adminId] });
+  t.equal(timeline.doorEvents[0]!.userId, adminId, 'the badge, by the enrolled user');
+});
