@@ -19,6 +19,7 @@ import { BridgeClient } from './capture/bridge-client.js';
 import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
 import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
+import { AlarmAccess } from './access/alarm-access.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
@@ -89,6 +90,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     logger: logger.child('storage'),
     ...(options.credentialsDirectory === undefined ? {} : { credentialsDirectory: options.credentialsDirectory }),
   });
+  // Alarms survive a restart: those of the previous run come back, open or recent.
+  await alarms.persistTo(storage.documents);
   const history = new ContactHistory(storage.documents);
 
   // Recovery before anything new is written. A call left open by a crash may still run at the
@@ -224,6 +227,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
+    alarms: new AlarmAccess({ alarms, audit }),
     health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
@@ -256,6 +260,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       clearInterval(holdTimer);
       linkErrors.flush();
       await retention.idle();
+      await alarms.flushed();
       try {
         await audit.close();
       } catch (err) {

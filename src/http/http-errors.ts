@@ -56,6 +56,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUDIT_UNAVAILABLE: 503,
   RECORDING_KEY_MISSING: 410,
   RECORDING_CORRUPT: 500,
+  // Operations: alarms and their delivery.
+  ALARM_NOT_FOUND: 404,
+  ALARM_CLEARED: 409,
 };
 
 export function statusOf(code: string): number {

@@ -32,10 +32,11 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'> } = {}): Promise<ApiFixture> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-api-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const clock = new ManualClock(START_MS);
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; dataDir?: string; startMs?: number } = {}): Promise<ApiFixture> {
+  // A given data directory is a restart of an appliance the test started before.
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tallennin-api-')));
+  if (options.dataDir === undefined) t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const clock = new ManualClock(options.startMs ?? START_MS);
   const config = parseConfig({
     mode: 'demo',
     dataDir,
