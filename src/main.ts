@@ -180,6 +180,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
   holdTimer.unref();
   bridge.on('linkUp', () => {
+    alarms.clear('BRIDGE_LINK_DOWN');
     notifier.status('bridge link up');
   });
 
