@@ -20,6 +20,10 @@ import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMon
 import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { AlarmAccess } from './access/alarm-access.js';
+import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
+import { AlarmDelivery } from './health/alarm-delivery.js';
+import { DeliverySettings } from './health/delivery-settings.js';
+import { Metrics } from './health/metrics.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
@@ -58,6 +62,8 @@ export interface ApplianceOptions {
   readonly hasher?: PasswordHasher;
   /** Overrides the login throttle's limits (tests that flood an account up to its cap). */
   readonly throttle?: LoginThrottle;
+  /** Overrides the alarm receivers' retry back-off (tests of a dead receiver). */
+  readonly deliveryBackoffMs?: readonly number[];
 }
 
 export interface Appliance {
@@ -221,6 +227,12 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
+  const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
+  // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
+  const deliverySettings = await DeliverySettings.open(storage.documents);
+  const delivery = new AlarmDelivery({ alarms, settings: deliverySettings, logger: logger.child('alarm-delivery'), now: () => clock.now(), ...(options.deliveryBackoffMs === undefined ? {} : { backoffMs: options.deliveryBackoffMs }) });
+  delivery.start();
+  const metrics = new Metrics({ health, alarms, extra: () => ({ purge: retention.last === undefined ? {} : { contactRecords: retention.last.contactRecords, recordings: retention.last.recordings, failures: retention.last.failures, keys: retention.last.keys }, delivery: delivery.stats() }) });
   const app = createApp({
     accounts,
     calls,
@@ -229,7 +241,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
     alarms: new AlarmAccess({ alarms, audit }),
-    health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    health,
+    alarmDelivery: new AlarmDeliveryAccess({ settings: deliverySettings, delivery, audit }),
+    metrics: { metrics, token: () => deliverySettings.current.metrics },
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
@@ -261,6 +275,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       clearInterval(holdTimer);
       linkErrors.flush();
       await retention.idle();
+      delivery.stop();
       await alarms.flushed();
       try {
         await audit.close();

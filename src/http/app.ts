@@ -19,6 +19,9 @@ import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { alarmRoutes } from './routes/alarm-routes.js';
 import type { AlarmAccess } from '../access/alarm-access.js';
+import type { AlarmDeliveryAccess } from '../access/alarm-delivery-access.js';
+import { alarmDeliveryRoutes } from './routes/alarm-delivery-routes.js';
+import { metricsRoutes, requestTimer, type MetricsEndpoint } from './routes/metrics-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -32,6 +35,9 @@ export interface AppDependencies {
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly alarms: AlarmAccess;
+  readonly alarmDelivery: AlarmDeliveryAccess;
+  /** GET /metrics for Prometheus, and the request latencies it reports. */
+  readonly metrics?: MetricsEndpoint;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
@@ -70,6 +76,7 @@ export function createApp(deps: AppDependencies): Express {
 
   // No route takes a body the guard refuses, the web UI's static files included.
   app.use(hostRequired(), requestBodyGuard());
+  app.use(requestTimer(deps.metrics?.metrics));
 
   const api = express.Router();
   api.use(noStore(), jsonBody(), csrfGuard(), sessionResolver(deps.accounts));
@@ -85,8 +92,10 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
   api.use('/alarms', alarmRoutes(deps.alarms));
+  api.use('/alarm-delivery', alarmDeliveryRoutes(deps.alarmDelivery));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
+  if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));
 
   if (deps.webRoot !== undefined && existsSync(deps.webRoot)) {
     app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: 0, fallthrough: true }));

@@ -59,6 +59,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   // Operations: alarms and their delivery.
   ALARM_NOT_FOUND: 404,
   ALARM_CLEARED: 409,
+  DELIVERY_SETTINGS_INVALID: 400,
+  METRICS_TOKEN_INVALID: 401,
 };
 
 export function statusOf(code: string): number {

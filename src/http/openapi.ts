@@ -13,6 +13,7 @@ import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ALARM_OPERATIONS } from './operations/alarms.js';
+import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -178,6 +179,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...ALARM_OPERATIONS,
+  ...ALARM_DELIVERY_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

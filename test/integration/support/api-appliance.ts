@@ -32,7 +32,7 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; dataDir?: string; startMs?: number } = {}): Promise<ApiFixture> {
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[] } = {}): Promise<ApiFixture> {
   // A given data directory is a restart of an appliance the test started before.
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tallennin-api-')));
   if (options.dataDir === undefined) t.teardown(() => rm(dataDir, { recursive: true, force: true }));
@@ -53,6 +53,7 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     logger: silentLogger,
     hasher: new PasswordHasher({ params: { memoryCost: 19456, timeCost: 2, parallelism: 1 } }),
     ...(options.throttle === undefined ? {} : { throttle: new LoginThrottle({ clock, ...options.throttle }) }),
+    ...(options.deliveryBackoffMs === undefined ? {} : { deliveryBackoffMs: options.deliveryBackoffMs }),
   });
   t.teardown(() => appliance.stop());
   const ca = (await import('node:fs/promises')).readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
