@@ -24,6 +24,15 @@ import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
 import { AlarmDelivery } from './health/alarm-delivery.js';
 import { DeliverySettings } from './health/delivery-settings.js';
 import { Metrics } from './health/metrics.js';
+import { HealthChecks, HEALTH_CHECK_INTERVAL_MS } from './health/checks/health-checks.js';
+import { BridgeCheck } from './health/checks/bridge-check.js';
+import { DeadChannelCheck } from './health/checks/dead-channel-check.js';
+import { DiskCheck, type DiskSample } from './health/checks/disk-check.js';
+import { ClockCheck, type CommandRunner } from './health/checks/clock-check.js';
+import { CertificateCheck } from './health/checks/certificate-check.js';
+import { MachineCheck } from './health/checks/machine-check.js';
+import { KeyBackupCheck, type KeyBackupDocument } from './health/checks/key-backup-check.js';
+import { runCommand } from './health/checks/command-runner.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
@@ -62,6 +71,10 @@ export interface ApplianceOptions {
   readonly hasher?: PasswordHasher;
   /** Overrides the login throttle's limits (tests that flood an account up to its cap). */
   readonly throttle?: LoginThrottle;
+  /** How often the health checks run; null: only when asked (tests run them by hand). */
+  readonly healthCheckIntervalMs?: number | null;
+  /** Runs `timedatectl` and `chronyc` for the clock check (tests answer for them). */
+  readonly commandRunner?: CommandRunner;
   /** Overrides the alarm receivers' retry back-off (tests of a dead receiver). */
   readonly deliveryBackoffMs?: readonly number[];
 }
@@ -73,6 +86,7 @@ export interface Appliance {
   readonly tracker: CallTracker;
   readonly bridge: BridgeClient;
   readonly alarms: AlarmLog;
+  readonly healthChecks: HealthChecks;
   readonly retention: RetentionScheduler;
   readonly audit: AuditTrail;
   readonly users: UserStore;
@@ -178,6 +192,16 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
+  // Health checks that watch the bridge: its heartbeat, and channels that carry only silence.
+  const bridgeCheck = new BridgeCheck(() => bridge.isLinkUp, alarms, clock);
+  const deadChannels = new DeadChannelCheck(alarms, clock);
+  bridge.on('heartbeat', () => bridgeCheck.onHeartbeat());
+  bridge.on('linkUp', () => bridgeCheck.onLinkUp());
+  bridge.on('callStart', (event) => deadChannels.onCallStart(event.channel));
+  bridge.on('audio', (event) => {
+    for (const { channel, samples } of event.channels) deadChannels.onAudio(channel, samples);
+  });
+  bridge.on('callEnd', (event) => deadChannels.onCallEnd(event.channel));
   // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
   const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
   const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
@@ -230,6 +254,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
   const deliverySettings = await DeliverySettings.open(storage.documents);
+  const keyBackup = new KeyBackupCheck(await storage.documents.openDocument<KeyBackupDocument>('health/key-backup', { confirmedAt: null, confirmedBy: null }), alarms, clock);
   const delivery = new AlarmDelivery({ alarms, settings: deliverySettings, logger: logger.child('alarm-delivery'), now: () => clock.now(), ...(options.deliveryBackoffMs === undefined ? {} : { backoffMs: options.deliveryBackoffMs }) });
   delivery.start();
   const metrics = new Metrics({ health, alarms, extra: () => ({ purge: retention.last === undefined ? {} : { contactRecords: retention.last.contactRecords, recordings: retention.last.recordings, failures: retention.last.failures, keys: retention.last.keys }, delivery: delivery.stats() }) });
@@ -247,6 +272,18 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
+  const healthChecks = new HealthChecks(
+    [
+      bridgeCheck,
+      deadChannels,
+      new DiskCheck({ usage: async () => (await health()).system.disk, alarms, clock, samples: await storage.documents.openDocument<{ samples: DiskSample[] }>('health/disk-usage', { samples: [] }), purge: () => retention.runNow() }),
+      new ClockCheck({ run: options.commandRunner ?? runCommand, alarms, clock }),
+      new CertificateCheck(tls.cert, alarms, clock),
+      new MachineCheck(async () => (await health()).system, alarms),
+      keyBackup,
+    ],
+    logger.child('health-checks'),
+  );
   const web = await startWebServer(app, { host: config.http.host, port: config.http.port, tls });
   logger.info('web UI listening', { host: web.address.address, port: web.address.port, tlsFingerprint: tls.fingerprint, tlsSource: tls.source });
   // No default password: while no user exists, a one-time setup token creates the first administrator.
@@ -254,6 +291,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
 
   bridge.start();
   retention.start();
+  if (options.healthCheckIntervalMs !== null) healthChecks.start(options.healthCheckIntervalMs ?? HEALTH_CHECK_INTERVAL_MS);
 
   notifier.ready('recording');
   notifier.startWatchdog(() => true);
@@ -264,6 +302,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     stopping ??= (async () => {
       notifier.stopping();
       retention.stop();
+      healthChecks.stop();
       await web.stop();
       await hashWorker?.close();
       await readers.closeAll();
@@ -288,7 +327,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+  return { config, storage, history, tracker, bridge, alarms, healthChecks, retention, audit, users, web, setupToken, stop };
 }
 
 /**

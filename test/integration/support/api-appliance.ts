@@ -16,6 +16,7 @@ import { startAppliance, type Appliance } from '../../../src/main.js';
 import { PasswordHasher } from '../../../src/access/password-hasher.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../../../src/access/login-throttle.js';
 import { ApiClient } from './https-client.js';
+import type { CommandRunner } from '../../../src/health/checks/clock-check.js';
 
 export const PASSWORD = 'kuusi kettua juoksee metsässä';
 export const START_MS = Date.UTC(2026, 10, 28, 8, 0, 0);
@@ -32,7 +33,7 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[] } = {}): Promise<ApiFixture> {
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[]; commandRunner?: CommandRunner } = {}): Promise<ApiFixture> {
   // A given data directory is a restart of an appliance the test started before.
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tallennin-api-')));
   if (options.dataDir === undefined) t.teardown(() => rm(dataDir, { recursive: true, force: true }));
@@ -54,6 +55,9 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     hasher: new PasswordHasher({ params: { memoryCost: 19456, timeCost: 2, parallelism: 1 } }),
     ...(options.throttle === undefined ? {} : { throttle: new LoginThrottle({ clock, ...options.throttle }) }),
     ...(options.deliveryBackoffMs === undefined ? {} : { deliveryBackoffMs: options.deliveryBackoffMs }),
+    ...(options.commandRunner === undefined ? {} : { commandRunner: options.commandRunner }),
+    // The health checks run when a test asks (appliance.healthChecks.runAll()), never on a timer.
+    healthCheckIntervalMs: null,
   });
   t.teardown(() => appliance.stop());
   const ca = (await import('node:fs/promises')).readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
