@@ -21,6 +21,7 @@ import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { AlarmAccess } from './access/alarm-access.js';
 import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
+import { KeyBackupAccess } from './access/key-backup-access.js';
 import { AlarmDelivery } from './health/alarm-delivery.js';
 import { DeliverySettings } from './health/delivery-settings.js';
 import { Metrics } from './health/metrics.js';
@@ -73,6 +74,8 @@ export interface ApplianceOptions {
   readonly throttle?: LoginThrottle;
   /** How often the health checks run; null: only when asked (tests run them by hand). */
   readonly healthCheckIntervalMs?: number | null;
+  /** A clock that never jumps, against which the clock check sees the wall clock jump (performance.now by default). */
+  readonly monotonicClock?: Clock;
   /** Runs `timedatectl` and `chronyc` for the clock check (tests answer for them). */
   readonly commandRunner?: CommandRunner;
   /** Overrides the alarm receivers' retry back-off (tests of a dead receiver). */
@@ -268,6 +271,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarms: new AlarmAccess({ alarms, audit }),
     health,
     alarmDelivery: new AlarmDeliveryAccess({ settings: deliverySettings, delivery, audit }),
+    keyBackup: new KeyBackupAccess({ keyBackup, audit }),
     metrics: { metrics, token: () => deliverySettings.current.metrics },
     webRoot: WEB_ROOT,
   });
@@ -277,7 +281,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       bridgeCheck,
       deadChannels,
       new DiskCheck({ usage: async () => (await health()).system.disk, alarms, clock, samples: await storage.documents.openDocument<{ samples: DiskSample[] }>('health/disk-usage', { samples: [] }), purge: () => retention.runNow() }),
-      new ClockCheck({ run: options.commandRunner ?? runCommand, alarms, clock }),
+      new ClockCheck({ run: options.commandRunner ?? runCommand, alarms, clock, ...(options.monotonicClock === undefined ? {} : { monotonicMs: () => options.monotonicClock!.now() }) }),
       new CertificateCheck(tls.cert, alarms, clock),
       new MachineCheck(async () => (await health()).system, alarms),
       keyBackup,

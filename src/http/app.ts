@@ -21,6 +21,8 @@ import { alarmRoutes } from './routes/alarm-routes.js';
 import type { AlarmAccess } from '../access/alarm-access.js';
 import type { AlarmDeliveryAccess } from '../access/alarm-delivery-access.js';
 import { alarmDeliveryRoutes } from './routes/alarm-delivery-routes.js';
+import { masterKeyBackupRoutes } from './routes/master-key-backup-routes.js';
+import type { KeyBackupAccess } from '../access/key-backup-access.js';
 import { metricsRoutes, requestTimer, type MetricsEndpoint } from './routes/metrics-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
@@ -36,6 +38,7 @@ export interface AppDependencies {
   readonly health: () => Promise<HealthReport>;
   readonly alarms: AlarmAccess;
   readonly alarmDelivery: AlarmDeliveryAccess;
+  readonly keyBackup: KeyBackupAccess;
   /** GET /metrics for Prometheus, and the request latencies it reports. */
   readonly metrics?: MetricsEndpoint;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
@@ -93,6 +96,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/health', healthRoutes(deps.health));
   api.use('/alarms', alarmRoutes(deps.alarms));
   api.use('/alarm-delivery', alarmDeliveryRoutes(deps.alarmDelivery));
+  api.use('/master-key-backup', masterKeyBackupRoutes(deps.keyBackup));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
   if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));

@@ -14,6 +14,7 @@ import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { ALARM_OPERATIONS } from './operations/alarms.js';
 import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
+import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -180,6 +181,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...ALARM_OPERATIONS,
   ...ALARM_DELIVERY_OPERATIONS,
+  ...KEY_BACKUP_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

@@ -58,6 +58,8 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     ...(options.commandRunner === undefined ? {} : { commandRunner: options.commandRunner }),
     // The health checks run when a test asks (appliance.healthChecks.runAll()), never on a timer.
     healthCheckIntervalMs: null,
+    // Stands still: with the manual clock, only a move the test makes is a jump of the wall clock.
+    monotonicClock: new ManualClock(0),
   });
   t.teardown(() => appliance.stop());
   const ca = (await import('node:fs/promises')).readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
