@@ -7,11 +7,12 @@
 import t from 'tap';
 import { chromium, type Browser } from 'playwright-core';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
+import { startUdpSyslogReceiver } from '../integration/support/alarm-receivers.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-t.test('when a maintainer opens the System view, then the open alarms are listed and one is acknowledged with a note', async (t) => {
-  const fixture = await startApiAppliance(t);
+t.test('when a maintainer opens the System view, then the open alarms are listed, one is acknowledged with a note, the key backup confirmed, and a receiver set up and tested', async (t) => {
+  const fixture = await startApiAppliance(t, { commandRunner: () => Promise.reject(new Error('no time service here')) });
   const { secret } = await firstAdministrator(fixture);
   const alarms = fixture.appliance.alarms;
   alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: 'closed' });
@@ -54,6 +55,40 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   t.match(await page.locator('table.alarms-open tr[data-code="BRIDGE_LINK_DOWN"] td.acknowledged').innerText(), /kaapeli vaihdettu/);
   t.match(await page.locator('#status').innerText(), /Hälytys kuitattu/);
   t.equal((await fixture.appliance.audit.search({ action: 'alarm.acknowledge' })).total, 1, 'audited');
+
+  // The master key's backup: a maintainer confirms it from the alarm itself.
+  await fixture.appliance.healthChecks.runAll();
+  await page.goto(`${base}/#/calls`);
+  await page.goto(`${base}/#/system`);
+  await page.click('#confirm-key-backup');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Pääavaimen varmuuskopio vahvistettu.');
+  t.equal(await page.locator('table.alarms-open tr[data-code="KEY_BACKUP_UNCONFIRMED"]').count(), 0, 'the backup alarm closed');
+  t.equal((await fixture.appliance.audit.search({ action: 'key.backup-confirm' })).total, 1, 'the confirmation audited');
+
+  // Alarm delivery: syslog over UDP to a listener started here, and its "send a test" button.
+  const syslog = await startUdpSyslogReceiver();
+  t.teardown(() => syslog.close());
+  await page.click('nav a[href="#/alarm-delivery"]');
+  await page.waitForSelector('#syslog-enabled');
+  await page.check('#syslog-enabled');
+  await page.selectOption('#syslog-transport', 'udp');
+  await page.fill('#syslog-host', '127.0.0.1');
+  await page.fill('#syslog-port', String(syslog.port));
+  await page.click('#metrics-generate');
+  t.match(await page.inputValue('#metrics-token'), /^[0-9a-f]{64}$/, 'a generated bearer token');
+  await page.check('#metrics-enabled');
+  await page.click('button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Välitysasetukset tallennettu.');
+  await page.waitForSelector('#metrics-token[placeholder="asetettu – tyhjänä säilyy"]');
+  t.equal(await page.inputValue('#metrics-token'), '', 'the token is not shown again');
+  await page.click('#syslog-test');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Testiviesti lähetetty.');
+  t.match(await syslog.messages.waitFor((line) => /DELIVERY_TEST/.test(line), 'the test message'), /^<134>1 /);
+  await page.goto(`${base}/#/system`);
+  await page.goto(`${base}/#/alarm-delivery`);
+  await page.waitForSelector('#syslog-counters');
+  t.match(await page.locator('#syslog-counters').innerText(), /epäonnistunut 0/, 'the failure counter');
+  await page.goto(`${base}/#/system`);
 
   await page.selectOption('#language', 'en');
   await page.locator('table.alarms-open tr[data-code="BRIDGE_LINK_DOWN"]').waitFor();

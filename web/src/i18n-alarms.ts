@@ -29,6 +29,16 @@ export const fi = {
   'alarm.TEMPERATURE_HIGH': 'Laite on liian lämmin. Tarkista jäähdytys ja huoneen lämpötila.',
   'alarm.MEMORY_LOW': 'Muisti on vähissä. Tarkista palvelun loki; käynnistä palvelu uudelleen, jos tilanne jatkuu.',
   'alarm.DELIVERY_TEST': 'Testiviesti asetuksista: ei toimenpiteitä.',
+  'nav.alarmDelivery': 'Hälytysten välitys', 'alarms.confirmBackup': 'Vahvista varmuuskopio', 'alarms.backupConfirmed': 'Pääavaimen varmuuskopio vahvistettu.',
+  'delivery.title': 'Hälytysten välitys', 'delivery.help': 'Hälytykset lähetetään valituille vastaanottajille. Salasanakenttä tyhjänä säilyttää tallennetun salaisuuden.',
+  'delivery.email': 'Sähköposti (SMTP)', 'delivery.syslog': 'Syslog', 'delivery.snmp': 'SNMP-trapit', 'delivery.metrics': 'Prometheus (/metrics)',
+  'delivery.enabled': 'Käytössä', 'delivery.host': 'Palvelin', 'delivery.port': 'Portti', 'delivery.starttls': 'Vaadi STARTTLS (pois vain paikalliselle välittäjälle)', 'delivery.username': 'Käyttäjätunnus', 'delivery.password': 'Salasana', 'delivery.from': 'Lähettäjä', 'delivery.to': 'Vastaanottajat (pilkuin eroteltuina)', 'delivery.ca': 'Luotettu CA-varmenne (PEM, valinnainen)',
+  'delivery.transport': 'Siirtotapa', 'delivery.version': 'Versio', 'delivery.community': 'Yhteisö (v2c)', 'delivery.user': 'Käyttäjä (v3)', 'delivery.authProtocol': 'Todennus (v3)', 'delivery.authKey': 'Todennusavain (v3)', 'delivery.privProtocol': 'Salaus (v3)', 'delivery.privKey': 'Salausavain (v3)',
+  'delivery.metricsHelp': 'Prometheus hakee luvut osoitteesta /metrics tällä tunnisteella (Authorization: Bearer).', 'delivery.token': 'Tunniste (vähintään 32 merkkiä)', 'delivery.generate': 'Luo uusi tunniste',
+  'delivery.secretSet': 'asetettu – tyhjänä säilyy', 'delivery.secretNotSet': 'ei asetettu',
+  'delivery.test': 'Lähetä testi', 'delivery.testSent': 'Testiviesti lähetetty.', 'delivery.testFailed': 'Testiviesti ei mennyt perille: {code}.', 'delivery.save': 'Tallenna', 'delivery.saved': 'Välitysasetukset tallennettu.',
+  'delivery.counters': 'Lähetetty {sent}, epäonnistunut {failures}, jonossa {queued}, hylätty {dropped}.', 'delivery.lastError': 'Viimeisin virhe: {code}.',
+  'error.DELIVERY_SETTINGS_INVALID': 'Välitysasetuksissa on virhe.',
 } as const;
 
 export const en: Record<keyof typeof fi, string> = {
@@ -60,4 +70,14 @@ export const en: Record<keyof typeof fi, string> = {
   'alarm.TEMPERATURE_HIGH': 'The box is too warm. Check its cooling and the room temperature.',
   'alarm.MEMORY_LOW': 'Memory is low. Check the service log; restart the service if it stays low.',
   'alarm.DELIVERY_TEST': 'A test from the settings: nothing to do.',
+  'nav.alarmDelivery': 'Alarm delivery', 'alarms.confirmBackup': 'Confirm the backup', 'alarms.backupConfirmed': 'The master-key backup is confirmed.',
+  'delivery.title': 'Alarm delivery', 'delivery.help': 'Alarms are sent to the receivers turned on here. A password field left empty keeps the stored secret.',
+  'delivery.email': 'E-mail (SMTP)', 'delivery.syslog': 'Syslog', 'delivery.snmp': 'SNMP traps', 'delivery.metrics': 'Prometheus (/metrics)',
+  'delivery.enabled': 'On', 'delivery.host': 'Server', 'delivery.port': 'Port', 'delivery.starttls': 'Require STARTTLS (off only for a relay on this machine)', 'delivery.username': 'User name', 'delivery.password': 'Password', 'delivery.from': 'Sender', 'delivery.to': 'Recipients (comma-separated)', 'delivery.ca': 'Trusted CA certificate (PEM, optional)',
+  'delivery.transport': 'Transport', 'delivery.version': 'Version', 'delivery.community': 'Community (v2c)', 'delivery.user': 'User (v3)', 'delivery.authProtocol': 'Authentication (v3)', 'delivery.authKey': 'Authentication key (v3)', 'delivery.privProtocol': 'Privacy (v3)', 'delivery.privKey': 'Privacy key (v3)',
+  'delivery.metricsHelp': 'Prometheus scrapes /metrics with this token (Authorization: Bearer).', 'delivery.token': 'Token (at least 32 characters)', 'delivery.generate': 'Generate a new token',
+  'delivery.secretSet': 'set – empty keeps it', 'delivery.secretNotSet': 'not set',
+  'delivery.test': 'Send a test', 'delivery.testSent': 'Test message sent.', 'delivery.testFailed': 'The test message did not arrive: {code}.', 'delivery.save': 'Save', 'delivery.saved': 'Delivery settings saved.',
+  'delivery.counters': 'Sent {sent}, failed {failures}, queued {queued}, dropped {dropped}.', 'delivery.lastError': 'Last error: {code}.',
+  'error.DELIVERY_SETTINGS_INVALID': 'The delivery settings are not valid.',
 };

@@ -32,6 +32,22 @@ function severityCell(alarm: AlarmRecord): HTMLElement {
 function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLElement {
   if (alarm.acknowledged !== null) return h('td', { class: 'acknowledged' }, t('alarms.ackBy', { when: formatTime(alarm.acknowledged.at), note: alarm.acknowledged.note }));
   if (!can('config:manage')) return h('td', {}, '–');
+  // The box cannot see the master key's backup: a maintainer's confirmation (audited) closes it.
+  const confirmBackup = alarm.code === 'KEY_BACKUP_UNCONFIRMED'
+    ? h('button', {
+        type: 'button',
+        class: 'secondary',
+        id: 'confirm-key-backup',
+        onclick: () => {
+          api('POST', '/master-key-backup/confirmation')
+            .then(async () => {
+              await redraw();
+              say(t('alarms.backupConfirmed'));
+            })
+            .catch((err: unknown) => say(errorText(err), true));
+        },
+      }, t('alarms.confirmBackup'))
+    : null;
   const note = h('input', { name: 'note', required: true, maxlength: '500', 'aria-label': t('alarms.note'), class: 'alarm-note' });
   const form = h('form', { class: 'inline' }, note, h('button', { type: 'submit' }, t('alarms.acknowledge')));
   form.addEventListener('submit', (event) => {
@@ -43,7 +59,7 @@ function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLE
       })
       .catch((err: unknown) => say(errorText(err), true));
   });
-  return h('td', {}, form);
+  return h('td', {}, form, confirmBackup);
 }
 
 /** The alarm list as one element, redrawn in place after an acknowledgement. */
