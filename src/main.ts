@@ -19,6 +19,21 @@ import { BridgeClient } from './capture/bridge-client.js';
 import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
 import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
+import { AlarmAccess } from './access/alarm-access.js';
+import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
+import { KeyBackupAccess } from './access/key-backup-access.js';
+import { AlarmDelivery } from './health/alarm-delivery.js';
+import { DeliverySettings } from './health/delivery-settings.js';
+import { Metrics } from './health/metrics.js';
+import { HealthChecks, HEALTH_CHECK_INTERVAL_MS } from './health/checks/health-checks.js';
+import { BridgeCheck } from './health/checks/bridge-check.js';
+import { DeadChannelCheck } from './health/checks/dead-channel-check.js';
+import { DiskCheck, type DiskSample } from './health/checks/disk-check.js';
+import { ClockCheck, type CommandRunner } from './health/checks/clock-check.js';
+import { CertificateCheck } from './health/checks/certificate-check.js';
+import { MachineCheck } from './health/checks/machine-check.js';
+import { KeyBackupCheck, type KeyBackupDocument } from './health/checks/key-backup-check.js';
+import { runCommand } from './health/checks/command-runner.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
@@ -64,6 +79,14 @@ export interface ApplianceOptions {
   readonly hasher?: PasswordHasher;
   /** Overrides the login throttle's limits (tests that flood an account up to its cap). */
   readonly throttle?: LoginThrottle;
+  /** How often the health checks run; null: only when asked (tests run them by hand). */
+  readonly healthCheckIntervalMs?: number | null;
+  /** A clock that never jumps, against which the clock check sees the wall clock jump (performance.now by default). */
+  readonly monotonicClock?: Clock;
+  /** Runs `timedatectl` and `chronyc` for the clock check (tests answer for them). */
+  readonly commandRunner?: CommandRunner;
+  /** Overrides the alarm receivers' retry back-off (tests of a dead receiver). */
+  readonly deliveryBackoffMs?: readonly number[];
 }
 
 export interface Appliance {
@@ -73,6 +96,7 @@ export interface Appliance {
   readonly tracker: CallTracker;
   readonly bridge: BridgeClient;
   readonly alarms: AlarmLog;
+  readonly healthChecks: HealthChecks;
   readonly retention: RetentionScheduler;
   readonly audit: AuditTrail;
   readonly users: UserStore;
@@ -97,6 +121,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     logger: logger.child('storage'),
     ...(options.credentialsDirectory === undefined ? {} : { credentialsDirectory: options.credentialsDirectory }),
   });
+  // Alarms survive a restart: those of the previous run come back, open or recent.
+  await alarms.persistTo(storage.documents);
   const history = new ContactHistory(storage.documents);
 
   // Recovery before anything new is written. A call left open by a crash may still run at the
@@ -178,6 +204,16 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     handsOn(BOX_ACTIONS.bridgeLinkLost, { reason: event.reason });
   });
   bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
+  // Health checks that watch the bridge: its heartbeat, and channels that carry only silence.
+  const bridgeCheck = new BridgeCheck(() => bridge.isLinkUp, alarms, clock);
+  const deadChannels = new DeadChannelCheck(alarms, clock);
+  bridge.on('heartbeat', () => bridgeCheck.onHeartbeat());
+  bridge.on('linkUp', () => bridgeCheck.onLinkUp());
+  bridge.on('callStart', (event) => deadChannels.onCallStart(event.channel));
+  bridge.on('audio', (event) => {
+    for (const { channel, samples } of event.channels) deadChannels.onAudio(channel, samples);
+  });
+  bridge.on('callEnd', (event) => deadChannels.onCallEnd(event.channel));
   // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
   const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
   const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
@@ -187,6 +223,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   holdTimer.unref();
   let linkWasUp = false;
   bridge.on('linkUp', () => {
+    alarms.clear('BRIDGE_LINK_DOWN');
     notifier.status('bridge link up');
     // The first link of a start is the service's start; a later one is the cable plugged back.
     if (linkWasUp) handsOn(BOX_ACTIONS.bridgeLinkFound);
@@ -259,6 +296,13 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
+  const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
+  // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
+  const deliverySettings = await DeliverySettings.open(storage.documents);
+  const keyBackup = new KeyBackupCheck(await storage.documents.openDocument<KeyBackupDocument>('health/key-backup', { confirmedAt: null, confirmedBy: null }), alarms, clock);
+  const delivery = new AlarmDelivery({ alarms, settings: deliverySettings, logger: logger.child('alarm-delivery'), now: () => clock.now(), ...(options.deliveryBackoffMs === undefined ? {} : { backoffMs: options.deliveryBackoffMs }) });
+  delivery.start();
+  const metrics = new Metrics({ health, alarms, extra: () => ({ purge: retention.last === undefined ? {} : { contactRecords: retention.last.contactRecords, recordings: retention.last.recordings, failures: retention.last.failures, keys: retention.last.keys }, delivery: delivery.stats() }) });
   const app = createApp({
     accounts,
     calls,
@@ -267,10 +311,26 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
-    health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    alarms: new AlarmAccess({ alarms, audit }),
+    health,
+    alarmDelivery: new AlarmDeliveryAccess({ settings: deliverySettings, delivery, audit }),
+    keyBackup: new KeyBackupAccess({ keyBackup, audit }),
+    metrics: { metrics, token: () => deliverySettings.current.metrics },
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
+  const healthChecks = new HealthChecks(
+    [
+      bridgeCheck,
+      deadChannels,
+      new DiskCheck({ usage: async () => (await health()).system.disk, alarms, clock, samples: await storage.documents.openDocument<{ samples: DiskSample[] }>('health/disk-usage', { samples: [] }), purge: () => retention.runNow() }),
+      new ClockCheck({ run: options.commandRunner ?? runCommand, alarms, clock, ...(options.monotonicClock === undefined ? {} : { monotonicMs: () => options.monotonicClock!.now() }) }),
+      new CertificateCheck(tls.cert, alarms, clock),
+      new MachineCheck(async () => (await health()).system, alarms),
+      keyBackup,
+    ],
+    logger.child('health-checks'),
+  );
   const web = await startWebServer(app, { host: config.http.host, port: config.http.port, tls });
   logger.info('web UI listening', { host: web.address.address, port: web.address.port, tlsFingerprint: tls.fingerprint, tlsSource: tls.source });
   // No default password: while no user exists, a one-time setup token creates the first administrator.
@@ -280,6 +340,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   retention.start();
   await doors.start();
   handsOn(BOX_ACTIONS.serviceStart);
+  if (options.healthCheckIntervalMs !== null) healthChecks.start(options.healthCheckIntervalMs ?? HEALTH_CHECK_INTERVAL_MS);
 
   notifier.ready('recording');
   notifier.startWatchdog(() => true);
@@ -290,6 +351,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     stopping ??= (async () => {
       notifier.stopping();
       retention.stop();
+      healthChecks.stop();
       await web.stop();
       await audit.append({ action: BOX_ACTIONS.serviceStop, outcome: 'success', actorId: null }).catch(() => undefined);
       await doors.stop();
@@ -303,6 +365,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       clearInterval(holdTimer);
       linkErrors.flush();
       await retention.idle();
+      delivery.stop();
+      await alarms.flushed();
       try {
         await audit.close();
       } catch (err) {
@@ -315,7 +379,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, doors, web, setupToken, stop };
+  return { config, storage, history, tracker, bridge, alarms, healthChecks, retention, audit, users, doors, web, setupToken, stop };
 }
 
 /**

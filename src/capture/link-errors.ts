@@ -66,7 +66,7 @@ export interface LinkErrorMonitorOptions {
   readonly read: () => LinkErrorCounters;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly alarms: { raise(code: string, message: string, fields?: Record<string, string | number>): void };
+  readonly alarms: { raise(code: string, message: string, fields?: Record<string, string | number>): void; clear?(code: string): void };
 }
 
 export class LinkErrorMonitor {
@@ -122,6 +122,8 @@ export class LinkErrorMonitor {
       });
     } else if (this.alarmed && perMinute <= LINK_ERROR_ALARM_PER_MINUTE / 2) {
       this.alarmed = false;
+      // The episode is over: the alarm closes, and the next episode is an alarm of its own.
+      this.options.alarms.clear?.('LINK_ERRORS');
     }
   }
 }

@@ -18,6 +18,13 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { passwordResetRoutes } from './routes/password-reset-routes.js';
+import { alarmRoutes } from './routes/alarm-routes.js';
+import type { AlarmAccess } from '../access/alarm-access.js';
+import type { AlarmDeliveryAccess } from '../access/alarm-delivery-access.js';
+import { alarmDeliveryRoutes } from './routes/alarm-delivery-routes.js';
+import { masterKeyBackupRoutes } from './routes/master-key-backup-routes.js';
+import type { KeyBackupAccess } from '../access/key-backup-access.js';
+import { metricsRoutes, requestTimer, type MetricsEndpoint } from './routes/metrics-routes.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -34,6 +41,11 @@ export interface AppDependencies {
   readonly settings: SettingsAccess;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
+  readonly alarms: AlarmAccess;
+  readonly alarmDelivery: AlarmDeliveryAccess;
+  readonly keyBackup: KeyBackupAccess;
+  /** GET /metrics for Prometheus, and the request latencies it reports. */
+  readonly metrics?: MetricsEndpoint;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
@@ -85,6 +97,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/v1/door-events', hostRequired(), doorWebhookRoutes(doorService));
   // No route takes a body the guard refuses, the web UI's static files included.
   app.use(hostRequired(), requestBodyGuard());
+  app.use(requestTimer(deps.metrics?.metrics));
 
   const api = express.Router();
   api.use(noStore(), jsonBody(), csrfGuard(), sessionResolver(deps.accounts));
@@ -110,8 +123,12 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/audit', auditRoutes(deps.audit, () => deps.accounts.staffNames()));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
+  api.use('/alarms', alarmRoutes(deps.alarms));
+  api.use('/alarm-delivery', alarmDeliveryRoutes(deps.alarmDelivery));
+  api.use('/master-key-backup', masterKeyBackupRoutes(deps.keyBackup));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
+  if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));
 
   if (deps.webRoot !== undefined && existsSync(deps.webRoot)) {
     app.use(express.static(deps.webRoot, { index: 'index.html', maxAge: 0, fallthrough: true }));

@@ -67,6 +67,11 @@ const STATUS_BY_CODE: Record<string, number> = {
   DOOR_REPLAYED: 409,
   DOOR_LOG_UNAVAILABLE: 503,
   LISTENING_NOT_ON_SITE: 403,
+  // Operations: alarms and their delivery.
+  ALARM_NOT_FOUND: 404,
+  ALARM_CLEARED: 409,
+  DELIVERY_SETTINGS_INVALID: 400,
+  METRICS_TOKEN_INVALID: 401,
 };
 
 /** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */

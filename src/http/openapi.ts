@@ -14,6 +14,9 @@ import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { createdUser, PASSWORD_RESET_OPERATIONS } from './operations/password-reset.js';
 import { DOOR_OPERATIONS } from './operations/doors.js';
+import { ALARM_OPERATIONS } from './operations/alarms.js';
+import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
+import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -183,6 +186,9 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...PASSWORD_RESET_OPERATIONS,
   ...DOOR_OPERATIONS,
+  ...ALARM_OPERATIONS,
+  ...ALARM_DELIVERY_OPERATIONS,
+  ...KEY_BACKUP_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

@@ -5,6 +5,7 @@ import { language, setLanguage, type Language } from './i18n.js';
 import { route, startRouter, type Route } from './router.js';
 import { can } from './session.js';
 import { accountView } from './views/account.js';
+import { alarmDeliveryView } from './views/alarm-delivery.js';
 import { auditView } from './views/audit.js';
 import { callView } from './views/call.js';
 import { callsView } from './views/calls.js';
@@ -25,6 +26,7 @@ const routes: readonly Route[] = [
   { path: 'server-room', nav: 'nav.serverRoom', visible: () => can('doors:read'), show: serverRoomView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
+  { path: 'alarm-delivery', nav: 'nav.alarmDelivery', visible: () => can('config:manage'), show: alarmDeliveryView },
   { path: 'account', nav: 'nav.account', show: accountView },
   { path: 'totp', show: totpView },
   { path: 'reset', show: (_params, token) => passwordResetView(token) },

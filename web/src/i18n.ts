@@ -2,6 +2,7 @@
 import { TIME_ZONE } from './time.js';
 import { fi as adminFi, en as adminEn } from './i18n-admin.js';
 import * as doors from './i18n-doors.js';
+import * as alarms from './i18n-alarms.js';
 
 export type Language = 'fi' | 'en';
 
@@ -49,6 +50,7 @@ const fi = {
   ...coreFi,
   ...adminFi,
   ...doors.fi,
+  ...alarms.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -95,6 +97,7 @@ const en: Record<MessageKey, string> = {
   ...coreEn,
   ...adminEn,
   ...doors.en,
+  ...alarms.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

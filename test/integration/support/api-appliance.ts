@@ -17,6 +17,7 @@ import { startAppliance, type Appliance } from '../../../src/main.js';
 import { PasswordHasher } from '../../../src/access/password-hasher.js';
 import { LoginThrottle, type LoginThrottleOptions } from '../../../src/access/login-throttle.js';
 import { ApiClient } from './https-client.js';
+import type { CommandRunner } from '../../../src/health/checks/clock-check.js';
 
 export const PASSWORD = 'kuusi kettua juoksee metsässä';
 export const START_MS = Date.UTC(2026, 10, 28, 8, 0, 0);
@@ -33,10 +34,11 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; config?: Partial<ConfigInput> } = {}): Promise<ApiFixture> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-api-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const clock = new ManualClock(START_MS);
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; config?: Partial<ConfigInput>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[]; commandRunner?: CommandRunner } = {}): Promise<ApiFixture> {
+  // A given data directory is a restart of an appliance the test started before.
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tallennin-api-')));
+  if (options.dataDir === undefined) t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const clock = new ManualClock(options.startMs ?? START_MS);
   const config = parseConfig({
     mode: 'demo',
     dataDir,
@@ -54,6 +56,12 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     logger: silentLogger,
     hasher: new PasswordHasher({ params: { memoryCost: 19456, timeCost: 2, parallelism: 1 } }),
     ...(options.throttle === undefined ? {} : { throttle: new LoginThrottle({ clock, ...options.throttle }) }),
+    ...(options.deliveryBackoffMs === undefined ? {} : { deliveryBackoffMs: options.deliveryBackoffMs }),
+    ...(options.commandRunner === undefined ? {} : { commandRunner: options.commandRunner }),
+    // The health checks run when a test asks (appliance.healthChecks.runAll()), never on a timer.
+    healthCheckIntervalMs: null,
+    // Stands still: with the manual clock, only a move the test makes is a jump of the wall clock.
+    monotonicClock: new ManualClock(0),
   });
   t.teardown(() => appliance.stop());
   const ca = (await import('node:fs/promises')).readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');

@@ -1,9 +1,10 @@
 // The state of the box: the link to the bridge and its error counters, the channels, the resources, the alarms.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { formatTime, t, tryT } from '../i18n.js';
+import { formatTime, t } from '../i18n.js';
 import { screen } from '../router.js';
 import { doorSourcesHealth } from '../widgets/door-sources-health.js';
+import { alarmList } from '../widgets/alarm-list.js';
 
 /** The link's error counters since the service started (src/capture/link-errors.ts), in display order. */
 const LINK_ERROR_NAMES = ['rxCrcErrors', 'garbageBytes', 'lostFrames', 'duplicateFrames', 'oversizeFrames', 'malformedFrames', 'resyncs'] as const;
@@ -13,6 +14,7 @@ export async function systemView(): Promise<void> {
   const show = screen();
   const health = await api<{ bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const doorSources = await doorSourcesHealth();
+  const alarms = await alarmList();
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
     t('system.title'),
@@ -33,7 +35,6 @@ export async function systemView(): Promise<void> {
       : h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, t('system.channel')), h('th', {}, t('col.start')), h('th', {}, t('col.recording')))),
           h('tbody', {}, ...health.calls.active.map((active) => h('tr', {}, h('td', {}, String(active.channel)), h('td', {}, formatTime(active.startedAt)), h('td', {}, active.recording ? t('rec.recording') : t('rec.not-recorded')))))),
     doorSources,
-    h('h2', {}, t('system.alarms')),
-    health.alarms.recent.length === 0 ? h('p', {}, t('system.noAlarms')) : h('ul', {}, ...health.alarms.recent.map((alarm) => h('li', {}, `${formatTime(alarm.raisedAt)} ${tryT(`alarm.${alarm.code}`) ?? alarm.message}`, ' ', h('code', { class: 'id' }, alarm.code)))),
+    alarms,
   );
 }
