@@ -39,6 +39,7 @@ export const fi = {
   'delivery.test': 'Lähetä testi', 'delivery.testSent': 'Testiviesti lähetetty.', 'delivery.testFailed': 'Testiviesti ei mennyt perille: {code}.', 'delivery.save': 'Tallenna', 'delivery.saved': 'Välitysasetukset tallennettu.',
   'delivery.counters': 'Lähetetty {sent}, epäonnistunut {failures}, jonossa {queued}, hylätty {dropped}.', 'delivery.lastError': 'Viimeisin virhe: {code}.',
   'error.DELIVERY_SETTINGS_INVALID': 'Välitysasetuksissa on virhe.',
+  'error.METRICS_TOKEN_INVALID': 'Mittaritietojen haku vaatii oikean tunnisteen.', 'action.alarm.acknowledge': 'hälytyksen kuittaus', 'action.alarm.delivery-test': 'hälytysten välityksen testi', 'action.key.backup-confirm': 'pääavaimen varmuuskopion vahvistus',
 } as const;
 
 export const en: Record<keyof typeof fi, string> = {
@@ -80,4 +81,5 @@ export const en: Record<keyof typeof fi, string> = {
   'delivery.test': 'Send a test', 'delivery.testSent': 'Test message sent.', 'delivery.testFailed': 'The test message did not arrive: {code}.', 'delivery.save': 'Save', 'delivery.saved': 'Delivery settings saved.',
   'delivery.counters': 'Sent {sent}, failed {failures}, queued {queued}, dropped {dropped}.', 'delivery.lastError': 'Last error: {code}.',
   'error.DELIVERY_SETTINGS_INVALID': 'The delivery settings are not valid.',
+  'error.METRICS_TOKEN_INVALID': 'The metrics endpoint needs a valid bearer token.', 'action.alarm.acknowledge': 'alarm acknowledged', 'action.alarm.delivery-test': 'alarm delivery test', 'action.key.backup-confirm': 'master-key backup confirmed',
 };
