@@ -17,7 +17,7 @@ import { usersView } from './views/users.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
-  { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id)) },
+  { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id, params)) },
   { path: 'users', nav: 'nav.users', visible: () => can('users:manage'), show: usersView },
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
