@@ -22,6 +22,7 @@ import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
+import { LiveChannels } from './access/live-channels.js';
 import { PasswordHasher } from './access/password-hasher.js';
 import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
@@ -224,6 +225,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
+    // The live channels read the same list of calls in progress as the health report.
+    live: new LiveChannels({ activeCalls: () => tracker.activeCalls(), channelCount: () => bridge.bridgeInfo?.channelCount ?? null, history, audit, now: () => clock.now() }),
     health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });

@@ -17,6 +17,8 @@ import { callRoutes } from './routes/call-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
+import type { LiveChannels } from '../access/live-channels.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -29,6 +31,7 @@ export interface AppDependencies {
   readonly settings: SettingsAccess;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
+  readonly live: LiveChannels;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
@@ -81,6 +84,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/audit', auditRoutes(deps.audit));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
+  api.use('/live', liveRoutes(deps.live));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
 
