@@ -10,6 +10,7 @@ import { callView } from './views/call.js';
 import { callsView } from './views/calls.js';
 import { settingsView } from './views/settings.js';
 import { signedOutView } from './views/setup.js';
+import { liveView } from './views/live.js';
 import { loginView, stepUpView } from './views/sign-in.js';
 import { systemView } from './views/system.js';
 import { forgetEnrolment, totpView } from './views/totp.js';
@@ -18,6 +19,7 @@ import { usersView } from './views/users.js';
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
   { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id, params)) },
+  { path: 'live', nav: 'nav.live', visible: () => can('calls:live'), show: liveView },
   { path: 'users', nav: 'nav.users', visible: () => can('users:manage'), show: usersView },
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },

@@ -1,6 +1,7 @@
 // Every string of the UI comes from this catalogue: Finnish by default, English on request.
 import { TIME_ZONE } from './time.js';
 import { fi as callsSearchFi, en as callsSearchEn } from './i18n-calls-search.js';
+import { fi as liveFi, en as liveEn } from './i18n-live.js';
 
 export type Language = 'fi' | 'en';
 
@@ -47,6 +48,7 @@ const coreFi = {
 const fi = {
   ...coreFi,
   ...callsSearchFi,
+  ...liveFi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -92,6 +94,7 @@ const coreEn: Record<keyof typeof coreFi, string> = {
 const en: Record<MessageKey, string> = {
   ...coreEn,
   ...callsSearchEn,
+  ...liveEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
