@@ -14,7 +14,7 @@ export const fi = {
 export const en: Record<keyof typeof fi, string> = {
   'search.from': 'From', 'search.to': 'To', 'search.dateHelp': 'A day as 29.11.2026, with a time if you like: 29.11.2026 9.30. Times are Finnish time.',
   'search.presets': 'Time range', 'search.today': 'Today', 'search.yesterday': 'Yesterday', 'search.week': 'Last 7 days',
-  'search.minDuration': 'At least', 'search.maxDuration': 'At most', 'search.durationHelp': 'Duration in minutes (5) or minutes and seconds (2:30).',
+  'search.minDuration': 'Min. duration', 'search.maxDuration': 'Max. duration', 'search.durationHelp': 'Duration in minutes (5) or minutes and seconds (2:30).',
   'search.byCaller': 'Show only the calls from {number}', 'search.byAgent': 'Show only the calls of {agent}',
   'search.clear': 'Clear the search',
   'player.back10': 'Back 10 s', 'player.forward10': 'Forward 10 s',
