@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The calls list on a tablet (768 px wide) and on a laptop (1280 px), in Finnish and English:
  * every column is shown and its text fits its cell (nothing cut off, no sideways scrolling of
