@@ -23,6 +23,7 @@ import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
 import { LiveChannels } from './access/live-channels.js';
+import { CallNotes } from './access/call-notes.js';
 import { PasswordHasher } from './access/password-hasher.js';
 import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
@@ -225,6 +226,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
+    notes: new CallNotes({ history, audit, now: () => clock.now() }),
     // The live channels read the same list of calls in progress as the health report.
     live: new LiveChannels({ activeCalls: () => tracker.activeCalls(), channelCount: () => bridge.bridgeInfo?.channelCount ?? null, history, audit, now: () => clock.now() }),
     health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),

@@ -18,6 +18,8 @@ import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
+import { callNotesRoutes } from './routes/call-notes-routes.js';
+import type { CallNotes } from '../access/call-notes.js';
 import type { LiveChannels } from '../access/live-channels.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
@@ -32,6 +34,7 @@ export interface AppDependencies {
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly live: LiveChannels;
+  readonly notes: CallNotes;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
@@ -78,6 +81,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   // Each resource's router under its own prefix, so a request passes only the routes of its
   // resource; the calls first, since a player sends a range request every few seconds.
+  api.use('/calls', callNotesRoutes(deps.notes));
   api.use('/calls', callRoutes(deps.calls, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use(sessionRoutes(deps.accounts));
   api.use('/users', userRoutes(deps.accounts));

@@ -56,6 +56,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUDIT_UNAVAILABLE: 503,
   RECORDING_KEY_MISSING: 410,
   RECORDING_CORRUPT: 500,
+  // Notes and tags on a call.
+  NOTE_NOT_FOUND: 404,
+  NOTES_FULL: 409,
 };
 
 export function statusOf(code: string): number {

@@ -13,6 +13,7 @@ import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { LIVE_OPERATIONS } from './operations/live-channels.js';
+import { CALL_NOTES_OPERATIONS } from './operations/call-notes.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -178,6 +179,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...LIVE_OPERATIONS,
+  ...CALL_NOTES_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
