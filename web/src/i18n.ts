@@ -2,6 +2,7 @@
 import { TIME_ZONE } from './time.js';
 import { fi as callsSearchFi, en as callsSearchEn } from './i18n-calls-search.js';
 import { fi as liveFi, en as liveEn } from './i18n-live.js';
+import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
 
 export type Language = 'fi' | 'en';
 
@@ -49,6 +50,7 @@ const fi = {
   ...coreFi,
   ...callsSearchFi,
   ...liveFi,
+  ...callNotesFi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -95,6 +97,7 @@ const en: Record<MessageKey, string> = {
   ...coreEn,
   ...callsSearchEn,
   ...liveEn,
+  ...callNotesEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

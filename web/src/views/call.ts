@@ -6,6 +6,7 @@ import { formatTime, t, tryT } from '../i18n.js';
 import { screen } from '../router.js';
 import { can } from '../session.js';
 import { describeRecording } from '../widgets/call-facts.js';
+import { callNotes } from '../widgets/call-notes.js';
 import { player } from '../widgets/player.js';
 
 /** `search`: the search the call was opened from, which "back to search" returns to. */
@@ -36,6 +37,7 @@ export async function callView(id: string, search: URLSearchParams = new URLSear
       }
     }
   }
+  content.push(await callNotes(call.callId));
   content.push(h('p', {}, h('a', { href: `#/calls${search.size === 0 ? '' : `?${search.toString()}`}`, id: 'back-to-search' }, t('call.back'))));
   show(t('call.title'), ...content);
 }
