@@ -6,6 +6,7 @@ export const fi = {
   'notes.remove': 'Poista', 'notes.removeLabel': 'Poista muistiinpano, jonka kirjoitti {author} {time}', 'notes.removed': 'Muistiinpano poistettu.',
   'notes.by': '{author}, {time}', 'notes.help': 'Näkyvät kaikille, jotka saavat nähdä tämän puhelun, ja poistuvat puhelun mukana säilytysajan päätyttyä.',
   'error.NOTE_NOT_FOUND': 'Muistiinpanoa ei löydy: joku on ehkä jo poistanut sen.', 'error.NOTES_FULL': 'Puhelulla on jo enimmäismäärä muistiinpanoja.',
+  'action.call.notes.view': 'puhelun muistiinpanot luettu', 'action.call.note.add': 'muistiinpano lisätty', 'action.call.note.remove': 'muistiinpano poistettu', 'action.call.tags.change': 'tunnisteet muutettu',
 } as const;
 
 export const en: Record<keyof typeof fi, string> = {
@@ -15,4 +16,5 @@ export const en: Record<keyof typeof fi, string> = {
   'notes.remove': 'Remove', 'notes.removeLabel': 'Remove the note {author} wrote {time}', 'notes.removed': 'Note removed.',
   'notes.by': '{author}, {time}', 'notes.help': 'Seen by everyone who may see this call, and destroyed with the call when its retention ends.',
   'error.NOTE_NOT_FOUND': 'No such note: someone may have removed it already.', 'error.NOTES_FULL': 'The call already has the most notes it can hold.',
+  'action.call.notes.view': 'call notes read', 'action.call.note.add': 'note added', 'action.call.note.remove': 'note removed', 'action.call.tags.change': 'tags changed',
 };
