@@ -37,6 +37,8 @@ import { runCommand } from './health/checks/command-runner.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
 import { healthReport } from './health/health-report.js';
+import { LiveChannels } from './access/live-channels.js';
+import { CallNotes } from './access/call-notes.js';
 import { PasswordHasher } from './access/password-hasher.js';
 import { HashWorker } from './access/hash-worker.js';
 import { UserStore } from './access/user-store.js';
@@ -316,6 +318,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     alarmDelivery: new AlarmDeliveryAccess({ settings: deliverySettings, delivery, audit }),
     keyBackup: new KeyBackupAccess({ keyBackup, audit }),
     metrics: { metrics, token: () => deliverySettings.current.metrics },
+    notes: new CallNotes({ history, audit, now: () => clock.now() }),
+    // The live channels read the same list of calls in progress as the health report.
+    live: new LiveChannels({ activeCalls: () => tracker.activeCalls(), channelCount: () => bridge.bridgeInfo?.channelCount ?? null, history, audit, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });

@@ -34,6 +34,9 @@ export interface CallSearch {
   /** An extension, or part of an agent's name (case-insensitive). */
   readonly agent?: string;
   readonly recordedOnly?: boolean;
+  /** Bounds on the call's length, inclusive; calls without an end yet are left out. */
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
   readonly order: 'asc' | 'desc';
   readonly page: number;
   readonly pageSize: number;
@@ -107,6 +110,8 @@ export class CallAccess {
         ...(seesAll ? {} : { extensions: new Set(viewer.extensions) }),
         ...(agent === undefined ? {} : { agent }),
         recordedOnly: query.recordedOnly === true,
+        ...(query.minDurationMs === undefined ? {} : { minDurationMs: query.minDurationMs }),
+        ...(query.maxDurationMs === undefined ? {} : { maxDurationMs: query.maxDurationMs }),
       },
       { order: query.order, offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
     );
@@ -118,6 +123,8 @@ export class CallAccess {
       service: service ?? null,
       agent: query.agent === undefined ? null : 'filtered',
       recordedOnly: query.recordedOnly === true,
+      minDurationMs: query.minDurationMs ?? null,
+      maxDurationMs: query.maxDurationMs ?? null,
       results: total,
       shown: items.length,
     });

@@ -34,6 +34,8 @@ export const PERMISSIONS = [
   'audit:read',
   /** The server room: who is in, the door events beside the box's own (docs/door-access.md). */
   'doors:read',
+  /** Which channels carry a call now, for how long, which agent: no numbers, no audio. */
+  'calls:live',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,12 +44,14 @@ export type Permission = (typeof PERMISSIONS)[number];
  * see and hear all calls (P11). Technical maintainers and phone-system administrators run the
  * box and may also listen and read history (P13). The registrar (the controller's data-protection
  * contact) answers data-subject requests and makes disclosures, so reads all and exports.
+ * Supervisors, quality experts and technical maintainers see the live channels (calls:live):
+ * which channels are busy, for how long, which agent; never a number or audio.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   agent: ['calls:read-own', 'recordings:play-own'],
-  supervisor: ['calls:read-all', 'recordings:play-all'],
-  'quality-expert': ['calls:read-all', 'recordings:play-all'],
-  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read', 'doors:read'],
+  supervisor: ['calls:read-all', 'recordings:play-all', 'calls:live'],
+  'quality-expert': ['calls:read-all', 'recordings:play-all', 'calls:live'],
+  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read', 'doors:read', 'calls:live'],
   'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'doors:read'],
   registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read', 'doors:read'],
 });

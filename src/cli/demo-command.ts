@@ -1,8 +1,10 @@
 /**
  * `tallennin demo`: the whole appliance on one machine. The firmware's host build plays the
- * telephony card on a pseudo-terminal (a built-in scenario of calls with Finnish speech, repeated
- * while the demo runs), and the service records into a local data directory with a generated
- * demo key. What a new user needs next is printed at start.
+ * telephony card on a pseudo-terminal (a built-in scenario of calls with Finnish speech, played
+ * again and again on the same link while the demo runs, so the box looks as healthy as a real
+ * one), and the service records into a local data directory with a generated demo key.
+ * `--faults` plays the same calls with link faults (garbage, bad CRCs, lost and repeated frames,
+ * a 3 s outage) to show how the box reports them. What a new user needs next is printed at start.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,9 +26,10 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
 export const BRIDGE_SIM = resolve(FIRMWARE_DIR, 'build/host/tallennin-bridge-sim');
 export const DEMO_SCENARIO = resolve(FIRMWARE_DIR, 'scenarios/demo/demo.scenario');
+export const FAULTS_SCENARIO = resolve(FIRMWARE_DIR, 'scenarios/demo/faults.scenario');
 export const DEFAULT_DEMO_PORT = 8443;
-/** Pause between two runs of the demo scenario. */
-const SCENARIO_PAUSE_MS = 5_000;
+/** Before a new simulator, if the one running exits (it never ends on its own: --repeat). */
+const SIMULATOR_RESTART_MS = 5_000;
 
 export async function runDemo(options: CliOptions, _none: void): Promise<number> {
   const dataDir = resolve(options['data-dir'] ?? 'demo-data');
@@ -42,7 +45,7 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   // Before the service starts, so its history index is built over the seeded days too.
   const seeded = seedPlan === undefined ? undefined : await seedDemoHistory(config, seedPlan, DEMO_SWITCHBOARD_NUMBER, logger);
   const appliance = await startAppliance(config, { logger });
-  printBanner(dataDir, appliance.storage.masterKey.generated || seeded?.keyGenerated === true, appliance.web.address.port);
+  printBanner(dataDir, appliance.storage.masterKey.generated || seeded?.keyGenerated === true, appliance.web.address.port, options.faults === true);
   if (seeded !== undefined) {
     process.stdout.write(
       `  Contact history seeded: ${seeded.records} synthetic records over ${seeded.days} days` +
@@ -56,11 +59,13 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   let stopped = false;
   const runScenario = (): void => {
     if (stopped) return;
-    sim = spawn(BRIDGE_SIM, ['--scenario', DEMO_SCENARIO, '--link', config.bridge.path, '--wait-hello', '--speed', String(speed), '--quiet'], {
+    // --repeat: one card, one link, the scenario over and over; a restart after every pass
+    // would drop the link each time and fill the System view with alarms of a box that is fine.
+    sim = spawn(BRIDGE_SIM, ['--scenario', options.faults === true ? FAULTS_SCENARIO : DEMO_SCENARIO, '--repeat', '--link', config.bridge.path, '--wait-hello', '--speed', String(speed), '--quiet'], {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     sim.on('exit', () => {
-      if (!stopped) setTimeout(runScenario, SCENARIO_PAUSE_MS).unref();
+      if (!stopped) setTimeout(runScenario, SIMULATOR_RESTART_MS).unref();
     });
   };
   runScenario();
@@ -98,16 +103,16 @@ function ensureBridgeBuilt(): void {
   if (build.status !== 0 || !existsSync(BRIDGE_SIM)) throw new UsageError('could not build the firmware host build: run make -C firmware-bridge host');
 }
 
-function printBanner(dataDir: string, keyGenerated: boolean, port: number): void {
+function printBanner(dataDir: string, keyGenerated: boolean, port: number, faults: boolean): void {
   const self = 'node bin/tallennin.js';
   process.stdout.write(`
 Tallennin demo is recording.
   WARNING: demo mode. The master key is a plain file (${dataDir}/demo-master.key)${keyGenerated ? ', generated just now' : ''}.
   A real box reads it from an encrypted systemd credential. Never use demo mode for real calls.
 
-  The simulated card plays a scenario of calls with Finnish speech every ~20 s.
+  The simulated card plays a scenario of calls with Finnish speech every ~15 s, on one steady link.
   A simulated door controller badges people in and out of the server room (Server room view).
-  Data directory: ${dataDir}
+${faults ? '  --faults: the link also gets garbage, bad CRCs, lost and repeated frames and a 3 s outage\n  every pass: see the System view (a box without --faults shows none of these).\n' : '  To see how faults on the link are reported: tallennin demo --faults\n'}  Data directory: ${dataDir}
   Web UI: https://localhost:${port}/  (self-signed certificate: the browser asks you to accept it)
 
 Next, in another terminal:

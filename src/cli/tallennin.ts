@@ -15,8 +15,9 @@ import { runSetupToken } from './setup-token-command.js';
 const USAGE = `Usage: tallennin <command> [options]
 
 Commands:
-  demo [--data-dir DIR] [--port N] [--speed F] [--seed-history DAYS:CALLS]
+  demo [--data-dir DIR] [--port N] [--speed F] [--seed-history DAYS:CALLS] [--faults]
                                            run the appliance with the firmware's simulated card;
+                                           --faults adds link faults to show how they are reported;
                                            --seed-history 90:2000 first fills the history with
                                            synthetic, not-recorded calls over the past 90 days
   start --config FILE                      run the appliance (systemd runs this)
@@ -44,6 +45,7 @@ const OPTIONS = {
   speed: { type: 'string' },
   port: { type: 'string' },
   'seed-history': { type: 'string' },
+  faults: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -58,6 +60,7 @@ export type CliOptions = {
   speed?: string;
   port?: string;
   'seed-history'?: string;
+  faults?: boolean;
   help?: boolean;
 };
 

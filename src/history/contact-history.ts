@@ -12,6 +12,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { dayKeyOf, type ContactRecord } from './contact-record.js';
+import { NO_ANNOTATIONS, type CallAnnotations } from './call-annotations.js';
 import { DayCache, DOCUMENT_PREFIX, type HistoryDay, type HistoryDocuments } from './day-cache.js';
 import { HistoryIndex, type IndexQuery } from './history-index.js';
 
@@ -127,6 +128,36 @@ export class ContactHistory {
     });
   }
 
+  /** A call's notes and tags, from its day document. */
+  async annotations(callId: string, startedAt: string): Promise<CallAnnotations> {
+    await this.listed();
+    return this.cache.use(dayKeyOf(startedAt), (loaded) => {
+      if (DayCache.find(loaded, callId) === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
+      return loaded.doc.data.annotations?.[callId] ?? NO_ANNOTATIONS;
+    });
+  }
+
+  /** Changes a call's notes and tags in its day document (durably, before it answers). */
+  async annotate(callId: string, startedAt: string, change: (current: CallAnnotations) => CallAnnotations): Promise<CallAnnotations> {
+    await this.listed();
+    return this.cache.use(dayKeyOf(startedAt), async (loaded) => {
+      if (DayCache.find(loaded, callId) === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
+      const data = loaded.doc.data;
+      const before = data.annotations;
+      const next = change(before?.[callId] ?? NO_ANNOTATIONS);
+      data.annotations = { ...before, [callId]: next };
+      try {
+        await loaded.doc.write();
+      } catch (err) {
+        // Memory stays what the file holds.
+        if (before === undefined) delete data.annotations;
+        else data.annotations = before;
+        throw err;
+      }
+      return next;
+    });
+  }
+
   /** The days that have a document, oldest first (YYYY-MM-DD). */
   async days(): Promise<string[]> {
     const names = await this.documents.list(DOCUMENT_PREFIX);
@@ -209,12 +240,20 @@ export class ContactHistory {
           daysRemoved.push(day);
         } else {
           const before = loaded.doc.data.records;
+          const annotationsBefore = loaded.doc.data.annotations;
           loaded.doc.data.records = kept;
+          // The notes and tags of the calls removed go with them.
+          if (annotationsBefore !== undefined) {
+            const annotations = { ...annotationsBefore };
+            for (const record of old) delete annotations[record.callId];
+            loaded.doc.data.annotations = annotations;
+          }
           loaded.positions = null;
           try {
             await loaded.doc.write();
           } catch (err) {
             loaded.doc.data.records = before;
+            if (annotationsBefore !== undefined) loaded.doc.data.annotations = annotationsBefore;
             throw err;
           }
         }

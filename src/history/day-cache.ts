@@ -7,6 +7,7 @@
  * of that day and the closing of its document never interleave. A day in use is never closed;
  * the cap is exceeded only while more days than the cap are in use at the same moment.
  */
+import type { CallAnnotations } from './call-annotations.js';
 import type { Low } from 'lowdb';
 import type { ContactRecord } from './contact-record.js';
 
@@ -15,6 +16,8 @@ export interface HistoryDay {
   version: 1;
   day: string;
   records: ContactRecord[];
+  /** Notes and tags by call id; absent on a day without any. */
+  annotations?: Record<string, CallAnnotations>;
 }
 
 /** What the contact history needs of the document store (src/storage/document-store.ts). */

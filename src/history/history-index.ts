@@ -40,6 +40,9 @@ export interface IndexQuery {
   /** An extension, or part of an agent's name; compared in lower case. */
   readonly agent?: string;
   readonly recordedOnly?: boolean;
+  /** Bounds on the call's length in ms, inclusive; a call without an end has no length and fails them. */
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
   /** Only calls without an end (in progress, or left open by a crash). */
   readonly openOnly?: boolean;
   readonly recordingId?: string;
@@ -241,7 +244,15 @@ export class HistoryIndex {
   }
 
   private matcher(query: IndexQuery): (slot: number) => boolean {
-    const { fromMs, toMs } = query;
+    const { fromMs, toMs, minDurationMs, maxDurationMs } = query;
+    const durationOk =
+      minDurationMs === undefined && maxDurationMs === undefined
+        ? undefined
+        : (slot: number): boolean => {
+            // NaN (no end yet) fails both comparisons: an ongoing call is never of a length asked for.
+            const length = (this.endMs[slot] as number) - (this.startMs[slot] as number);
+            return length >= (minDurationMs ?? 0) && length <= (maxDurationMs ?? Number.POSITIVE_INFINITY);
+          };
     // null asks for records without the field (NONE); a value no record holds matches nothing (-2).
     const id = (interner: StringInterner, value: string | null | undefined): number | undefined =>
       value === undefined ? undefined : value === null ? NONE : (interner.idOf(value) ?? -2);
@@ -259,6 +270,7 @@ export class HistoryIndex {
       (toMs === undefined || (this.startMs[slot] as number) < toMs) &&
       (callerId === undefined || this.caller[slot] === callerId) &&
       (serviceId === undefined || this.service[slot] === serviceId) &&
+      (durationOk === undefined || durationOk(slot)) &&
       (ownExtensions === undefined || ownExtensions[this.extension[slot] as number] === 1) &&
       (agentExtensions === undefined ||
         agentExtensions[this.extension[slot] as number] === 1 ||

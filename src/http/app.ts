@@ -25,6 +25,10 @@ import { alarmDeliveryRoutes } from './routes/alarm-delivery-routes.js';
 import { masterKeyBackupRoutes } from './routes/master-key-backup-routes.js';
 import type { KeyBackupAccess } from '../access/key-backup-access.js';
 import { metricsRoutes, requestTimer, type MetricsEndpoint } from './routes/metrics-routes.js';
+import { liveRoutes } from './routes/live-routes.js';
+import { callNotesRoutes } from './routes/call-notes-routes.js';
+import type { CallNotes } from '../access/call-notes.js';
+import type { LiveChannels } from '../access/live-channels.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -46,6 +50,8 @@ export interface AppDependencies {
   readonly keyBackup: KeyBackupAccess;
   /** GET /metrics for Prometheus, and the request latencies it reports. */
   readonly metrics?: MetricsEndpoint;
+  readonly live: LiveChannels;
+  readonly notes: CallNotes;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
   readonly logger: Logger;
   /** The built web UI (web/dist); served at / when present. */
@@ -106,6 +112,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   // Each resource's router under its own prefix, so a request passes only the routes of its
   // resource; the calls first, since a player sends a range request every few seconds.
+  api.use('/calls', callNotesRoutes(deps.notes));
   api.use(
     '/calls',
     callRoutes(
@@ -126,6 +133,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/alarms', alarmRoutes(deps.alarms));
   api.use('/alarm-delivery', alarmDeliveryRoutes(deps.alarmDelivery));
   api.use('/master-key-backup', masterKeyBackupRoutes(deps.keyBackup));
+  api.use('/live', liveRoutes(deps.live));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
   if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));

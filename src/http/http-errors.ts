@@ -72,6 +72,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   ALARM_CLEARED: 409,
   DELIVERY_SETTINGS_INVALID: 400,
   METRICS_TOKEN_INVALID: 401,
+  // Notes and tags on a call.
+  NOTE_NOT_FOUND: 404,
+  NOTES_FULL: 409,
 };
 
 /** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */

@@ -17,6 +17,8 @@ import { DOOR_OPERATIONS } from './operations/doors.js';
 import { ALARM_OPERATIONS } from './operations/alarms.js';
 import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
 import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
+import { LIVE_OPERATIONS } from './operations/live-channels.js';
+import { CALL_NOTES_OPERATIONS } from './operations/call-notes.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -189,6 +191,8 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...ALARM_OPERATIONS,
   ...ALARM_DELIVERY_OPERATIONS,
   ...KEY_BACKUP_OPERATIONS,
+  ...LIVE_OPERATIONS,
+  ...CALL_NOTES_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

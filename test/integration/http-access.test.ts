@@ -71,6 +71,7 @@ t.test('when every endpoint is called with every role and with no session, then 
     { name: 'PATCH /users/agent2', run: (c) => c.patch(`/api/v1/users/${users.ids.agentti2}`, { displayName: 'Agentti Kaksi' }), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
     { name: 'GET /audit', run: (c) => c.get('/api/v1/audit'), expected: expect(['maintainer', 'registrar'], 200, 403) },
     { name: 'GET /audit/verification', run: (c) => c.get('/api/v1/audit/verification'), expected: expect(['maintainer', 'registrar'], 200, 403) },
+    { name: 'GET /live', run: (c) => c.get('/api/v1/live'), expected: expect(['supervisor', 'quality', 'maintainer'], 200, 403) },
     { name: 'GET /health', run: (c) => c.get('/api/v1/health'), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
     { name: 'GET /settings', run: (c) => c.get('/api/v1/settings'), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },
     { name: 'PUT /settings', run: (c) => c.send('PUT', '/api/v1/settings', { body: { agents: [{ extension: '2001', name: 'Aino Asiakaspalvelija', phone: '0501002001' }, { extension: '2002', name: 'Eero Esimerkki', phone: '0501002002' }], recordedServiceNumbers: ['0201234567'], retentionMonths: 3 } }), expected: expect(['maintainer', 'phoneadmin'], 200, 403) },

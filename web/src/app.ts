@@ -12,6 +12,7 @@ import { callsView } from './views/calls.js';
 import { passwordResetView } from './views/password-reset.js';
 import { settingsView } from './views/settings.js';
 import { signedOutView } from './views/setup.js';
+import { liveView } from './views/live.js';
 import { loginView, stepUpView } from './views/sign-in.js';
 import { systemView } from './views/system.js';
 import { forgetEnrolment, totpView } from './views/totp.js';
@@ -20,7 +21,8 @@ import { serverRoomView } from './views/server-room.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
-  { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id)) },
+  { path: 'calls', nav: 'nav.calls', visible: () => can('calls:read-all') || can('calls:read-own'), show: (params, id) => (id === undefined ? callsView(params) : callView(id, params)) },
+  { path: 'live', nav: 'nav.live', visible: () => can('calls:live'), show: liveView },
   { path: 'users', nav: 'nav.users', visible: () => can('users:manage'), show: usersView },
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
   { path: 'server-room', nav: 'nav.serverRoom', visible: () => can('doors:read'), show: serverRoomView },

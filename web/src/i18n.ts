@@ -3,6 +3,9 @@ import { TIME_ZONE } from './time.js';
 import { fi as adminFi, en as adminEn } from './i18n-admin.js';
 import * as doors from './i18n-doors.js';
 import * as alarms from './i18n-alarms.js';
+import { fi as callsSearchFi, en as callsSearchEn } from './i18n-calls-search.js';
+import { fi as liveFi, en as liveEn } from './i18n-live.js';
+import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
 
 export type Language = 'fi' | 'en';
 
@@ -51,6 +54,9 @@ const fi = {
   ...adminFi,
   ...doors.fi,
   ...alarms.fi,
+  ...callsSearchFi,
+  ...liveFi,
+  ...callNotesFi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -98,6 +104,9 @@ const en: Record<MessageKey, string> = {
   ...adminEn,
   ...doors.en,
   ...alarms.en,
+  ...callsSearchEn,
+  ...liveEn,
+  ...callNotesEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

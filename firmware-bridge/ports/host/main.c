@@ -39,6 +39,7 @@ struct options {
     bool have_boot_id;
     uint32_t boot_id;
     bool quiet;
+    bool repeat; /* play the scenario again and again on the same link, never DONE */
 };
 
 /* The host port: what hal.h's `port` points to. */
@@ -130,6 +131,7 @@ static void usage(FILE *out) {
             "  --scenario FILE     play the calls and faults of FILE (format: README.md)\n"
             "  --wait-hello        start the scenario clock at the first HELLO from the host\n"
             "  --speed F           scenario time factor, 0.01..1000 (default 1 = real time)\n"
+            "  --repeat            play the scenario again after its end, on the same link\n"
             "  --flood N           CALL_START on N channels, then AUDIO as fast as the pty takes\n"
             "  --duration S        length of the flood in seconds\n"
             "  --link PATH         keep a symlink PATH -> the pty slave\n"
@@ -177,6 +179,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
         } else if (strcmp(arg, "--quiet") == 0) {
             o->quiet = true;
             takes_value = false;
+        } else if (strcmp(arg, "--repeat") == 0) {
+            o->repeat = true;
+            takes_value = false;
         } else if (value == NULL) {
             return bad_usage("%s needs a value (or is unknown)", arg);
         } else if (strcmp(arg, "--scenario") == 0) {
@@ -222,6 +227,9 @@ static int parse_options(int argc, char **argv, struct options *o) {
     }
     if (o->flood_channels == 0 && o->flood_seconds > 0) {
         return bad_usage("--duration belongs to --flood");
+    }
+    if (o->flood_channels != 0 && o->repeat) {
+        return bad_usage("--repeat belongs to --scenario");
     }
     return 0;
 }
@@ -441,6 +449,7 @@ static int run_scenario(struct sim *sim, const struct options *o) {
     bool started = !o->wait_hello;
     uint64_t scenario_first_tick = 0;
     size_t next_step = 0;
+    uint32_t passes = 0;
 
     while (!stop_signal) {
         service_link(sim);
@@ -470,6 +479,16 @@ static int run_scenario(struct sim *sim, const struct options *o) {
         if (started && next_step == step_count &&
             card_tick - scenario_first_tick >= scenario.end_tick &&
             bridge_signalling_idle(&sim->bridge)) {
+            if (o->repeat) {
+                /* The next pass on the same link and the same boot: the card keeps running, as
+                 * a real one does between calls, so the host sees a healthy link throughout.
+                 * Call refs go on counting (the app never reuses one). */
+                passes++;
+                event_line(false, "PASS %" PRIu32, passes);
+                next_step = 0;
+                scenario_first_tick = card_tick;
+                continue;
+            }
             /* Let the last frames reach a reader that is there. */
             uint64_t give_up = monotonic_us() + 2000000u;
             while (sim->port.link.ring_len > 0 && sim->port.link.peer_open &&

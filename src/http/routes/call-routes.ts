@@ -35,6 +35,8 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
         ...(query.service === undefined ? {} : { service: query.service }),
         ...(query.agent === undefined ? {} : { agent: query.agent }),
         ...(query.recorded === undefined ? {} : { recordedOnly: query.recorded }),
+        ...(query.minDuration === undefined ? {} : { minDurationMs: query.minDuration * 1000 }),
+        ...(query.maxDuration === undefined ? {} : { maxDurationMs: query.maxDuration * 1000 }),
         order: query.order,
         page: query.page,
         pageSize: query.pageSize,

@@ -33,7 +33,12 @@ export async function writeConfig(dir: string, config: ConfigInput): Promise<str
 }
 
 export function startService(configPath: string): ServiceProcess {
-  const child = spawn(process.execPath, [CLI_PATH, 'start', '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return startCommand(['start', '--config', configPath]);
+}
+
+/** Any long-running `tallennin` command (start, demo), its JSON log lines collected from stderr. */
+export function startCommand(args: string[]): ServiceProcess {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: LogLine[] = [];
   const waiters: Array<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
   createInterface({ input: child.stderr! }).on('line', (text) => {

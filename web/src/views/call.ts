@@ -6,9 +6,11 @@ import { formatTime, t, tryT } from '../i18n.js';
 import { screen } from '../router.js';
 import { can } from '../session.js';
 import { describeRecording } from '../widgets/call-facts.js';
+import { callNotes } from '../widgets/call-notes.js';
 import { player } from '../widgets/player.js';
 
-export async function callView(id: string): Promise<void> {
+/** `search`: the search the call was opened from, which "back to search" returns to. */
+export async function callView(id: string, search: URLSearchParams = new URLSearchParams()): Promise<void> {
   const show = screen();
   const { call } = await api<{ call: Call }>('GET', `/calls/${encodeURIComponent(id)}`);
   const details = h('dl', { class: 'details' },
@@ -35,7 +37,8 @@ export async function callView(id: string): Promise<void> {
       }
     }
   }
-  content.push(h('p', {}, h('a', { href: '#/calls' }, t('call.back'))));
+  content.push(await callNotes(call.callId));
+  content.push(h('p', {}, h('a', { href: `#/calls${search.size === 0 ? '' : `?${search.toString()}`}`, id: 'back-to-search' }, t('call.back'))));
   show(t('call.title'), ...content);
 }
 
