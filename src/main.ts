@@ -42,6 +42,7 @@ import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
+import { purgeHoldsOf } from './disclosure/purge-holds.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 
@@ -183,7 +184,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
 
   const waveforms = new WaveformStore(storage.documents);
+  // The registrar's cases: documents of their own; their calls' holds bind the purge.
+  const caseStore = await CaseStore.open(storage.documents);
   const retention = new RetentionScheduler({
+    holds: purgeHoldsOf(caseStore, config.cases.retentionYears),
     audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
@@ -218,8 +222,6 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
-  // The registrar's desk: cases are documents of their own; their calls' holds bind the purge.
-  const caseStore = await CaseStore.open(storage.documents);
   const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
   const app = createApp({
