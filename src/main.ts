@@ -43,6 +43,7 @@ import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
 import { purgeHoldsOf } from './disclosure/purge-holds.js';
+import { DisclosureDesk } from './disclosure/disclosure-desk.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 
@@ -187,7 +188,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // The registrar's cases: documents of their own; their calls' holds bind the purge.
   const caseStore = await CaseStore.open(storage.documents);
   const retention = new RetentionScheduler({
-    holds: purgeHoldsOf(caseStore, config.cases.retentionYears),
+    holds: purgeHoldsOf(caseStore, config.cases.retentionYears, (caseId) => disclosures.removeCaseFiles(caseId)),
     audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
@@ -223,12 +224,22 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const disclosures = new DisclosureDesk({
+    desk: cases,
+    openReader: (id) => storage.recordings.openReader(id),
+    playerReader: (id) => readers.get(id),
+    signingKey: storage.keys.signingKey('disclosure-signing'),
+    dataDir: config.dataDir,
+    now: () => clock.now(),
+  });
+  await disclosures.removeLeftovers();
   const startedAtMs = clock.now();
   const app = createApp({
     accounts,
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
     cases,
+    disclosures,
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

@@ -14,6 +14,7 @@ import { WaveformStore } from '../recording/waveform.js';
 import { AuditTrail } from '../access/audit-trail.js';
 import { CaseStore } from '../disclosure/case-store.js';
 import { purgeHoldsOf } from '../disclosure/purge-holds.js';
+import { removeCaseFiles } from '../disclosure/disclosure-desk.js';
 import { requireExistingDemoKey, resolveConfig } from './resolve-config.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
 import { UsageError, type CliOptions } from './tallennin.js';
@@ -39,7 +40,7 @@ export async function runPurge(options: CliOptions, _none: void): Promise<number
       recordings: storage.recordings,
       derived: new WaveformStore(storage.documents),
       // The registrar's legal holds bind this run as they bind the service's.
-      holds: purgeHoldsOf(await CaseStore.open(storage.documents), config.cases.retentionYears),
+      holds: purgeHoldsOf(await CaseStore.open(storage.documents), config.cases.retentionYears, (caseId) => removeCaseFiles(config.dataDir, caseId)),
       clock: systemClock,
       months,
       dryRun,

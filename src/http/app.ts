@@ -19,6 +19,7 @@ import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { caseRoutes } from './routes/case-routes.js';
 import type { CaseDesk } from '../disclosure/case-desk.js';
+import type { DisclosureDesk } from '../disclosure/disclosure-desk.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -30,6 +31,7 @@ export interface AppDependencies {
   readonly calls: CallAccess;
   readonly settings: SettingsAccess;
   readonly cases: CaseDesk;
+  readonly disclosures: DisclosureDesk;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
@@ -84,7 +86,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/audit', auditRoutes(deps.audit));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
-  api.use('/cases', caseRoutes(deps.cases));
+  api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
 

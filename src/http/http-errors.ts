@@ -73,6 +73,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   APPROVAL_REQUIRED: 409,
   PASSPHRASE_TOO_SHORT: 400,
   BUNDLE_INVALID: 422,
+  BUNDLE_NOT_FOUND: 404,
+  CASE_NO_RECORDINGS: 409,
+  CASE_KIND_MISMATCH: 409,
 };
 
 export function statusOf(code: string): number {
