@@ -14,6 +14,8 @@ import { loginView, stepUpView } from './views/sign-in.js';
 import { systemView } from './views/system.js';
 import { forgetEnrolment, totpView } from './views/totp.js';
 import { usersView } from './views/users.js';
+import { deskView } from './views/desk.js';
+import { deskCaseView } from './views/desk-case.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
@@ -22,6 +24,7 @@ const routes: readonly Route[] = [
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
+  { path: 'desk', nav: 'nav.desk', visible: () => can('cases:manage'), show: (_params, id) => (id === undefined ? deskView() : deskCaseView(id)) },
   { path: 'account', nav: 'nav.account', show: accountView },
   { path: 'totp', show: totpView },
 ];
