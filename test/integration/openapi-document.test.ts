@@ -25,7 +25,8 @@ interface Operation {
 type Document = { info: { version: string; license?: { name: string } }; paths: Record<string, Record<string, Operation>> };
 
 const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
-const PUBLIC = new Set(['post /session', 'get /setup', 'post /setup', 'get /openapi.json']);
+// The disclosure key is public: a receiver checks a bundle against it without an account.
+const PUBLIC = new Set(['post /session', 'get /setup', 'post /setup', 'get /openapi.json', 'get /cases/public-key']);
 
 function operations(doc: Document): Array<{ key: string; method: string; path: string; op: Operation }> {
   return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ key: `${method} ${path}`, method, path, op })));
