@@ -58,6 +58,10 @@ import { WaveformStore } from './recording/waveform.js';
 import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
+import { CaseStore } from './disclosure/case-store.js';
+import { CaseDesk } from './disclosure/case-desk.js';
+import { purgeHoldsOf } from './disclosure/purge-holds.js';
+import { DisclosureDesk } from './disclosure/disclosure-desk.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 import { CardPseudonyms } from './doors/card-pseudonym.js';
@@ -233,7 +237,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
 
   const waveforms = new WaveformStore(storage.documents);
+  // The registrar's cases: documents of their own; their calls' holds bind the purge.
+  const caseStore = await CaseStore.open(storage.documents);
   const retention = new RetentionScheduler({
+    holds: purgeHoldsOf(caseStore, config.cases.retentionYears, (caseId) => disclosures.removeCaseFiles(caseId)),
     // The door events' own retention runs with the audit trail's (both drop whole months).
     audit: { prune: async () => ({ removedEntries: (await audit.prune()).removedEntries + (await doors.prune()).removedEntries }), append: (event) => audit.append(event) },
     derived: waveforms,
@@ -297,6 +304,16 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, passwordResets, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const disclosures = new DisclosureDesk({
+    desk: cases,
+    openReader: (id) => storage.recordings.openReader(id),
+    playerReader: (id) => readers.get(id),
+    signingKey: storage.keys.signingKey('disclosure-signing'),
+    dataDir: config.dataDir,
+    now: () => clock.now(),
+  });
+  await disclosures.removeLeftovers();
   const startedAtMs = clock.now();
   const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
@@ -310,6 +327,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
     doors: { service: doors, access: new DoorAccess({ doors, audit, userById: (id) => users.get(id), now: () => clock.now() }) },
+    cases,
+    disclosures,
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

@@ -109,7 +109,7 @@ export const auditRecord = z.object({
   actorName: z.string().optional(),
   /** Who, for a reader of the trail: the actor's user name and name (absent: the system, a pseudonym or a removed user). */
   actor: staffName.optional(),
-  target: z.object({ type: z.enum(['call', 'recording', 'user', 'config', 'audit']), id: z.string() }).optional(),
+  target: z.object({ type: z.enum(['call', 'recording', 'user', 'config', 'audit', 'case']), id: z.string() }).optional(),
   /** The user a `user` target is, named the same way. */
   targetUser: staffName.optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),

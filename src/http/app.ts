@@ -29,6 +29,9 @@ import { liveRoutes } from './routes/live-routes.js';
 import { callNotesRoutes } from './routes/call-notes-routes.js';
 import type { CallNotes } from '../access/call-notes.js';
 import type { LiveChannels } from '../access/live-channels.js';
+import { caseRoutes } from './routes/case-routes.js';
+import type { CaseDesk } from '../disclosure/case-desk.js';
+import type { DisclosureDesk } from '../disclosure/disclosure-desk.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -43,6 +46,8 @@ export interface AppDependencies {
   readonly accounts: AccountAccess;
   readonly calls: CallAccess;
   readonly settings: SettingsAccess;
+  readonly cases: CaseDesk;
+  readonly disclosures: DisclosureDesk;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly alarms: AlarmAccess;
@@ -134,6 +139,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/alarm-delivery', alarmDeliveryRoutes(deps.alarmDelivery));
   api.use('/master-key-backup', masterKeyBackupRoutes(deps.keyBackup));
   api.use('/live', liveRoutes(deps.live));
+  api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
   if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));

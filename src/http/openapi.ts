@@ -19,6 +19,7 @@ import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
 import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
 import { LIVE_OPERATIONS } from './operations/live-channels.js';
 import { CALL_NOTES_OPERATIONS } from './operations/call-notes.js';
+import { CASE_OPERATIONS } from './operations/cases.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -193,6 +194,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...KEY_BACKUP_OPERATIONS,
   ...LIVE_OPERATIONS,
   ...CALL_NOTES_OPERATIONS,
+  ...CASE_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

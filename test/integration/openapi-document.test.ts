@@ -25,7 +25,8 @@ interface Operation {
 type Document = { info: { version: string; license?: { name: string } }; paths: Record<string, Record<string, Operation>> };
 
 const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete']);
-const PUBLIC = new Set(['post /session', 'get /setup', 'post /setup', 'get /openapi.json', 'post /password-reset']);
+// The disclosure key is public: a receiver checks a bundle against it without an account.
+const PUBLIC = new Set(['post /session', 'get /setup', 'post /setup', 'get /openapi.json', 'post /password-reset', 'get /cases/public-key']);
 /** Signed by a machine instead of a session: no cookie, no CSRF token (docs/door-access.md). */
 const SIGNED = new Set(['post /door-events']);
 

@@ -18,6 +18,8 @@ import { systemView } from './views/system.js';
 import { forgetEnrolment, totpView } from './views/totp.js';
 import { usersView } from './views/users.js';
 import { serverRoomView } from './views/server-room.js';
+import { deskView } from './views/desk.js';
+import { deskCaseView } from './views/desk-case.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
@@ -29,6 +31,7 @@ const routes: readonly Route[] = [
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
   { path: 'alarm-delivery', nav: 'nav.alarmDelivery', visible: () => can('config:manage'), show: alarmDeliveryView },
+  { path: 'desk', nav: 'nav.desk', visible: () => can('cases:manage'), show: (_params, id) => (id === undefined ? deskView() : deskCaseView(id)) },
   { path: 'account', nav: 'nav.account', show: accountView },
   { path: 'totp', show: totpView },
   { path: 'reset', show: (_params, token) => passwordResetView(token) },

@@ -6,6 +6,7 @@ import * as alarms from './i18n-alarms.js';
 import { fi as callsSearchFi, en as callsSearchEn } from './i18n-calls-search.js';
 import { fi as liveFi, en as liveEn } from './i18n-live.js';
 import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
+import * as desk from './i18n-desk.js';
 
 export type Language = 'fi' | 'en';
 
@@ -57,6 +58,7 @@ const fi = {
   ...callsSearchFi,
   ...liveFi,
   ...callNotesFi,
+  ...desk.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -107,6 +109,7 @@ const en: Record<MessageKey, string> = {
   ...callsSearchEn,
   ...liveEn,
   ...callNotesEn,
+  ...desk.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
