@@ -41,7 +41,7 @@ void t.test('when a checksum packet is parsed, then the checksum is checked', as
   const wire = encodePacket({ address: 1, isReply: true, sequence: 1, useCrc: false, code: REPLY.ACK, payload: Buffer.alloc(0) }).subarray(1);
   t.ok(parsePacket(wire).ok);
   const bad = Buffer.from(wire);
-  bad[bad.length - 1] ^= 1;
+  bad[bad.length - 1] = (bad[bad.length - 1] as number) ^ 1;
   t.same(parsePacket(bad), { ok: false, fault: 'check' });
   t.same(parsePacket(Buffer.from([0x53, 0, 7, 0, 4, 0, 0])), { ok: false, fault: 'format' }, 'too short for a code');
 });
@@ -53,7 +53,7 @@ void t.test('when packets arrive split, glued, behind noise, with a bad CRC or a
   t.same(reader.push(first.subarray(0, 4)), [], 'half a packet waits');
   t.equal(reader.push(first.subarray(4)).length, 1);
   const badCrc = Buffer.from(ack(2));
-  badCrc[badCrc.length - 1] ^= 0xff;
+  badCrc[badCrc.length - 1] = (badCrc[badCrc.length - 1] as number) ^ 0xff;
   // A SOM followed by a length of 0xFFFF: refused at once, not waited for.
   const corruptLength = Buffer.from([0x53, 0x81, 0xff, 0xff, 0x05]);
   const stream = Buffer.concat([Buffer.from([0x00, 0x13, 0x42]), badCrc, corruptLength, ack(3), ack(1)]);
