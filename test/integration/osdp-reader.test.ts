@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startOsdpRig } from './support/osdp-rig.js';
+import { TEST_SCBK_HEX, startOsdpRig } from './support/osdp-rig.js';
 import { COMMAND } from '../../src/doors/osdp/messages.js';
 
 // A 26-bit card: 0x12345640 left-aligned is 0x48d159 in the box's name for it.
@@ -150,4 +150,27 @@ void t.test('when the store refuses an event for a while, then the same event is
   t.equal(counters.sinkFailures, 2);
   t.ok((counters.eventsDelivered ?? 0) >= 1);
   t.same(rig.events.map((e) => e.kind), ['source-online', 'card-read'], 'in order, none lost, none twice');
+});
+
+void t.test('when install mode is on and an SCBK is given, then the reader is given that key and the box goes on with it', async (t) => {
+  const rig = await startOsdpRig({ source: { installMode: true }, reader: { scbk: undefined, installMode: true } });
+  t.teardown(() => rig.close());
+  await rig.waitFor('source-online');
+  rig.reader.swipe(CARD_BITS, CARD_DATA);
+  await rig.waitFor('card-read');
+  t.same(rig.reader.currentScbk, Buffer.from(TEST_SCBK_HEX, 'hex'), 'the reader holds the configured key');
+  const counters = rig.source.health().counters;
+  t.equal(counters.keysProvisioned, 1);
+  t.equal(counters.secureChannelsOpened, 2, 'SCBK-D first, then the new key');
+  t.ok(rig.logLines.some((line) => line.includes('took its SCBK')));
+  t.notOk(rig.logLines.some((line) => line.includes(TEST_SCBK_HEX)), 'the key is in no log line');
+});
+
+void t.test('when install mode is left on after the reader took its key, then the box opens the Secure Channel with that key', async (t) => {
+  const rig = await startOsdpRig({ source: { installMode: true } });
+  t.teardown(() => rig.close());
+  await rig.waitFor('source-online');
+  t.equal(rig.source.health().counters.keysProvisioned, 0);
+  rig.reader.swipe(CARD_BITS, CARD_DATA);
+  t.match(await rig.waitFor('card-read'), { card: CARD_NUMBER });
 });

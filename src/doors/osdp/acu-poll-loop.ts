@@ -28,9 +28,18 @@ export const DEFAULT_OFFLINE_AFTER_MISSED_REPLIES = 8;
 export const DEFAULT_OFFLINE_RETRY_MS = 1000;
 /** Restarts after a wrong sequence or MAC before the reader counts as offline. */
 const MAX_RESYNCS_IN_ROW = 3;
+/** osdp_KEYSET key type 1: the Secure Channel Base Key. */
+const KEYSET_SCBK = 0x01;
 
-/** The Secure Channel as configured: off, with the reader's own SCBK, or SCBK-D (install mode). */
-export type SecureChannelSetting = { readonly mode: 'off' } | { readonly mode: 'scbk'; readonly scbk: Buffer } | { readonly mode: 'install' };
+/**
+ * The Secure Channel as configured: off, with the reader's own SCBK, or SCBK-D (install mode).
+ * In install mode with `provision`, the box gives the reader that SCBK (osdp_KEYSET, inside the
+ * SCBK-D session) and goes on with it: the reader is provisioned at its first connection.
+ */
+export type SecureChannelSetting =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'scbk'; readonly scbk: Buffer }
+  | { readonly mode: 'install'; readonly provision?: Buffer };
 
 export type OfflineReason = 'missed-replies' | 'link-lost' | 'secure-channel-failed' | 'protocol-errors';
 
@@ -74,6 +83,7 @@ export interface AcuCounters {
   resyncs: number;
   secureChannelsOpened: number;
   secureChannelFailures: number;
+  keysProvisioned: number;
   offlineTransitions: number;
   cardReads: number;
   keypadEntries: number;
@@ -94,6 +104,7 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
     resyncs: 0,
     secureChannelsOpened: 0,
     secureChannelFailures: 0,
+    keysProvisioned: 0,
     offlineTransitions: 0,
     cardReads: 0,
     keypadEntries: 0,
@@ -114,6 +125,7 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
   private status = { tamper: false, powerFailure: false };
   private currentState: ReaderState = 'starting';
   private heardAt: number | null = null;
+  private secureChannel: SecureChannelSetting;
 
   constructor(private readonly options: AcuPollLoopOptions) {
     const logger = options.logger;
@@ -125,6 +137,7 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
     this.offlineAfter = options.offlineAfterMissedReplies ?? DEFAULT_OFFLINE_AFTER_MISSED_REPLIES;
     this.offlineRetryMs = options.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS;
     this.random = options.random ?? newRandom;
+    this.secureChannel = options.secureChannel;
     this.channel = new CommandChannel(options.link, options.address, this.replyTimeoutMs, this.timers);
     options.link.on('open', () => {
       this.linkUp = true;
@@ -202,10 +215,15 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
     if ('stop' in identity) return identity.stop;
     const capabilities = await this.command(COMMAND.CAP, Buffer.from([0]));
     if ('stop' in capabilities) return capabilities.stop;
-    const setting = this.options.secureChannel;
+    const setting = this.secureChannel;
     if (setting.mode !== 'off') {
       const capable = capabilities.reply.kind === 'capabilities' && capabilities.reply.capabilities.some((c) => c.functionCode === CAPABILITY.COMMUNICATION_SECURITY && (c.compliance & 1) === 1);
       const opened = capable ? await this.openSecureChannel(setting.mode === 'install' ? SCBK_DEFAULT : setting.scbk, setting.mode === 'install') : 'failed';
+      if (opened === 'failed' && setting.mode === 'install' && setting.provision !== undefined) {
+        // Provisioned before (install mode left on in the settings): the reader has its key.
+        this.secureChannel = { mode: 'scbk', scbk: setting.provision };
+        return 'resync';
+      }
       if (opened === 'failed') {
         this.counters.secureChannelFailures++;
         this.logger.warn('the OSDP reader refused the secure channel; it stays offline (check the SCBK)', { capable });
@@ -213,6 +231,7 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
         return 'offline';
       }
       if (opened !== 'open') return opened;
+      if (setting.mode === 'install' && setting.provision !== undefined) return this.provision(setting.provision);
     }
     const status = await this.command(COMMAND.LSTAT, Buffer.alloc(0));
     if ('stop' in status) return status.stop;
@@ -242,6 +261,22 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
     this.channel.enterSecureChannel(new SecureSession(keys, expected));
     this.counters.secureChannelsOpened++;
     return 'open';
+  }
+
+  /** osdp_KEYSET: the reader takes `scbk` as its key; the box starts over with it. */
+  private async provision(scbk: Buffer): Promise<'offline' | 'resync' | 'link'> {
+    const keyset = await this.command(COMMAND.KEYSET, Buffer.concat([Buffer.from([KEYSET_SCBK, scbk.length]), scbk]));
+    if ('stop' in keyset) return keyset.stop;
+    if (keyset.reply.kind !== 'ack') {
+      this.counters.secureChannelFailures++;
+      this.logger.warn('the OSDP reader refused its new SCBK; it stays in install mode');
+      this.goOffline('secure-channel-failed');
+      return 'offline';
+    }
+    this.counters.keysProvisioned++;
+    this.secureChannel = { mode: 'scbk', scbk };
+    this.logger.info('the OSDP reader took its SCBK: turn install mode off in the settings');
+    return 'resync';
   }
 
   private async pollUntilFault(): Promise<'offline' | 'resync' | 'link'> {

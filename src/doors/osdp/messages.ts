@@ -10,6 +10,7 @@ export const COMMAND = {
   ID: 0x61,
   CAP: 0x62,
   LSTAT: 0x64,
+  KEYSET: 0x75,
   CHLNG: 0x76,
   SCRYPT: 0x77,
 } as const;

@@ -49,7 +49,7 @@ export function createOsdpSource(config: OsdpSourceConfigInput, deps: OsdpSource
 
 function secureChannelOf(config: OsdpSourceConfig): SecureChannelSetting {
   if (!config.secureChannel) return { mode: 'off' };
-  if (config.installMode) return { mode: 'install' };
+  if (config.installMode) return config.scbk === undefined ? { mode: 'install' } : { mode: 'install', provision: parseScbk(config.scbk) };
   return { mode: 'scbk', scbk: parseScbk(config.scbk as string) };
 }
 

@@ -57,12 +57,17 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
   private garbageBeforeNextReply: Buffer | null = null;
   private corruptNextCheck = false;
   private wrongNextSequence = false;
+  /** The reader's key, and whether it takes SCBK-D: osdp_KEYSET changes both. */
+  private scbk: Buffer | undefined;
+  private installMode: boolean;
   /** Commands taken, by code; for tests and the demo's output. */
   readonly commands = new Map<number, number>();
 
   constructor(private readonly options: ReaderSimulatorOptions) {
     super(() => undefined);
     this.identity = options.identity ?? SIMULATED_READER_IDENTITY;
+    this.scbk = options.scbk;
+    this.installMode = options.installMode === true;
     const logger = (options.logger ?? silentLogger).child('osdp-reader-simulator');
     this.link = new SerialLink({ path: options.path, baudRate: options.baudRate ?? 9600, logger, label: 'simulated OSDP reader line', reconnectMaxDelayMs: 500 });
     this.link.on('data', (chunk) => this.onData(chunk));
@@ -127,6 +132,11 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
     return this.session !== null;
   }
 
+  /** The SCBK the reader holds now (provisioned by osdp_KEYSET or given at start). */
+  get currentScbk(): Buffer | undefined {
+    return this.scbk;
+  }
+
   private onData(chunk: Buffer): void {
     for (const packet of this.reader.push(chunk)) {
       if (this.muted || packet.isReply || packet.address !== this.options.address) continue;
@@ -189,6 +199,8 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
         this.unacknowledged = event ?? null;
         return { reply: event ?? { kind: 'ack' } };
       }
+      case COMMAND.KEYSET:
+        return this.keyset(data);
       case COMMAND.CHLNG:
         return this.challenge(packet, data);
       case COMMAND.SCRYPT:
@@ -199,13 +211,21 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
   }
 
   private get secureCapable(): boolean {
-    return this.options.scbk !== undefined || this.options.installMode === true;
+    return this.scbk !== undefined || this.installMode;
+  }
+
+  /** A new SCBK, taken only inside the Secure Channel; used from the next handshake on. */
+  private keyset(data: Buffer): { reply: SimulatedReply } {
+    if (this.session === null || data.length !== 18 || data[0] !== 0x01 || data[1] !== 16) return { reply: { kind: 'nak', reason: NAK_CODE.SECURE_CHANNEL_CONDITIONS } };
+    this.scbk = Buffer.from(data.subarray(2));
+    this.installMode = false;
+    return { reply: { kind: 'ack' } };
   }
 
   private challenge(packet: OsdpPacket, acuRandom: Buffer): { reply: SimulatedReply; block?: SecurityBlock } {
     this.session = null;
     const wantsDefaultKey = packet.securityBlock?.data[0] === 0;
-    const scbk = wantsDefaultKey ? (this.options.installMode === true ? SCBK_DEFAULT : undefined) : this.options.scbk;
+    const scbk = wantsDefaultKey ? (this.installMode ? SCBK_DEFAULT : undefined) : this.scbk;
     if (scbk === undefined || acuRandom.length !== 8) return { reply: { kind: 'nak', reason: NAK_CODE.SECURE_CHANNEL_UNSUPPORTED } };
     const readerRandom = newRandom();
     const keys = deriveSessionKeys(scbk, acuRandom);
