@@ -174,3 +174,19 @@ void t.test('when install mode is left on after the reader took its key, then th
   rig.reader.swipe(CARD_BITS, CARD_DATA);
   t.match(await rig.waitFor('card-read'), { card: CARD_NUMBER });
 });
+
+void t.test('when a late second copy of a reply comes while the next command waits, then it is skipped, not taken for a wrong sequence', async (t) => {
+  const rig = await startOsdpRig();
+  t.teardown(() => rig.close());
+  await rig.waitFor('source-online');
+  rig.reader.repeatNextReplyLate();
+  rig.reader.swipe(CARD_BITS, CARD_DATA);
+  await rig.waitFor('card-read');
+  rig.reader.swipe(CARD_BITS, CARD_DATA);
+  await rig.waitFor('card-read', 2);
+  const counters = rig.source.health().counters;
+  t.equal(counters.lateReplies, 1);
+  t.equal(counters.sequenceErrors, 0);
+  t.equal(counters.resyncs, 0);
+  t.equal(rig.events.filter((e) => e.kind === 'card-read').length, 2, 'each card read once');
+});

@@ -34,14 +34,18 @@ export interface CommandChannelCounters {
   macErrors: number;
   /** Valid packets not from our reader (another address, or a command echoed on the line). */
   strayPackets: number;
+  /** A second copy of the previous command's reply (it came late, after a resend): skipped. */
+  lateReplies: number;
 }
 
 export class CommandChannel {
   private sequence = 0;
   private session: SecureSession | null = null;
   private readonly reader = new PacketReader();
-  private waiting: { resolve: (arrival: Arrival) => void; timer: unknown; checkErrorsBefore: number } | null = null;
-  readonly counters: CommandChannelCounters = { commandsSent: 0, retransmissions: 0, sequenceErrors: 0, macErrors: 0, strayPackets: 0 };
+  private waiting: { resolve: (arrival: Arrival) => void; timer: unknown; checkErrorsBefore: number; sequence: number } | null = null;
+  /** The sequence number of the last command answered, to recognise its late second reply. */
+  private answeredSequence: number | null = null;
+  readonly counters: CommandChannelCounters = { commandsSent: 0, retransmissions: 0, sequenceErrors: 0, macErrors: 0, strayPackets: 0, lateReplies: 0 };
 
   constructor(
     private readonly link: OsdpLink,
@@ -65,6 +69,7 @@ export class CommandChannel {
   restart(): void {
     this.sequence = 0;
     this.session = null;
+    this.answeredSequence = null;
   }
 
   /** From the next command on, packets are MACed and their data encrypted. */
@@ -91,7 +96,10 @@ export class CommandChannel {
     return async () => {
       if (sent++ > 0) this.counters.retransmissions++;
       const result = await this.send(wire, sequence, session);
-      if (result.ok) this.sequence = sequence === 3 ? 1 : sequence + 1;
+      if (result.ok) {
+        this.answeredSequence = sequence;
+        this.sequence = sequence === 3 ? 1 : sequence + 1;
+      }
       return result;
     };
   }
@@ -107,7 +115,7 @@ export class CommandChannel {
     this.reader.clear();
     const outcome = new Promise<Arrival>((resolve) => {
       const timer = this.timers.setTimeout(() => this.settle({ ok: false, fault: 'timeout' }), this.replyTimeoutMs);
-      this.waiting = { resolve, timer, checkErrorsBefore: this.reader.faults.checkErrors };
+      this.waiting = { resolve, timer, checkErrorsBefore: this.reader.faults.checkErrors, sequence };
     });
     try {
       this.counters.commandsSent++;
@@ -123,6 +131,10 @@ export class CommandChannel {
     for (const packet of this.reader.push(chunk)) {
       if (!packet.isReply || packet.address !== this.address) {
         this.counters.strayPackets++;
+        continue;
+      }
+      if (this.waiting !== null && packet.sequence !== this.waiting.sequence && packet.sequence === this.answeredSequence) {
+        this.counters.lateReplies++;
         continue;
       }
       this.settle({ ok: true, packet });

@@ -57,6 +57,8 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
   private garbageBeforeNextReply: Buffer | null = null;
   private corruptNextCheck = false;
   private wrongNextSequence = false;
+  private lateCopyOfNextReply = false;
+  private lateCopy: Buffer | null = null;
   /** The reader's key, and whether it takes SCBK-D: osdp_KEYSET changes both. */
   private scbk: Buffer | undefined;
   private installMode: boolean;
@@ -119,6 +121,14 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
     this.wrongNextSequence = true;
   }
 
+  /**
+   * The next reply comes twice, its copy late: in front of the reply to the command after it
+   * (as when the box resent a command whose reply was merely slow).
+   */
+  repeatNextReplyLate(): void {
+    this.lateCopyOfNextReply = true;
+  }
+
   /** The reader goes silent (its RS-485 pair cut, or it lost power entirely) until unmute(). */
   mute(): void {
     this.muted = true;
@@ -161,6 +171,12 @@ export class ReaderSimulator extends SafeEmitter<ReaderSimulatorEvents> {
     this.emit('command', packet.code);
     const wire = this.encode(packet.sequence, reply.reply, reply.block);
     this.last = { sequence: packet.sequence, code: packet.code, wire };
+    if (this.lateCopy !== null) this.write(this.lateCopy);
+    this.lateCopy = null;
+    if (this.lateCopyOfNextReply) {
+      this.lateCopyOfNextReply = false;
+      this.lateCopy = wire;
+    }
     this.write(wire);
   }
 
