@@ -143,7 +143,7 @@ class OsdpReaderSource implements OsdpSource {
     return {
       id: this.id,
       kind: 'osdp',
-      state: this.stopped || loop === null ? 'stopped' : loop.state,
+      state: this.stopped || loop === null ? 'stopped' : loop.state === 'starting' && (line?.openFailures ?? 0) > 0 ? 'down' : loop.state,
       lastHeardAt: heard === null ? null : new Date(heard).toISOString(),
       counters,
     };

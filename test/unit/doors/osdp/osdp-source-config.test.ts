@@ -36,3 +36,15 @@ void t.test('when socat is not there, then making a pty pair fails with a clear 
   await t.rejects(openPtyPair('/tmp/none-a', '/tmp/none-b', '/nonexistent/socat'), { code: 'OSDP_PTY_UNAVAILABLE' });
   await t.rejects(openPtyPair('/nonexistent-dir/a', '/nonexistent-dir/b'), { code: 'OSDP_PTY_UNAVAILABLE' });
 });
+
+void t.test('when the adapter is not there at start, then the source is down and counts the failed opens', async (t) => {
+  const source = createOsdpSource({ ...base, devicePath: '/nonexistent/ttyUSB-osdp', scbk: SCBK }, { clock: systemClock, logger: silentLogger });
+  await source.start(async () => undefined);
+  t.teardown(() => source.stop());
+  const guard = Date.now() + 30_000; // a hang guard only
+  while (source.health().state !== 'down' && Date.now() < guard) await new Promise((resolve) => setTimeout(resolve, 10));
+  t.equal(source.health().state, 'down');
+  t.ok((source.health().counters.lineOpenFailures ?? 0) >= 1);
+  await source.stop();
+  t.equal(source.health().state, 'stopped');
+});
