@@ -226,7 +226,8 @@ export class AcuPollLoop extends SafeEmitter<AcuPollLoopEvents> {
       }
       if (opened === 'failed') {
         this.counters.secureChannelFailures++;
-        this.logger.warn('the OSDP reader refused the secure channel; it stays offline (check the SCBK)', { capable });
+        // Told once per outage, not at every retry.
+        if (this.currentState !== 'down') this.logger.warn('the OSDP reader refused the secure channel; it stays offline (check the SCBK)', { capable });
         this.goOffline('secure-channel-failed');
         return 'offline';
       }
