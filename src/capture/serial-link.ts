@@ -78,6 +78,8 @@ export interface SerialLinkOptions {
   readonly logger?: Logger;
   readonly reconnectInitialDelayMs?: number;
   readonly reconnectMaxDelayMs?: number;
+  /** What the logs call the link ('bridge link' unless another device uses it, e.g. an OSDP reader). */
+  readonly label?: string;
 }
 
 /** What the bridge client needs of a link; SerialLink is the implementation. */
@@ -99,6 +101,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
   private readonly logger: Logger;
   private readonly initialDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly label: string;
   private running = false;
   /** The port being opened or open; null while waiting to retry or stopped. */
   private port: SerialPortStream | null = null;
@@ -130,6 +133,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
     this.initialDelayMs = options.reconnectInitialDelayMs ?? RECONNECT_INITIAL_DELAY_MS;
     this.maxDelayMs = options.reconnectMaxDelayMs ?? RECONNECT_MAX_DELAY_MS;
     this.delayMs = this.initialDelayMs;
+    this.label = options.label ?? 'bridge link';
   }
 
   /** Starts opening the port; returns at once (the device may well be absent at boot). */
@@ -176,13 +180,13 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
   write(data: Buffer): Promise<void> {
     const port = this.port;
     if (port === null || !this.isOpen) {
-      return Promise.reject(new LinkError(LINK_NOT_OPEN, 'the bridge link is not open', { disconnected: true }));
+      return Promise.reject(new LinkError(LINK_NOT_OPEN, `the ${this.label} is not open`, { disconnected: true }));
     }
     return new Promise((resolve, reject) => {
       port.write(data, (err) => {
         if (err) {
           this.counters.writeErrors++;
-          reject(new LinkError(LINK_WRITE_FAILED, `write to the bridge link failed: ${err.message}`, { disconnected: !port.isOpen, cause: err }));
+          reject(new LinkError(LINK_WRITE_FAILED, `write to the ${this.label} failed: ${err.message}`, { disconnected: !port.isOpen, cause: err }));
           return;
         }
         this.counters.bytesOut += data.length;
@@ -233,7 +237,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
       });
       // EOF on a tty (the other end is gone) ends the readable side without closing the port.
       port.on('end', () => this.portGone(port, 'disconnected', 'end of file'));
-      this.logger.info('bridge link open', { path: this.path });
+      this.logger.info(`${this.label} open`, { path: this.path });
       this.emit('open');
     });
   }
@@ -242,8 +246,8 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
     this.counters.openFailures++;
     this.failuresInRow++;
     const fields = { path: this.path, error: err instanceof Error ? err.message : String(err), retryInMs: this.delayMs, attempt: this.failuresInRow };
-    if (this.failuresInRow === 1) this.logger.warn('cannot open the bridge link; retrying', fields);
-    else this.logger.debug('cannot open the bridge link; retrying', fields);
+    if (this.failuresInRow === 1) this.logger.warn(`cannot open the ${this.label}; retrying`, fields);
+    else this.logger.debug(`cannot open the ${this.label}; retrying`, fields);
     this.scheduleReopen();
   }
 
@@ -266,7 +270,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
       return;
     }
     this.counters.disconnects++;
-    this.logger.warn('bridge link closed', { path: this.path, reason, detail });
+    this.logger.warn(`${this.label} closed`, { path: this.path, reason, detail });
     this.emit('close', detail === undefined ? { reason } : { reason, detail });
     this.scheduleReopen();
   }
@@ -278,7 +282,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
     const wasUp = this.portIsUp;
     const closed = this.releasePort(port);
     if (wasUp) {
-      this.logger.info('bridge link closed', { path: this.path, reason, detail });
+      this.logger.info(`${this.label} closed`, { path: this.path, reason, detail });
       this.emit('close', detail === undefined ? { reason } : { reason, detail });
     }
     await closed;

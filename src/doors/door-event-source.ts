@@ -11,6 +11,8 @@ export type DoorSourceKind = 'webhook' | 'pull' | 'osdp';
 export type DoorEventKind =
   | 'access-granted'
   | 'access-denied'
+  /** A card read at a plain reader (OSDP): whether it opens anything is the store's to decide. */
+  | 'card-read'
   | 'door-forced'
   | 'door-held-open'
   | 'door-closed'

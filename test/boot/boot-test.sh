@@ -167,7 +167,7 @@ fi
 # of the ACM major then fails to open with ENXIO (no such device) when the device cgroup lets
 # it through, and with EPERM when the rule allowed nothing.
 ct mknod -m 0666 /dev/ttyACM0 c 166 0
-unit_rule=$(ct sed -n 's/^DeviceAllow=//p' /lib/systemd/system/tallennin.service)
+unit_rule=$(ct sed -n 's/^DeviceAllow=\(char-166 .*\)$/\1/p' /lib/systemd/system/tallennin.service)
 open_acm() { ct systemd-run --pipe --wait --quiet --collect -p DevicePolicy=closed -p "DeviceAllow=$1" sh -c 'exec 3<>/dev/ttyACM0' 2>&1; }
 packaged=$(open_acm "$unit_rule")
 by_name=$(open_acm "char-ttyACM rw")

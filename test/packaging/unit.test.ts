@@ -90,7 +90,8 @@ t.test('when the unit is read, then it runs the packaged CLI as the tallennin us
   t.same(value('Restart'), ['on-failure']);
   t.same(value('RestartPreventExitStatus'), ['2 3'], 'no restart loop on a bad config or a missing key');
   t.same(value('DevicePolicy'), ['closed']);
-  t.same(value('DeviceAllow'), ['char-166 rw'], 'the ttyACM major by number (see the next test)');
+  t.same(value('DeviceAllow'), ['char-166 rw', 'char-188 rw'], 'the ttyACM major (the bridge) and the ttyUSB major (the OSDP reader\'s RS-485 adapter), by number (see the next test)');
+  t.same(value('SupplementaryGroups'), ['dialout'], 'udev gives USB serial adapters to the dialout group');
   t.same(value('IPAddressDeny'), ['any']);
   t.same(value('IPAddressAllow'), ['localhost']);
   t.same(value('MemoryDenyWriteExecute'), [], "V8's JIT needs writable-then-executable pages");

@@ -29,7 +29,7 @@ lintian
 "
 # build-essential: the firmware's host build and its C unit tests; clang: the firmware receiver's
 # libFuzzer target; gcc-arm-none-eabi, libnewlib-arm-none-eabi: the firmware's Cortex-M build;
-# socat, sox, espeak-ng: pseudo-terminals and test audio; chromium: the browser tests
+# socat, sox, espeak-ng: pseudo-terminals (also the OSDP reader's line in its tests and the demo) and test audio; chromium: the browser tests
 # (playwright-core drives /usr/bin/chromium); openssl: the TLS tests; git: the packaging test
 # builds the .deb from the files git tracks; systemd: systemd-analyze checks of the unit;
 # dpkg-dev, help2man, lintian: the Debian package is built (with its manual pages) and linted.
