@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { DoorEvent } from './door-event-source.js';
 
-export const DOOR_EVENT_KINDS = ['access-granted', 'access-denied', 'door-forced', 'door-held-open', 'door-closed', 'reader-tamper', 'reader-power', 'keypad', 'source-offline', 'source-online'] as const;
+export const DOOR_EVENT_KINDS = ['access-granted', 'access-denied', 'door-forced', 'door-held-open', 'door-closed', 'reader-tamper', 'reader-power', 'keypad', 'source-offline', 'source-online', 'card-read'] as const;
 
 /** At most this many events in one request or one page. */
 export const MAX_EVENTS_PER_BATCH = 500;

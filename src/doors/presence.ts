@@ -28,9 +28,13 @@ export class Presence {
   /** Per card, per door: the last movement through it. */
   private readonly movements = new Map<string, Map<string, Movement>>();
 
-  /** Takes a stored event; only granted accesses with a direction and a card move anyone. */
+  /**
+   * Takes a stored event; only granted accesses and card reads with a direction and a card move
+   * anyone. A card read is what the box's own OSDP reader reports: the box reads the card at the
+   * room's entry or exit reader but does not hold the lock, so the read is the badge.
+   */
   apply(event: StoredDoorEvent): void {
-    if (event.kind !== 'access-granted' || event.direction === null || event.card === null) return;
+    if ((event.kind !== 'access-granted' && event.kind !== 'card-read') || event.direction === null || event.card === null) return;
     const atMs = Date.parse(event.occurredAt);
     const doors = this.movements.get(event.card) ?? new Map<string, Movement>();
     const previous = doors.get(event.door);
