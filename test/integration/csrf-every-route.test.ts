@@ -12,13 +12,19 @@ import { firstAdministrator, startApiAppliance } from './support/api-appliance.j
 
 type Operation = { security?: unknown[] };
 
+/** An operation a machine signs instead of a session (its own security scheme, no cookie). */
+function isMachineSigned(operation: Operation): boolean {
+  return Array.isArray(operation.security) && operation.security.some((scheme) => 'doorSignature' in (scheme as object));
+}
+
 t.test('when any state change of a session comes without its CSRF token or with a wrong one, then it is refused with CSRF_REJECTED', async (t) => {
   const fixture = await startApiAppliance(t);
   const { admin } = await firstAdministrator(fixture);
   const paths = openApiDocument().paths as Record<string, Record<string, Operation>>;
   const changes = Object.entries(paths).flatMap(([path, operations]) =>
     Object.entries(operations)
-      .filter(([method, operation]) => ['post', 'put', 'patch', 'delete'].includes(method) && !(Array.isArray(operation.security) && operation.security.length === 0))
+      // Open operations take no session; the door webhook is signed by its controller instead (docs/door-access.md).
+      .filter(([method, operation]) => ['post', 'put', 'patch', 'delete'].includes(method) && !(Array.isArray(operation.security) && operation.security.length === 0) && !isMachineSigned(operation))
       .map(([method]) => ({ method: method.toUpperCase(), path: `/api/v1${path.replace(/\{[^}]+\}/g, randomUUID())}` })),
   );
   for (const expected of ['POST /api/v1/session/reauthenticate', 'POST /api/v1/me/totp', 'POST /api/v1/me/totp/confirm', 'DELETE /api/v1/users/{id}/totp', 'PATCH /api/v1/users/{id}', 'DELETE /api/v1/session']) {
