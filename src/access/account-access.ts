@@ -300,7 +300,13 @@ export class AccountAccess {
       await this.deps.audit.append({ action: 'user.password', outcome: 'denied', actorId: null, clientAddress, details: { via: 'reset-link', reason: 'PASSWORD_RESET_INVALID' } });
       throw new AppError('PASSWORD_RESET_INVALID', 'the reset link is wrong, used or expired: ask an administrator for a new one');
     }
-    this.deps.users.checkPassword(user.id, newPassword);
+    try {
+      this.deps.users.checkPassword(user.id, newPassword);
+    } catch (err) {
+      // Refused by a rule: audited as a change of one's own password is, and the link stays usable.
+      await this.deps.audit.append({ action: 'user.password', outcome: 'failed', actorId: user.id, target: { type: 'user', id: user.id }, clientAddress, details: { via: 'reset-link', reason: err instanceof AppError ? err.code : 'error' } });
+      throw err;
+    }
     if (!(await this.deps.passwordResets.consume(token))) {
       await this.deps.audit.append({ action: 'user.password', outcome: 'denied', actorId: null, clientAddress, details: { via: 'reset-link', reason: 'PASSWORD_RESET_INVALID' } });
       throw new AppError('PASSWORD_RESET_INVALID', 'the reset link is wrong, used or expired: ask an administrator for a new one');

@@ -139,6 +139,7 @@ t.test('when a maintainer gives a user a password reset link, then it works once
   const completed = (await fixture.appliance.audit.search({ action: 'user.password' })).records;
   t.match(completed.find((entry) => entry.outcome === 'success'), { actorId: supervisorId, target: { type: 'user', id: supervisorId }, details: { via: 'reset-link' } }, 'the reset is audited as the user’s own change');
   t.ok(completed.some((entry) => entry.outcome === 'denied' && entry.details?.reason === 'PASSWORD_RESET_INVALID'), 'and so is a spent token');
+  t.ok(completed.some((entry) => entry.outcome === 'failed' && entry.actorId === supervisorId && entry.details?.reason === 'PASSWORD_CONTEXT'), 'and a password the rules refused');
 
   const first = (await admin.post(`/api/v1/users/${supervisorId}/password-reset`)).json<{ token: string }>().token;
   const second = (await admin.post(`/api/v1/users/${supervisorId}/password-reset`)).json<{ token: string }>().token;
