@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 /**
- * axe-core on every view a browser can reach, in Finnish and English: first-run setup, sign-in,
- * TOTP enrolment, the calls list, a call with its player, the live channels (with a call on),
- * users, the audit trail, system, settings, my account and the second factor's page; and the
- * calls list and a call on a tablet. No violation of impact moderate or above.
+ * axe-core on every view a browser can reach, in Finnish: first-run setup, sign-in, TOTP
+ * enrolment, the calls list, a call with its player, the live channels (with a call on), users,
+ * the audit trail, system, settings, my account and the second factor's page. No violation of
+ * impact moderate or above. (English and a tablet: accessibility-english-tablet.test.ts.)
  */
 import t from 'tap';
 import type { Page } from 'playwright-core';
@@ -11,7 +11,10 @@ import { PASSWORD, startApiAppliance } from '../integration/support/api-applianc
 import { openBrowser } from './support/browser.js';
 import { checkAxe } from './support/axe.js';
 
-t.test('when every view is checked with axe-core, then none has a violation of impact moderate or above', async (t) => {
+// Some thirty axe runs on a busy machine: a generous guard against a hang, not a speed target.
+t.setTimeout(600_000);
+
+t.test('when every view is checked with axe-core in Finnish, then none has a violation of impact moderate or above', async (t) => {
   const fixture = await startApiAppliance(t);
   const call = await fixture.call({ channel: 0, extension: '2001', caller: '0509876543', seconds: 4 });
   const session = await openBrowser(t, fixture);
@@ -51,11 +54,7 @@ t.test('when every view is checked with axe-core, then none has a violation of i
   tracker.onCallStart({ bootId: 1, channel: 3, callRef: 501, tick: 450_000, caller: '0409998877', called: '0201234567', agentExtension: '2002', resumed: false });
   await tracker.drain();
 
-  for (const language of ['fi', 'en'] as const) {
-    if (language === 'en') {
-      await page.selectOption('#language', 'en');
-      await page.waitForSelector('#nav a:has-text("Calls")');
-    }
+  for (const language of ['fi'] as const) {
     await visit(page, 'calls', 'table#calls', `calls (${language})`);
     await visit(page, `calls/${call}`, '#player', `a call with its player (${language})`);
     await page.hover('canvas#waveform');
@@ -71,10 +70,5 @@ t.test('when every view is checked with axe-core, then none has a violation of i
     await page.waitForSelector('#replace-password');
     await checkAxe(t, page, `the second factor's page (${language})`);
   }
-
-  const tablet = await session.newPage({ viewport: { width: 768, height: 1024 } });
-  await session.signIn(tablet, 'yllapitaja', () => fixture.totp(secret));
-  await checkAxe(t, tablet, 'calls on a tablet');
-  await visit(tablet, `calls/${call}`, '#player', 'a call on a tablet');
   t.same(session.problems(), [], 'no CSP violation or script error');
 });

@@ -91,7 +91,7 @@ t.test('when a fresh box is set up in the browser, then the first administrator 
   await page.click('button[type=submit]');
   await page.waitForSelector('#calls');
   t.match(await page.textContent('#status'), /Toinen tunnistustekijä on käytössä/);
-  t.same(await page.locator('#nav a').allTextContents(), ['Puhelut', 'Käyttäjät', 'Käyttöloki', 'Järjestelmä', 'Asetukset', 'Oma tili', 'Kirjaudu ulos']);
+  t.same(await page.locator('#nav a').allTextContents(), ['Puhelut', 'Kanavat nyt', 'Käyttäjät', 'Käyttöloki', 'Palvelinhuone', 'Järjestelmä', 'Asetukset', 'Hälytysten välitys', 'Oma tili', 'Kirjaudu ulos']);
 
   // Calls in Helsinki time, newest first by default, oldest first on request.
   let rows = await rowTexts();
@@ -110,13 +110,13 @@ t.test('when a fresh box is set up in the browser, then the first administrator 
   await page.click('form.panel button[type=submit]');
   await page.waitForFunction(() => document.querySelectorAll('#calls tbody tr').length === 1);
   t.match((await rowTexts())[0], /klo 10\.00/);
-  t.ok((await page.getAttribute('#calls tbody a', 'href'))?.endsWith(morning), 'the row opens the morning call');
+  t.ok((await page.getAttribute('#calls tbody a.open-call', 'href'))?.startsWith(`#/calls/${morning}?`), 'the row opens the morning call (the search goes with it)');
   await page.fill('#from', '2026-11-28T11:55');
   await page.fill('#to', '2026-11-28T12:30');
   await page.click('form.panel button[type=submit]');
   await page.waitForFunction(() => /12\.00/.test(document.querySelector('#calls tbody tr')?.textContent ?? ''));
   t.equal((await rowTexts()).length, 1);
-  t.ok((await page.getAttribute('#calls tbody a', 'href'))?.endsWith(noon), 'the row opens the noon call');
+  t.ok((await page.getAttribute('#calls tbody a.open-call', 'href'))?.startsWith(`#/calls/${noon}?`), 'the row opens the noon call');
   t.match(page.url(), /from=2026-11-28T11%3A55/, 'the address keeps the wall time typed (a bookmarkable search)');
 
   // Opening the set-up page again switches nothing off: a new key needs the password and a current code.
