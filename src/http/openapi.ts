@@ -15,6 +15,7 @@ import { SESSION_COOKIE } from './session-cookie.js';
 import { ALARM_OPERATIONS } from './operations/alarms.js';
 import { ALARM_DELIVERY_OPERATIONS } from './operations/alarm-delivery.js';
 import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
+import { AUDIT_CHECKPOINT_OPERATIONS } from './operations/audit-checkpoint.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -182,6 +183,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...ALARM_OPERATIONS,
   ...ALARM_DELIVERY_OPERATIONS,
   ...KEY_BACKUP_OPERATIONS,
+  ...AUDIT_CHECKPOINT_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
