@@ -22,6 +22,10 @@ import { AlarmLog } from './health/alarms.js';
 import { AlarmAccess } from './access/alarm-access.js';
 import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
 import { KeyBackupAccess } from './access/key-backup-access.js';
+import { AuditExportAccess } from './access/audit-export-access.js';
+import { AuditExportCheck, type AuditExportDocument } from './health/checks/audit-export-check.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AlarmDelivery } from './health/alarm-delivery.js';
 import { DeliverySettings } from './health/delivery-settings.js';
 import { Metrics } from './health/metrics.js';
@@ -318,6 +322,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
   const deliverySettings = await DeliverySettings.open(storage.documents);
+  const auditExport = new AuditExportCheck(await storage.documents.openDocument<AuditExportDocument>('health/audit-export', { since: null, exportedAt: null, exportedBy: null }), () => readFile(join(config.dataDir, 'audit', 'head.json'), 'utf8'), alarms, clock);
   const keyBackup = new KeyBackupCheck(await storage.documents.openDocument<KeyBackupDocument>('health/key-backup', { confirmedAt: null, confirmedBy: null }), alarms, clock);
   const delivery = new AlarmDelivery({ alarms, settings: deliverySettings, logger: logger.child('alarm-delivery'), now: () => clock.now(), ...(options.deliveryBackoffMs === undefined ? {} : { backoffMs: options.deliveryBackoffMs }) });
   delivery.start();
@@ -336,6 +341,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     health,
     alarmDelivery: new AlarmDeliveryAccess({ settings: deliverySettings, delivery, audit }),
     keyBackup: new KeyBackupAccess({ keyBackup, audit }),
+    auditExport: new AuditExportAccess({ auditExport, audit }),
     metrics: { metrics, token: () => deliverySettings.current.metrics },
     notes: new CallNotes({ history, audit, now: () => clock.now() }),
     // The live channels read the same list of calls in progress as the health report.
@@ -352,6 +358,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       new CertificateCheck(tls.cert, alarms, clock),
       new MachineCheck(async () => (await health()).system, alarms),
       keyBackup,
+      auditExport,
     ],
     logger.child('health-checks'),
   );

@@ -31,7 +31,7 @@ export const ALARM_CATALOGUE: Readonly<Record<string, AlarmCodeInfo>> = {
   CLOCK_OFFSET: { severity: 'warning', action: 'The clock is off by more than a second: check the time server.' },
   TLS_CERTIFICATE_EXPIRING: { severity: 'warning', action: 'Install a renewed certificate before it expires.' },
   KEY_BACKUP_UNCONFIRMED: { severity: 'warning', action: 'Back up the master key and confirm it in the System view.' },
-  AUDIT_EXPORT_OVERDUE: { severity: 'warning', action: 'Export the audit trail’s checkpoint (tallennin audit export).' },
+  AUDIT_EXPORT_OVERDUE: { severity: 'warning', action: 'Export the audit trail’s signed checkpoint from the System view and keep it off the box.' },
   TEMPERATURE_HIGH: { severity: 'warning', action: 'Check the box’s cooling and the room temperature.' },
   MEMORY_LOW: { severity: 'warning', action: 'Check the service log; restart the service if memory stays low.' },
   DELIVERY_TEST: { severity: 'info', action: 'A test from the Settings view: nothing to do.' },

@@ -10,9 +10,6 @@ import { alarmMessage, type AlarmMessage } from './alarm-message.js';
 import { DeliveryQueue, failureCode, type DeliveryStats, type Timers } from './delivery-queue.js';
 import { RECEIVERS, type DeliverySettings, type DeliverySettingsData, type ReceiverName } from './delivery-settings.js';
 import type { AlarmSender } from './receivers/alarm-sender.js';
-import { createEmailSender } from './receivers/email-sender.js';
-import { createSnmpSender } from './receivers/snmp-sender.js';
-import { createSyslogSender } from './receivers/syslog-sender.js';
 
 export interface AlarmDeliveryOptions {
   readonly alarms: AlarmLog;
@@ -29,10 +26,12 @@ export interface TestResult {
   readonly error: string | null;
 }
 
-const FACTORIES: Readonly<Record<ReceiverName, (settings: DeliverySettingsData) => AlarmSender>> = {
-  email: (settings) => createEmailSender(settings.email),
-  syslog: (settings) => createSyslogSender(settings.syslog),
-  snmp: (settings) => createSnmpSender(settings.snmp),
+// Loaded when a receiver is first used: nodemailer and net-snmp are large, and every `tallennin`
+// command (verify, purge...) loads this module without ever sending an alarm.
+const FACTORIES: Readonly<Record<ReceiverName, (settings: DeliverySettingsData) => Promise<AlarmSender>>> = {
+  email: async (settings) => (await import('./receivers/email-sender.js')).createEmailSender(settings.email),
+  syslog: async (settings) => (await import('./receivers/syslog-sender.js')).createSyslogSender(settings.syslog),
+  snmp: async (settings) => (await import('./receivers/snmp-sender.js')).createSnmpSender(settings.snmp),
 };
 
 export class AlarmDelivery {
@@ -105,7 +104,10 @@ export class AlarmDelivery {
   private async sendNow(name: ReceiverName, message: AlarmMessage): Promise<void> {
     let sender = this.senders.get(name);
     if (sender === undefined) {
-      sender = FACTORIES[name](this.options.settings.current);
+      const built = await FACTORIES[name](this.options.settings.current);
+      // The settings may have changed while the module loaded: the first one built stays.
+      sender = this.senders.get(name) ?? built;
+      if (sender !== built) built.close();
       this.senders.set(name, sender);
     }
     await sender.send(message);

@@ -7,8 +7,10 @@
  * request latencies of the web server (a histogram by method, route pattern and status).
  * Ids, names and numbers never become labels: only the report's own field names do.
  */
-import client from 'prom-client';
+import type * as PromClient from 'prom-client';
 import type { AlarmLog } from './alarms.js';
+
+type Client = typeof PromClient;
 
 export interface MetricsSources {
   /** The health report (health-report.ts), or any object of numbers, booleans and lists. */
@@ -27,27 +29,39 @@ function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
 }
 
+/** The Prometheus text format's media type. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
 export class Metrics {
-  private readonly base = new client.Registry();
-  private readonly latency: client.Histogram<'method' | 'route' | 'status'>;
+  // prom-client is loaded when the service starts, not when a `tallennin` command loads this module.
+  private readonly loading: Promise<{ client: Client; base: PromClient.Registry; latency: PromClient.Histogram<'method' | 'route' | 'status'> }>;
+  private loaded: Awaited<Metrics['loading']> | undefined;
 
   constructor(private readonly sources: MetricsSources) {
-    this.latency = new client.Histogram({ name: `${PREFIX}_http_request_duration_seconds`, help: 'Time to answer an HTTP request', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS_S, registers: [this.base] });
+    this.loading = import('prom-client').then((module) => {
+      const client = (module as unknown as { default: Client }).default ?? module;
+      const base = new client.Registry();
+      const latency = new client.Histogram({ name: `${PREFIX}_http_request_duration_seconds`, help: 'Time to answer an HTTP request', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS_S, registers: [base] });
+      this.loaded = { client, base, latency };
+      return this.loaded;
+    });
   }
 
   get contentType(): string {
-    return this.base.contentType;
+    return METRICS_CONTENT_TYPE;
   }
 
   /** One answered request; `route` is the route's pattern (`/api/v1/calls/:id`), never the address asked for. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.latency.observe({ method, route, status: String(status) }, seconds);
+    // A request answered in the first moments, before prom-client has loaded, is not counted.
+    this.loaded?.latency.observe({ method, route, status: String(status) }, seconds);
   }
 
   async text(): Promise<string> {
+    const { client, base } = await this.loading;
     const registry = new client.Registry();
-    const gauges = new Map<string, client.Gauge>();
-    const counters = new Map<string, client.Counter<'name'>>();
+    const gauges = new Map<string, PromClient.Gauge>();
+    const counters = new Map<string, PromClient.Counter<'name'>>();
     const gauge = (name: string, value: number, help: string): void => {
       let metric = gauges.get(name);
       if (metric === undefined) {
@@ -75,6 +89,6 @@ export class Metrics {
     const open = new client.Gauge({ name: `${PREFIX}_alarms_open`, help: 'Open alarms by severity', labelNames: ['severity'], registers: [registry] });
     for (const severity of ['info', 'warning', 'critical'] as const) open.set({ severity }, 0);
     for (const alarm of this.sources.alarms.records()) if (alarm.state === 'open') open.inc({ severity: alarm.severity });
-    return (await client.Registry.merge([registry, this.base]).metrics());
+    return await client.Registry.merge([registry, base]).metrics();
   }
 }

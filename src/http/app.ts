@@ -24,6 +24,8 @@ import type { AlarmDeliveryAccess } from '../access/alarm-delivery-access.js';
 import { alarmDeliveryRoutes } from './routes/alarm-delivery-routes.js';
 import { masterKeyBackupRoutes } from './routes/master-key-backup-routes.js';
 import type { KeyBackupAccess } from '../access/key-backup-access.js';
+import type { AuditExportAccess } from '../access/audit-export-access.js';
+import { auditCheckpointRoutes } from './routes/audit-checkpoint-routes.js';
 import { metricsRoutes, requestTimer, type MetricsEndpoint } from './routes/metrics-routes.js';
 import { liveRoutes } from './routes/live-routes.js';
 import { callNotesRoutes } from './routes/call-notes-routes.js';
@@ -53,6 +55,7 @@ export interface AppDependencies {
   readonly alarms: AlarmAccess;
   readonly alarmDelivery: AlarmDeliveryAccess;
   readonly keyBackup: KeyBackupAccess;
+  readonly auditExport: AuditExportAccess;
   /** GET /metrics for Prometheus, and the request latencies it reports. */
   readonly metrics?: MetricsEndpoint;
   readonly live: LiveChannels;
@@ -140,6 +143,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/master-key-backup', masterKeyBackupRoutes(deps.keyBackup));
   api.use('/live', liveRoutes(deps.live));
   api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
+  api.use('/audit-checkpoint', auditCheckpointRoutes(deps.auditExport));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
   if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));

@@ -20,6 +20,7 @@ import { KEY_BACKUP_OPERATIONS } from './operations/master-key-backup.js';
 import { LIVE_OPERATIONS } from './operations/live-channels.js';
 import { CALL_NOTES_OPERATIONS } from './operations/call-notes.js';
 import { CASE_OPERATIONS } from './operations/cases.js';
+import { AUDIT_CHECKPOINT_OPERATIONS } from './operations/audit-checkpoint.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -195,6 +196,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...LIVE_OPERATIONS,
   ...CALL_NOTES_OPERATIONS,
   ...CASE_OPERATIONS,
+  ...AUDIT_CHECKPOINT_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

@@ -81,6 +81,11 @@ t.test('when STARTTLS is turned off for a relay elsewhere than this machine, the
   t.equal(local.status, 200, 'a relay on this machine may go without');
   const short = await admin.send('PUT', '/api/v1/alarm-delivery', { body: { ...OFF, metrics: { enabled: true, token: 'short' } } });
   t.equal(short.status, 400, 'a short bearer token is refused');
+  const notPem = await admin.send('PUT', '/api/v1/alarm-delivery', { body: { ...OFF, syslog: { ...OFF.syslog, caPem: `${'-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'.repeat(300)}x` } } });
+  t.equal(notPem.status, 400, 'a CA that is not PEM is refused at once');
+  t.equal(notPem.json<{ error: { code: string } }>().error.code, 'VALIDATION_FAILED');
+  const noSuchReceiver = await admin.post('/api/v1/alarm-delivery/test', { receiver: 'pager' });
+  t.equal(noSuchReceiver.status, 400);
 });
 
 t.test('when the SMTP password is wrong, then the test says so with a code and the failure is counted', async (t) => {

@@ -4,7 +4,7 @@
  * master-key backup alarm until a maintainer confirms the backup, which is audited.
  */
 import t from 'tap';
-import { firstAdministrator, startApiAppliance } from './support/api-appliance.js';
+import { firstAdministrator, PASSWORD, startApiAppliance } from './support/api-appliance.js';
 import type { CommandRunner } from '../../src/health/checks/clock-check.js';
 
 interface AlarmAnswer {
@@ -58,4 +58,22 @@ t.test('when no maintainer has confirmed the master-key backup, then it is an al
   open = (await admin.get('/api/v1/alarms')).json<{ open: AlarmAnswer[] }>().open;
   t.notOk(open.some((alarm) => alarm.code === 'KEY_BACKUP_UNCONFIRMED'), 'closed, and stays closed');
   t.equal((await fixture.appliance.audit.search({ action: 'key.backup-confirm' })).total, 1, 'audited');
+});
+
+t.test('when the audit checkpoint has not been exported for 30 days, then it is an alarm until a maintainer exports the signed head', async (t) => {
+  const fixture = await startApiAppliance(t, { commandRunner: () => Promise.reject(new Error('no time service here')) });
+  const { secret } = await firstAdministrator(fixture);
+  await fixture.appliance.healthChecks.runAll();
+  t.notOk(fixture.appliance.alarms.isOpen('AUDIT_EXPORT_OVERDUE'), 'a new box has 30 days');
+  fixture.clock.advance(31 * 24 * 3600_000);
+  await fixture.appliance.healthChecks.runAll();
+  t.ok(fixture.appliance.alarms.isOpen('AUDIT_EXPORT_OVERDUE'), 'overdue');
+  const admin = fixture.client();
+  t.equal((await admin.login('yllapitaja', PASSWORD, fixture.totp(secret))).status, 201);
+  const exported = await admin.post('/api/v1/audit-checkpoint/export');
+  t.equal(exported.status, 200);
+  const head = JSON.parse(exported.json<{ headJson: string }>().headJson) as Record<string, unknown>;
+  t.match(head, { seq: Number, hash: String }, 'the signed head, verbatim');
+  t.notOk(fixture.appliance.alarms.isOpen('AUDIT_EXPORT_OVERDUE'), 'closed');
+  t.equal((await fixture.appliance.audit.search({ action: 'audit.checkpoint-export' })).total, 1, 'audited');
 });

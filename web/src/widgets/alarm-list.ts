@@ -47,7 +47,23 @@ function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLE
             .catch((err: unknown) => say(errorText(err), true));
         },
       }, t('alarms.confirmBackup'))
-    : null;
+    : alarm.code === 'AUDIT_EXPORT_OVERDUE' && can('audit:read')
+      ? h('button', {
+          type: 'button',
+          class: 'secondary',
+          id: 'export-checkpoint',
+          onclick: () => {
+            api<{ headJson: string }>('POST', '/audit-checkpoint/export')
+              .then(async ({ headJson }) => {
+                await redraw();
+                // The signed head, verbatim: the maintainer copies it off the box.
+                document.getElementById('alarms')?.append(h('pre', { id: 'checkpoint' }, headJson));
+                say(t('alarms.checkpointExported'));
+              })
+              .catch((err: unknown) => say(errorText(err), true));
+          },
+        }, t('alarms.exportCheckpoint'))
+      : null;
   const note = h('input', { name: 'note', required: true, maxlength: '500', 'aria-label': t('alarms.note'), class: 'alarm-note' });
   const form = h('form', { class: 'inline' }, note, h('button', { type: 'submit' }, t('alarms.acknowledge')));
   form.addEventListener('submit', (event) => {
