@@ -16,6 +16,10 @@ import { deskUsers, type DeskUser } from '../integration/support/desk-users.js';
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when registrars work on the desk in the browser, then cases, calls, holds, listening and approvals work without a CSP violation', async (t) => {
   const fixture = await startApiAppliance(t);
   const users = await deskUsers(fixture, ['registrar', 'registrar2']);

@@ -13,6 +13,10 @@ import { startApiAppliance } from './support/api-appliance.js';
 import { codeOf, deskUsers, reauthenticate } from './support/desk-users.js';
 import { verifyBundleDirectory } from '../../src/disclosure/bundle-verify.js';
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when a caller asks for a copy, then the registrar gets their recordings as WAV with a signed manifest only after re-authenticating, and the copy is recorded in the case', async (t) => {
   const fixture = await startApiAppliance(t);
   const { registrar } = await deskUsers(fixture, ['registrar']);

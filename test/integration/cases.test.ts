@@ -27,6 +27,10 @@ const accessRequest = (caller: string): Record<string, unknown> => ({
   legalBasis: { text: 'GDPR Art. 15', reference: 'DS-2026-1' },
 });
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when the registrar opens an access request for a caller, then the calls are found by any written form of the number, picked, and the deadline runs one month with one extension of two', async (t) => {
   const fixture = await startApiAppliance(t);
   const { registrar } = await deskUsers(fixture, ['registrar']);

@@ -38,6 +38,10 @@ async function filesOf(dir: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when a police request is approved by another registrar, then its bundle verifies with sha256sum, openssl and the CLI, and a flipped byte in any file fails them', async (t) => {
   const fixture = await startApiAppliance(t);
   const { registrar, registrar2 } = await deskUsers(fixture, ['registrar', 'registrar2']);

@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/service-process.js';
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when disclosure verify is called wrongly, then it says how to call it', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-disclosure-cli-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { PASSWORD, startApiAppliance } from './support/api-appliance.js';
 import { deskUsers } from './support/desk-users.js';
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when a case holds a recording past retention, then the purge keeps it and says so, and purges it at its first run after the hold ends', async (t) => {
   const fixture = await startApiAppliance(t);
   const { registrar } = await deskUsers(fixture, ['registrar']);

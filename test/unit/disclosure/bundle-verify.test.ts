@@ -17,6 +17,10 @@ import { verifyBundleDirectory } from '../../../src/disclosure/bundle-verify.js'
 import { checkPassphrase, generatePassphrase, openSealed, sealDirectory, PASSPHRASE_MIN_LENGTH } from '../../../src/disclosure/bundle-archive.js';
 import { recordCall } from '../../integration/support/record-calls.js';
 
+// A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
+// busy machine takes minutes over what an idle one does in seconds.
+t.setTimeout(600_000);
+
 t.test('when a bundle is damaged in any way, then the check names it', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-bundle-unit-'));
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));

@@ -143,7 +143,7 @@ export async function deskCaseView(id: string): Promise<void> {
     form(
       async (data) => {
         await api('POST', `${path}/notes`, { text: text(data, 'note') });
-        again(t('case.addNote'));
+        again(t('case.noteAdded'));
       },
       field('case-note', t('case.note'), h('input', { name: 'note', required: true })),
       h('button', { type: 'submit' }, t('case.addNote')),
