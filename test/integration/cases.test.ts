@@ -77,7 +77,8 @@ t.test('when the registrar opens an access request for a caller, then the calls 
   // Everything on the desk is in the trail, and no phone number is.
   const entries = await fixture.appliance.audit.search({ targetId: created.id });
   t.same(new Set(entries.records.map((entry) => entry.action)), new Set(['case.open', 'case.find', 'case.calls', 'case.view', 'case.note', 'case.extend', 'case.close']));
-  t.notMatch(JSON.stringify(entries.records), /358|040123/, 'numbers only as pseudonyms');
+  // The digits of the number in any written form (a hash may hold "358" by chance, so the whole run).
+  t.notMatch(JSON.stringify(entries.records), /401234567|40 123 4567/, 'numbers only as pseudonyms');
 });
 
 t.test('when cases are open, then the desk lists what is due first', async (t) => {
