@@ -11,13 +11,11 @@ import type { Config } from './config/config-schema.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import { ContactHistory } from './history/contact-history.js';
 import { CallSettings } from './calls/call-settings.js';
+import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
+import { LINK_ERROR_ALARM_PER_MINUTE } from './capture/link-errors.js';
+import { CaptureThread } from './capture-thread/capture-thread.js';
+import type { LeftoverReport, RecoveryReport } from './recording/recording-store.js';
 import { SettingsAccess } from './access/settings-access.js';
-import { CallTracker } from './calls/call-tracker.js';
-import { closeUnfinishedCalls, reopenUnfinishedCalls } from './calls/unfinished-calls.js';
-import { access } from 'node:fs/promises';
-import { BridgeClient } from './capture/bridge-client.js';
-import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
-import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { SystemdNotifier } from './health/systemd-notify.js';
 import { RetentionScheduler } from './retention/retention-scheduler.js';
@@ -37,7 +35,6 @@ import { AccountAccess } from './access/account-access.js';
 import { CallAccess } from './access/call-access.js';
 import { ReaderCache } from './recording/reader-cache.js';
 import { WaveformStore } from './recording/waveform.js';
-import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
@@ -57,14 +54,20 @@ export interface ApplianceOptions {
   readonly hasher?: PasswordHasher;
   /** Overrides the login throttle's limits (tests that flood an account up to its cap). */
   readonly throttle?: LoginThrottle;
+  /**
+   * 'thread' (the default): the capture path in its own worker thread. 'inline': the same engine
+   * on the main thread, for tests that inject a manual clock or a mock serial binding, which a
+   * worker cannot share; they feed it through capture.inlineTracker.
+   */
+  readonly capture?: 'thread' | 'inline';
 }
 
 export interface Appliance {
   readonly config: Config;
   readonly storage: Storage;
   readonly history: ContactHistory;
-  readonly tracker: CallTracker;
-  readonly bridge: BridgeClient;
+  /** The capture path's thread: link state, calls in progress, counters, its events. */
+  readonly capture: CaptureThread;
   readonly alarms: AlarmLog;
   readonly retention: RetentionScheduler;
   readonly audit: AuditTrail;
@@ -91,92 +94,73 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   const history = new ContactHistory(storage.documents);
 
-  // Recovery before anything new is written. A call left open by a crash may still run at the
-  // card: its recording is reopened (cut at its last valid chunk) and handed to the call tracker,
-  // which goes on with it when the bridge announces the call again. Recordings that cannot go on
-  // are sealed as interrupted, and the contact records of the other calls are closed.
-  const unfinished = await reopenUnfinishedCalls({
-    history,
-    logger: logger.child('recovery'),
-    reopen: async (recordingId) => {
-      const part = storage.recordings.partPath(recordingId);
-      if (!(await access(part).then(() => true, () => false))) return undefined;
-      return storage.recordings.reopen(recordingId, {
-        onError: () => alarms.raise('RECORDING_FAILED', 'a recording stopped while the call was in progress', { recordingId }),
-      });
+  // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
+  const callSettings = await CallSettings.open(storage.documents, config);
+
+  // The capture path (serial link, decoder, bridge client, call tracker, recording writers) runs
+  // in a thread of its own (capture-thread/). Recovery before anything new is written: the
+  // thread reopens the recordings of the calls a crash left open (cut at their last valid chunk)
+  // and holds those calls until the bridge announces them again; here the other recordings left
+  // open are sealed as interrupted and the contact records of the other calls are closed. A
+  // restart of the thread after it died runs the same recovery.
+  let recovered: RecoveryReport = { recovered: [], quarantined: [], failed: [], orphanKeys: [] };
+  let closed = 0;
+  let held = 0;
+  const recover = async (adopted: ReadonlyArray<{ callId: string; recordingId: string }>): Promise<void> => {
+    held = adopted.length;
+    recovered = await storage.recordings.recoverOpen(new Set(adopted.map((call) => call.recordingId)));
+    for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
+    for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
+    closed = await closeUnfinishedCalls({
+      history,
+      skip: new Set(adopted.map((call) => call.callId)),
+      logger: logger.child('recovery'),
+      // Opening a reader checks the seal, so the outcome written into the history is a verified one.
+      recordingOutcome: async (recordingId) => {
+        try {
+          const reader = await storage.recordings.openReader(recordingId);
+          const outcome = { outcome: reader.outcome, durationMs: reader.durationMs };
+          await reader.close();
+          return outcome;
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  };
+  const capture = new CaptureThread({
+    start: {
+      dataDir: config.dataDir,
+      // The thread writes recordings: it derives their keys itself. Never logged.
+      masterKey: storage.masterKey.key,
+      bridge: { path: config.bridge.path, baudRate: config.bridge.baudRate },
+      defaultRegion: config.phone.defaultRegion,
+      logLevel: config.log.level,
+      settings: { agents: callSettings.current.agents, recordedServiceNumbers: callSettings.current.recordedServiceNumbers },
     },
-  });
-  const recovered = await storage.recordings.recoverOpen();
-  for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
-  for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
-  const closed = await closeUnfinishedCalls({
     history,
-    skip: new Set(unfinished.map((call) => call.record.callId)),
-    logger: logger.child('recovery'),
-    // Opening a reader checks the seal, so the outcome written into the history is a verified one.
-    recordingOutcome: async (recordingId) => {
-      try {
-        const reader = await storage.recordings.openReader(recordingId);
-        const outcome = { outcome: reader.outcome, durationMs: reader.durationMs };
-        await reader.close();
-        return outcome;
-      } catch {
-        return undefined;
-      }
-    },
+    alarms,
+    logger,
+    now: () => clock.now(),
+    recover,
+    ...(options.capture === 'inline' ? { inline: { clock, ...(options.serialBinding === undefined ? {} : { serialBinding: options.serialBinding }) } } : {}),
   });
-  if (recovered.recovered.length > 0 || closed > 0 || unfinished.length > 0) {
-    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: unfinished.length });
+  await capture.start();
+  if (recovered.recovered.length > 0 || closed > 0 || held > 0) {
+    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: held });
   }
   // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
   const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
   if (leftovers.keptKeys.length > 0) {
     alarms.raise('RECORDING_FILE_MISSING', 'recording files are missing while their keys remain: run tallennin recordings verify --all', { count: leftovers.keptKeys.length });
   }
-
-  // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
-  const callSettings = await CallSettings.open(storage.documents, config);
-  const tracker = new CallTracker({
-    history,
-    recordings: storage.recordings,
-    rules: callSettings.rules,
-    agents: callSettings.agents,
-    clock,
-    logger: logger.child('calls'),
-    alarms,
-    defaultRegion: config.phone.defaultRegion,
-  });
-  tracker.adopt(unfinished);
-
-  const bridge = new BridgeClient({
-    link: new SerialLink({
-      path: config.bridge.path,
-      baudRate: config.bridge.baudRate,
-      logger: logger.child('link'),
-      ...(options.serialBinding === undefined ? {} : { binding: options.serialBinding }),
-    }),
-    clock,
-    logger: logger.child('capture'),
-  });
-  bridge.on('callStart', (event) => tracker.onCallStart(event));
-  bridge.on('callEnd', (event) => tracker.onCallEnd(event));
-  bridge.on('audio', (event) => tracker.onAudio(event));
-  bridge.on('heartbeat', (event) => tracker.onHeartbeat(event));
-  bridge.on('linkDown', (event) => {
-    // A stop of our own is not a lost link: the tracker has sealed its calls as service-stopped.
+  callSettings.onChange((settings) => capture.updateSettings({ agents: settings.agents, recordedServiceNumbers: settings.recordedServiceNumbers }));
+  capture.on('linkDown', (event) => {
+    // A stop of our own is not a lost link: the calls were sealed as service-stopped first.
     if (event.reason === 'stopped') return;
-    tracker.onLinkDown();
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
   });
-  bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
-  // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
-  const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
-  const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
-  linkErrorTimer.unref();
-  // Calls held after a lost link or a bridge restart end when the bridge has not announced them again in time.
-  const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
-  holdTimer.unref();
-  bridge.on('linkUp', () => {
+  capture.on('linkUp', () => {
     notifier.status('bridge link up');
   });
 
@@ -224,7 +208,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
-    health: () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() }),
+    health: () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
@@ -233,7 +217,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // No default password: while no user exists, a one-time setup token creates the first administrator.
   const setupToken = users.count() === 0 ? await setupTokens.issue() : undefined;
 
-  bridge.start();
+  capture.startLink();
   retention.start();
 
   notifier.ready('recording');
@@ -248,13 +232,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await web.stop();
       await hashWorker?.close();
       await readers.closeAll();
-      // The calls first, so that each is sealed as 'service-stopped' (the truth), then the link:
-      // closed in the other order, every call would be told as lost with the link.
-      await tracker.stop();
-      await bridge.stop();
-      clearInterval(linkErrorTimer);
-      clearInterval(holdTimer);
-      linkErrors.flush();
+      // The capture thread ends the calls first, so that each is sealed as 'service-stopped' (the
+      // truth), then closes the link: in the other order, every call would be told as lost with
+      // the link. Their contact records are written here meanwhile.
+      await capture.stop();
       await retention.idle();
       try {
         await audit.close();
@@ -267,7 +248,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+  return { config, storage, history, capture, alarms, retention, audit, users, web, setupToken, stop };
 }
 
 /**

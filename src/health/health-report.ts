@@ -12,7 +12,7 @@ export interface HealthSources {
   readonly bridge: { isLinkUp: boolean; bridgeInfo: LinkUpEvent | null; stats(): object; linkErrors(): object };
   /** Link errors a minute above which LINK_ERRORS is raised (capture/link-errors.ts). */
   readonly linkErrorAlarmPerMinute: number;
-  readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
+  readonly tracker: { activeCalls(): ReadonlyArray<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;
   readonly now: () => number;
@@ -52,7 +52,7 @@ export async function healthReport(sources: HealthSources) {
       linkErrorAlarmPerMinute: sources.linkErrorAlarmPerMinute,
       counters: numbersOf(sources.bridge.stats()),
     },
-    calls: { active: sources.tracker.activeCalls(), counters: numbersOf(sources.tracker.stats()) },
+    calls: { active: [...sources.tracker.activeCalls()], counters: numbersOf(sources.tracker.stats()) },
     alarms: { total: sources.alarms.count, recent: sources.alarms.list() },
     system: {
       disk: dataDisk === undefined ? null : { mount: dataDisk.mount, sizeBytes: dataDisk.size, usedBytes: dataDisk.used, usePercent: finiteOrNull(dataDisk.use) },
