@@ -149,7 +149,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   if (recovered.recovered.length > 0 || closed > 0 || held > 0) {
     logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: held });
   }
-  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
+  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut
+  // short. Before the link starts: the capture thread creates no recording until then, so no key
+  // without its file yet can be one being created.
   const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
   if (leftovers.keptKeys.length > 0) {
     alarms.raise('RECORDING_FILE_MISSING', 'recording files are missing while their keys remain: run tallennin recordings verify --all', { count: leftovers.keptKeys.length });
@@ -208,7 +210,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
-    health: () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, alarms, startedAtMs, now: () => clock.now() }),
+    health: () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, capture, alarms, startedAtMs, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });

@@ -145,7 +145,7 @@ export class CaptureEngine {
     }
     tracker.adopt(adopted, start.resume.cause);
     engine.listen();
-    engine.post({ type: 'ready', adopted: adopted.map(({ record }) => ({ callId: record.callId, recordingId: record.recordingId! })) });
+    engine.post({ type: 'ready', adopted: adopted.map(({ record }) => ({ callId: record.callId, recordingId: record.recordingId! })), stats: engine.stats() });
     return engine;
   }
 

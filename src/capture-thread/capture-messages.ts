@@ -66,7 +66,7 @@ export const CAPTURE_STATS_INTERVAL_MS = 1000;
 /** Capture thread -> main thread. */
 export type CaptureEvent =
   /** Started; `adopted` are the calls of CaptureStart.resume whose recordings were reopened. */
-  | { readonly type: 'ready'; readonly adopted: ReadonlyArray<{ readonly callId: string; readonly recordingId: string }> }
+  | { readonly type: 'ready'; readonly adopted: ReadonlyArray<{ readonly callId: string; readonly recordingId: string }>; readonly stats: CaptureStats }
   | { readonly type: 'history-add'; readonly id: number; readonly record: ContactRecord }
   | { readonly type: 'history-update'; readonly id: number; readonly callId: string; readonly startedAt: string; readonly patch: Partial<Omit<ContactRecord, 'callId' | 'startedAt'>> }
   | { readonly type: 'call'; readonly change: CallChange }

@@ -284,6 +284,7 @@ export class CaptureThread extends EventEmitter<CaptureThreadEvents> {
   private onEvent(message: CaptureEvent): void {
     switch (message.type) {
       case 'ready':
+        this.latest = message.stats;
         this.onStartFailed = null;
         this.onReady?.(message.adopted);
         this.onReady = null;

@@ -6,6 +6,8 @@
 import si from 'systeminformation';
 import type { AlarmLog } from './alarms.js';
 import type { LinkUpEvent } from '../capture/bridge-events.js';
+import type { CaptureThreadHealth } from '../capture-thread/capture-thread.js';
+import { TICK_MS } from '../calls/call-tracker.js';
 
 export interface HealthSources {
   readonly dataDir: string;
@@ -13,6 +15,8 @@ export interface HealthSources {
   /** Link errors a minute above which LINK_ERRORS is raised (capture/link-errors.ts). */
   readonly linkErrorAlarmPerMinute: number;
   readonly tracker: { activeCalls(): ReadonlyArray<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
+  /** The capture thread: its event-loop delay, restarts and the silence its writers filled. */
+  readonly capture: { health(): CaptureThreadHealth };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;
   readonly now: () => number;
@@ -41,9 +45,17 @@ export async function healthReport(sources: HealthSources) {
   const dataDisk = disks
     .filter((disk) => sources.dataDir.startsWith(disk.mount))
     .sort((a, b) => b.mount.length - a.mount.length)[0];
+  const capture = sources.capture.health();
   return {
     time: new Date(sources.now()).toISOString(),
     uptimeSeconds: Math.round((sources.now() - sources.startedAtMs) / 1000),
+    capture: {
+      running: capture.running,
+      restarts: capture.restarts,
+      eventLoopDelay: capture.eventLoopDelay,
+      eventLoopDelayAlarmMs: capture.eventLoopDelayAlarmMs,
+      gapSecondsFilled: (capture.gapTicksFilled * TICK_MS) / 1000,
+    },
     bridge: {
       linkUp: sources.bridge.isLinkUp,
       info: sources.bridge.bridgeInfo ?? null,
