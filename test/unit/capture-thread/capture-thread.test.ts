@@ -13,7 +13,6 @@ import { DocumentStore } from '../../../src/storage/document-store.js';
 import { AlarmLog } from '../../../src/health/alarms.js';
 import { ManualClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
-import { isAppError } from '../../../src/errors.js';
 import { ttyBinding } from '../../../src/capture/tty-binding.js';
 
 async function handle(t: Test, masterKey: Uint8Array, inline: boolean): Promise<CaptureThread> {
@@ -49,7 +48,7 @@ t.test('when the thread runs, then its tracker is not reachable from here, and k
   const capture = await handle(t, new Uint8Array(32).fill(1), false);
   await capture.start();
   t.teardown(() => capture.stop());
-  t.throws(() => capture.inlineTracker, (err: unknown) => isAppError(err) && err.code === 'CAPTURE_NOT_INLINE');
+  t.throws(() => capture.inlineTracker, { code: 'CAPTURE_NOT_INLINE' });
   const restarted = new Promise<{ restarts: number; callsHeld: number }>((resolve) => capture.once('restarted', resolve));
   await capture.kill();
   t.same(await restarted, { restarts: 1, callsHeld: 0 });
