@@ -11,13 +11,11 @@ import type { Config } from './config/config-schema.js';
 import { openStorage, type Storage } from './storage/open-storage.js';
 import { ContactHistory } from './history/contact-history.js';
 import { CallSettings } from './calls/call-settings.js';
+import { closeUnfinishedCalls } from './calls/unfinished-calls.js';
+import { LINK_ERROR_ALARM_PER_MINUTE } from './capture/link-errors.js';
+import { CaptureThread } from './capture-thread/capture-thread.js';
+import type { LeftoverReport, RecoveryReport } from './recording/recording-store.js';
 import { SettingsAccess } from './access/settings-access.js';
-import { CallTracker } from './calls/call-tracker.js';
-import { closeUnfinishedCalls, reopenUnfinishedCalls } from './calls/unfinished-calls.js';
-import { access } from 'node:fs/promises';
-import { BridgeClient } from './capture/bridge-client.js';
-import { LINK_ERROR_ALARM_PER_MINUTE, LINK_ERROR_CHECK_INTERVAL_MS, LinkErrorMonitor } from './capture/link-errors.js';
-import { SerialLink } from './capture/serial-link.js';
 import { AlarmLog } from './health/alarms.js';
 import { AlarmAccess } from './access/alarm-access.js';
 import { AlarmDeliveryAccess } from './access/alarm-delivery-access.js';
@@ -30,8 +28,6 @@ import { AlarmDelivery } from './health/alarm-delivery.js';
 import { DeliverySettings } from './health/delivery-settings.js';
 import { Metrics } from './health/metrics.js';
 import { HealthChecks, HEALTH_CHECK_INTERVAL_MS } from './health/checks/health-checks.js';
-import { BridgeCheck } from './health/checks/bridge-check.js';
-import { DeadChannelCheck } from './health/checks/dead-channel-check.js';
 import { DiskCheck, type DiskSample } from './health/checks/disk-check.js';
 import { ClockCheck, type CommandRunner } from './health/checks/clock-check.js';
 import { CertificateCheck } from './health/checks/certificate-check.js';
@@ -59,7 +55,6 @@ import { AccountAccess } from './access/account-access.js';
 import { CallAccess } from './access/call-access.js';
 import { ReaderCache } from './recording/reader-cache.js';
 import { WaveformStore } from './recording/waveform.js';
-import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
@@ -97,14 +92,20 @@ export interface ApplianceOptions {
   readonly commandRunner?: CommandRunner;
   /** Overrides the alarm receivers' retry back-off (tests of a dead receiver). */
   readonly deliveryBackoffMs?: readonly number[];
+  /**
+   * 'thread' (the default): the capture path in its own worker thread. 'inline': the same engine
+   * on the main thread, for tests that inject a manual clock or a mock serial binding, which a
+   * worker cannot share; they feed it through capture.inlineTracker.
+   */
+  readonly capture?: 'thread' | 'inline';
 }
 
 export interface Appliance {
   readonly config: Config;
   readonly storage: Storage;
   readonly history: ContactHistory;
-  readonly tracker: CallTracker;
-  readonly bridge: BridgeClient;
+  /** The capture path's thread: link state, calls in progress, counters, its events. */
+  readonly capture: CaptureThread;
   readonly alarms: AlarmLog;
   readonly healthChecks: HealthChecks;
   readonly retention: RetentionScheduler;
@@ -135,104 +136,80 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   await alarms.persistTo(storage.documents);
   const history = new ContactHistory(storage.documents);
 
-  // Recovery before anything new is written. A call left open by a crash may still run at the
-  // card: its recording is reopened (cut at its last valid chunk) and handed to the call tracker,
-  // which goes on with it when the bridge announces the call again. Recordings that cannot go on
-  // are sealed as interrupted, and the contact records of the other calls are closed.
-  const unfinished = await reopenUnfinishedCalls({
-    history,
-    logger: logger.child('recovery'),
-    reopen: async (recordingId) => {
-      const part = storage.recordings.partPath(recordingId);
-      if (!(await access(part).then(() => true, () => false))) return undefined;
-      return storage.recordings.reopen(recordingId, {
-        onError: () => alarms.raise('RECORDING_FAILED', 'a recording stopped while the call was in progress', { recordingId }),
-      });
+  // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
+  const callSettings = await CallSettings.open(storage.documents, config);
+
+  // The capture path (serial link, decoder, bridge client, call tracker, recording writers) runs
+  // in a thread of its own (capture-thread/). Recovery before anything new is written: the
+  // thread reopens the recordings of the calls a crash left open (cut at their last valid chunk)
+  // and holds those calls until the bridge announces them again; here the other recordings left
+  // open are sealed as interrupted and the contact records of the other calls are closed. A
+  // restart of the thread after it died runs the same recovery.
+  let recovered: RecoveryReport = { recovered: [], quarantined: [], failed: [], orphanKeys: [] };
+  let closed = 0;
+  let held = 0;
+  const recover = async (adopted: ReadonlyArray<{ callId: string; recordingId: string }>): Promise<void> => {
+    held = adopted.length;
+    recovered = await storage.recordings.recoverOpen(new Set(adopted.map((call) => call.recordingId)));
+    for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
+    for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
+    closed = await closeUnfinishedCalls({
+      history,
+      skip: new Set(adopted.map((call) => call.callId)),
+      logger: logger.child('recovery'),
+      // Opening a reader checks the seal, so the outcome written into the history is a verified one.
+      recordingOutcome: async (recordingId) => {
+        try {
+          const reader = await storage.recordings.openReader(recordingId);
+          const outcome = { outcome: reader.outcome, durationMs: reader.durationMs };
+          await reader.close();
+          return outcome;
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  };
+  const capture = new CaptureThread({
+    start: {
+      dataDir: config.dataDir,
+      // The thread writes recordings: it derives their keys itself. Never logged.
+      masterKey: storage.masterKey.key,
+      bridge: { path: config.bridge.path, baudRate: config.bridge.baudRate },
+      defaultRegion: config.phone.defaultRegion,
+      logLevel: config.log.level,
+      settings: { agents: callSettings.current.agents, recordedServiceNumbers: callSettings.current.recordedServiceNumbers },
     },
-  });
-  const recovered = await storage.recordings.recoverOpen();
-  for (const problem of recovered.quarantined) alarms.raise('RECORDING_QUARANTINED', 'an unreadable recording was moved to quarantine', { recordingId: problem.recordingId });
-  for (const problem of recovered.failed) alarms.raise('RECORDING_RECOVERY_FAILED', 'a recording left open could not be sealed; retried at next start', { recordingId: problem.recordingId, error: problem.code });
-  const closed = await closeUnfinishedCalls({
     history,
-    skip: new Set(unfinished.map((call) => call.record.callId)),
-    logger: logger.child('recovery'),
-    // Opening a reader checks the seal, so the outcome written into the history is a verified one.
-    recordingOutcome: async (recordingId) => {
-      try {
-        const reader = await storage.recordings.openReader(recordingId);
-        const outcome = { outcome: reader.outcome, durationMs: reader.durationMs };
-        await reader.close();
-        return outcome;
-      } catch {
-        return undefined;
-      }
-    },
+    alarms,
+    logger,
+    now: () => clock.now(),
+    recover,
+    ...(options.capture === 'inline' ? { inline: { clock, ...(options.serialBinding === undefined ? {} : { serialBinding: options.serialBinding }) } } : {}),
   });
-  if (recovered.recovered.length > 0 || closed > 0 || unfinished.length > 0) {
-    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: unfinished.length });
+  await capture.start();
+  if (recovered.recovered.length > 0 || closed > 0 || held > 0) {
+    logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: held });
   }
-  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut short.
+  // Then the leftovers: keys no recording can exist for any more, shreddings and key writes cut
+  // short. Before the link starts: the capture thread creates no recording until then, so no key
+  // without its file yet can be one being created.
   const leftovers = await storage.recordings.shredLeftovers((ids) => history.provablyUnrecorded(ids));
   if (leftovers.keptKeys.length > 0) {
     alarms.raise('RECORDING_FILE_MISSING', 'recording files are missing while their keys remain: run tallennin recordings verify --all', { count: leftovers.keptKeys.length });
   }
-
-  // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
-  const callSettings = await CallSettings.open(storage.documents, config);
-  const tracker = new CallTracker({
-    history,
-    recordings: storage.recordings,
-    rules: callSettings.rules,
-    agents: callSettings.agents,
-    clock,
-    logger: logger.child('calls'),
-    alarms,
-    defaultRegion: config.phone.defaultRegion,
-  });
-  tracker.adopt(unfinished);
-
-  const bridge = new BridgeClient({
-    link: new SerialLink({
-      path: config.bridge.path,
-      baudRate: config.bridge.baudRate,
-      logger: logger.child('link'),
-      ...(options.serialBinding === undefined ? {} : { binding: options.serialBinding }),
-    }),
-    clock,
-    logger: logger.child('capture'),
-  });
-  bridge.on('callStart', (event) => tracker.onCallStart(event));
-  bridge.on('callEnd', (event) => tracker.onCallEnd(event));
-  bridge.on('audio', (event) => tracker.onAudio(event));
-  bridge.on('heartbeat', (event) => tracker.onHeartbeat(event));
-  bridge.on('linkDown', (event) => {
-    // A stop of our own is not a lost link: the tracker has sealed its calls as service-stopped.
+  callSettings.onChange((settings) => capture.updateSettings({ agents: settings.agents, recordedServiceNumbers: settings.recordedServiceNumbers }));
+  capture.on('linkDown', (event) => {
+    // A stop of our own is not a lost link: the calls were sealed as service-stopped first.
     if (event.reason === 'stopped') return;
-    tracker.onLinkDown();
     alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: event.reason });
-    handsOn(BOX_ACTIONS.bridgeLinkLost, { reason: event.reason });
+    // The capture thread's own restart is no hand on the box (CAPTURE_THREAD_RESTARTED says it).
+    if (event.reason !== 'capture-restart') handsOn(BOX_ACTIONS.bridgeLinkLost, { reason: event.reason });
   });
-  bridge.on('bridgeRestarted', () => tracker.onBridgeRestarted());
-  // Health checks that watch the bridge: its heartbeat, and channels that carry only silence.
-  const bridgeCheck = new BridgeCheck(() => bridge.isLinkUp, alarms, clock);
-  const deadChannels = new DeadChannelCheck(alarms, clock);
-  bridge.on('heartbeat', () => bridgeCheck.onHeartbeat());
-  bridge.on('linkUp', () => bridgeCheck.onLinkUp());
-  bridge.on('callStart', (event) => deadChannels.onCallStart(event.channel));
-  bridge.on('audio', (event) => {
-    for (const { channel, samples } of event.channels) deadChannels.onAudio(channel, samples);
-  });
-  bridge.on('callEnd', (event) => deadChannels.onCallEnd(event.channel));
-  // CRC errors, garbage, lost and repeated frames: logged (rate-limited) and alarmed above a rate.
-  const linkErrors = new LinkErrorMonitor({ read: () => bridge.linkErrors(), clock, logger: logger.child('capture'), alarms });
-  const linkErrorTimer = setInterval(() => linkErrors.check(), LINK_ERROR_CHECK_INTERVAL_MS);
-  linkErrorTimer.unref();
-  // Calls held after a lost link or a bridge restart end when the bridge has not announced them again in time.
-  const holdTimer = setInterval(() => tracker.expireHeldCalls(), 1000);
-  holdTimer.unref();
+  // The bridge's heartbeat, silent channels and link-error rates are watched in the capture
+  // thread, beside the audio (capture-engine.ts); their alarms come here as messages.
   let linkWasUp = false;
-  bridge.on('linkUp', () => {
+  capture.on('linkUp', () => {
     alarms.clear('BRIDGE_LINK_DOWN');
     notifier.status('bridge link up');
     // The first link of a start is the service's start; a later one is the cable plugged back.
@@ -319,7 +296,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   await disclosures.removeLeftovers();
   const startedAtMs = clock.now();
-  const health = () => healthReport({ dataDir: config.dataDir, bridge, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker, alarms, startedAtMs, now: () => clock.now() });
+  const health = () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, capture, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
   const deliverySettings = await DeliverySettings.open(storage.documents);
   const auditExport = new AuditExportCheck(await storage.documents.openDocument<AuditExportDocument>('health/audit-export', { since: null, exportedAt: null, exportedBy: null }), () => readFile(join(config.dataDir, 'audit', 'head.json'), 'utf8'), alarms, clock);
@@ -345,14 +322,12 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     metrics: { metrics, token: () => deliverySettings.current.metrics },
     notes: new CallNotes({ history, audit, now: () => clock.now() }),
     // The live channels read the same list of calls in progress as the health report.
-    live: new LiveChannels({ activeCalls: () => tracker.activeCalls(), channelCount: () => bridge.bridgeInfo?.channelCount ?? null, history, audit, now: () => clock.now() }),
+    live: new LiveChannels({ activeCalls: () => capture.activeCalls(), channelCount: () => capture.bridgeInfo?.channelCount ?? null, history, audit, now: () => clock.now() }),
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
   const healthChecks = new HealthChecks(
     [
-      bridgeCheck,
-      deadChannels,
       new DiskCheck({ usage: async () => (await health()).system.disk, alarms, clock, samples: await storage.documents.openDocument<{ samples: DiskSample[] }>('health/disk-usage', { samples: [] }), purge: () => retention.runNow() }),
       new ClockCheck({ run: options.commandRunner ?? runCommand, alarms, clock, ...(options.monotonicClock === undefined ? {} : { monotonicMs: () => options.monotonicClock!.now() }) }),
       new CertificateCheck(tls.cert, alarms, clock),
@@ -367,7 +342,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // No default password: while no user exists, a one-time setup token creates the first administrator.
   const setupToken = users.count() === 0 ? await setupTokens.issue() : undefined;
 
-  bridge.start();
+  capture.startLink();
   retention.start();
   await doors.start();
   handsOn(BOX_ACTIONS.serviceStart);
@@ -388,13 +363,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await doors.stop();
       await hashWorker?.close();
       await readers.closeAll();
-      // The calls first, so that each is sealed as 'service-stopped' (the truth), then the link:
-      // closed in the other order, every call would be told as lost with the link.
-      await tracker.stop();
-      await bridge.stop();
-      clearInterval(linkErrorTimer);
-      clearInterval(holdTimer);
-      linkErrors.flush();
+      // The capture thread ends the calls first, so that each is sealed as 'service-stopped' (the
+      // truth), then closes the link: in the other order, every call would be told as lost with
+      // the link. Their contact records are written here meanwhile.
+      await capture.stop();
       await retention.idle();
       delivery.stop();
       await alarms.flushed();
@@ -410,7 +382,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, healthChecks, retention, audit, users, doors, web, setupToken, stop };
+  return { config, storage, history, capture, alarms, healthChecks, retention, audit, users, doors, web, setupToken, stop };
 }
 
 /**

@@ -45,6 +45,13 @@ export class CallSettings {
     return new CallSettings(doc, config.phone.defaultRegion);
   }
 
+  private readonly listeners: Array<(settings: CallSettingsData) => void> = [];
+
+  /** Told of every change once it is stored (the capture thread keeps its own copy of the rules). */
+  onChange(listener: (settings: CallSettingsData) => void): void {
+    this.listeners.push(listener);
+  }
+
   get current(): CallSettingsData {
     return structuredClone(this.doc.data.settings!);
   }
@@ -71,6 +78,7 @@ export class CallSettings {
     }
     this.doc.data.settings = parsed.data;
     await this.doc.write();
+    for (const listener of this.listeners) listener(this.current);
     return this.current;
   }
 }

@@ -18,9 +18,17 @@ import type { EndReason } from '../history/contact-record.js';
 
 /**
  * Why a call is held: the link to the bridge was lost, the bridge restarted, or this service
- * restarted (a crash) and took over the call's open recording (heldAfterRestart()).
+ * restarted (a crash) or its capture thread did (it died and was started again), and the call's
+ * open recording was taken over (heldAfterRestart()).
  */
-export type HoldCause = 'link-lost' | 'bridge-restart' | 'service-restart';
+export type HoldCause = 'link-lost' | 'bridge-restart' | 'service-restart' | 'capture-restart';
+
+/** A restart of our own side: the call refs are forgotten, the bridge's boot (and ticks) go on. */
+export type RestartCause = Extract<HoldCause, 'service-restart' | 'capture-restart'>;
+
+function isOwnRestart(cause: HoldCause | null): cause is RestartCause {
+  return cause === 'service-restart' || cause === 'capture-restart';
+}
 
 export type ChannelState =
   | { readonly kind: 'idle' }
@@ -82,8 +90,8 @@ function heldEndReason(cause: HoldCause): EndReason {
 }
 
 /** A call left open by a crash, taken over after the restart: held until the bridge names it. */
-export function heldAfterRestart(nextTick: number): ChannelState {
-  return { kind: 'in-call', callRef: -1, startTick: nextTick, lastAudioTick: nextTick - 1, idleHeartbeats: 0, held: 'service-restart' };
+export function heldAfterRestart(nextTick: number, cause: RestartCause = 'service-restart'): ChannelState {
+  return { kind: 'in-call', callRef: -1, startTick: nextTick, lastAudioTick: nextTick - 1, idleHeartbeats: 0, held: cause };
 }
 
 export function transition(state: ChannelState, input: ChannelInput): Transition {
@@ -96,11 +104,11 @@ export function transition(state: ChannelState, input: ChannelInput): Transition
         // The same boot announces the same call again after the reconnect: it goes on.
         return { state: { ...state, held: null, idleHeartbeats: 0 }, effects: [{ kind: 'resume-call', callRef: state.callRef, tick: input.tick, cause: 'link-lost' }] };
       }
-      if ((state.held === 'bridge-restart' || state.held === 'service-restart') && input.sameParties === true) {
+      if ((state.held === 'bridge-restart' || isOwnRestart(state.held)) && input.sameParties === true) {
         // The call's ref is unknown (a new boot counts anew; a restarted service forgot it): the
         // same parties on the same channel are the same call, which goes on under the ref given now.
         return {
-          state: { kind: 'in-call', callRef: input.callRef, startTick: input.tick, lastAudioTick: Math.max(input.tick - 1, state.held === 'service-restart' ? state.lastAudioTick : -1), idleHeartbeats: 0, held: null },
+          state: { kind: 'in-call', callRef: input.callRef, startTick: input.tick, lastAudioTick: Math.max(input.tick - 1, isOwnRestart(state.held) ? state.lastAudioTick : -1), idleHeartbeats: 0, held: null },
           effects: [{ kind: 'resume-call', callRef: input.callRef, tick: input.tick, cause: state.held }],
         };
       }
@@ -114,7 +122,7 @@ export function transition(state: ChannelState, input: ChannelInput): Transition
       if (state.kind === 'idle') return { state, effects: NOTHING };
       // After a crash the call's ref is forgotten: the bridge's end signal on the channel (resent
       // after the new HELLO) is the end of the call the service held there.
-      if (state.held === 'service-restart') return { state: IDLE, effects: [closeEffect(state, input.abnormal ? 'abnormal' : 'completed', input.tick)] };
+      if (isOwnRestart(state.held)) return { state: IDLE, effects: [closeEffect(state, input.abnormal ? 'abnormal' : 'completed', input.tick)] };
       // After a bridge restart the held call's ref is void: a new boot's end cannot name it.
       if (state.callRef !== input.callRef || state.held === 'bridge-restart') return { state, effects: NOTHING };
       return { state: IDLE, effects: [closeEffect(state, input.abnormal ? 'abnormal' : 'completed', input.tick)] };

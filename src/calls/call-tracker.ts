@@ -15,13 +15,12 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { isInterruption, type ContactRecord, type EndReason, type RecordingState } from '../history/contact-record.js';
-import type { ContactHistory } from '../history/contact-history.js';
 import { heldAfterRestart, IDLE, transition, type ChannelEffect, type ChannelInput, type ChannelState } from './call-state-machine.js';
 import type { AgentDirectory } from './agent-directory.js';
 import type { RecordingRules } from './recording-rules.js';
 import { normalizePhoneNumber } from './phone-number.js';
 import type { AudioEvent, CallEndEvent, CallStartEvent, HeartbeatEvent } from '../capture/bridge-events.js';
-import type { HoldCause } from './call-state-machine.js';
+import type { HoldCause, RestartCause } from './call-state-machine.js';
 
 export const TICK_MS = 20;
 /**
@@ -72,7 +71,33 @@ export interface UnfinishedCall {
 }
 
 /** Why audio is missing from a recording (recording/recording-format.ts GapCause). */
-export type GapCause = 'frames-lost' | 'link-lost' | 'service-restart' | 'bridge-restart';
+export type GapCause = 'frames-lost' | 'link-lost' | 'service-restart' | 'bridge-restart' | 'capture-restart';
+
+/**
+ * Where contact records go (history/contact-history.ts). The capture thread reaches the history
+ * on the main thread through messages (capture-thread/remote-history.ts): a call's chain still
+ * waits until its record is durable.
+ */
+export interface ContactRecordSink {
+  add(record: ContactRecord): Promise<void>;
+  update(callId: string, startedAt: string, patch: Partial<Omit<ContactRecord, 'callId' | 'startedAt'>>): Promise<unknown>;
+}
+
+/** A call in progress, as the health view and the live channels show it (ids only). */
+export interface ActiveCallInfo {
+  readonly channel: number;
+  readonly callId: string;
+  readonly startedAt: string;
+  readonly recording: boolean;
+}
+
+/** What happened to a call in progress: it began, ended, or its state changed (held, resumed). */
+export interface CallChange {
+  readonly kind: 'started' | 'ended' | 'updated';
+  readonly call: ActiveCallInfo;
+  /** For 'ended': why; for 'updated': 'held' or 'resumed'. */
+  readonly detail?: string;
+}
 
 /** Problems an operator must see (health and alarms): never a silent loss. */
 export interface AlarmSink {
@@ -135,7 +160,7 @@ export interface CallTrackerStats {
 }
 
 export interface CallTrackerOptions {
-  readonly history: ContactHistory;
+  readonly history: ContactRecordSink;
   readonly recordings: RecordingSink;
   readonly rules: RecordingRules;
   readonly agents: AgentDirectory;
@@ -143,6 +168,8 @@ export interface CallTrackerOptions {
   readonly logger: Logger;
   readonly alarms: AlarmSink;
   readonly defaultRegion: string;
+  /** Told of every call that starts, ends or is held or resumed (the capture thread's call events). */
+  readonly onCallChange?: (change: CallChange) => void;
 }
 
 export class CallTracker {
@@ -210,9 +237,10 @@ export class CallTracker {
   /**
    * Takes over the calls a crash left open, their recordings reopened (unfinished-calls.ts): each
    * is held, as after a lost link, until the bridge announces it again (it goes on after a
-   * 'service-restart' gap) or the hold expires (it ends as service-stopped, interrupted).
+   * 'service-restart' gap, or 'capture-restart' after the capture thread died) or the hold
+   * expires (it ends as service-stopped, interrupted).
    */
-  adopt(unfinished: readonly UnfinishedCall[]): void {
+  adopt(unfinished: readonly UnfinishedCall[], cause: RestartCause = 'service-restart'): void {
     const now = this.options.clock.now();
     for (const { record, writer, audioEndMs } of unfinished) {
       if (this.calls.has(record.channel) || record.recordingId === null) continue;
@@ -238,8 +266,9 @@ export class CallTracker {
         chain: Promise.resolve(),
       };
       this.calls.set(record.channel, call);
-      this.states.set(record.channel, heldAfterRestart(writer.expectedTick));
-      this.options.logger.warn('call held', { callId: call.callId, channel: call.channel, cause: 'service-restart', holdMs: LINK_HOLD_MS });
+      this.states.set(record.channel, heldAfterRestart(writer.expectedTick, cause));
+      this.options.logger.warn('call held', { callId: call.callId, channel: call.channel, cause, holdMs: LINK_HOLD_MS });
+      this.tell('started', call, cause);
     }
   }
 
@@ -285,8 +314,8 @@ export class CallTracker {
     }
   }
 
-  activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }> {
-    return [...this.calls.values()].map((call) => ({ channel: call.channel, callId: call.callId, startedAt: call.startedAt, recording: call.recordingId !== null }));
+  activeCalls(): ActiveCallInfo[] {
+    return [...this.calls.values()].map(infoOf);
   }
 
   stats(): CallTrackerStats {
@@ -339,6 +368,7 @@ export class CallTracker {
     call.heldSinceMs ??= this.options.clock.now();
     call.writer?.flushPartial();
     this.options.logger.warn('call held', { callId: call.callId, channel, cause, holdMs: LINK_HOLD_MS });
+    this.tell('updated', call, 'held');
   }
 
   /** The bridge announced the held call again: it goes on in the same recording. */
@@ -348,7 +378,7 @@ export class CallTracker {
     const gapCause: GapCause = cause;
     // After a crash the bridge is most likely the same boot (its ticks go on): only when the
     // announced start lies beyond what was recorded did the bridge restart meanwhile too.
-    const newTicks = cause === 'bridge-restart' || (cause === 'service-restart' && call.lastAudio !== null && tick > call.lastAudio.tick + 1);
+    const newTicks = cause === 'bridge-restart' || ((cause === 'service-restart' || cause === 'capture-restart') && call.lastAudio !== null && tick > call.lastAudio.tick + 1);
     if (newTicks) {
       // The new boot's ticks say nothing of the old ones: place its first tick by the wall clock.
       if (call.lastAudio !== null) {
@@ -365,10 +395,18 @@ export class CallTracker {
     call.heldSinceMs = null;
     this.counters.callsResumed++;
     this.options.logger.info('call resumed', { callId: call.callId, channel, cause, heldMs: heldFor });
+    this.tell('updated', call, 'resumed');
     const held = call.heldAudio.sort((a, b) => a.tick - b.tick);
     call.heldAudio = [];
     const minTick = newTicks ? tick : -Infinity;
-    for (const { tick: heldTick, samples } of held) if (heldTick >= minTick) this.record(call, heldTick, samples);
+    // Audio lost while the call was held (frames the bridge could not send meanwhile) is the
+    // hold's loss too: every gap up to the first audio after the resume is marked with its cause.
+    for (const { tick: heldTick, samples } of held) {
+      if (heldTick < minTick) continue;
+      this.markNextGap(call, gapCause);
+      this.record(call, heldTick, samples);
+    }
+    this.markNextGap(call, gapCause);
   }
 
   private openCall(event: CallStartEvent): void {
@@ -419,6 +457,7 @@ export class CallTracker {
     };
     logger.info('call started', { callId: call.callId, channel: call.channel, recorded, resumed: event.resumed });
     if (agent === undefined) logger.warn('agent extension not in the directory', { callId: call.callId, channel: call.channel });
+    this.tell('started', call);
 
     const opened = this.enqueue(call, async () => {
       try {
@@ -498,6 +537,7 @@ export class CallTracker {
     this.counters.callsEnded++;
     if (interrupted) this.counters.callsInterrupted++;
     this.options.logger.info('call ended', { callId: call.callId, channel, reason });
+    this.tell('ended', call, reason);
 
     void this.enqueue(call, async () => {
       let recordingState: RecordingState = 'not-recorded';
@@ -533,6 +573,10 @@ export class CallTracker {
     });
   }
 
+  private tell(kind: CallChange['kind'], call: ActiveCall, detail?: string): void {
+    this.options.onCallChange?.({ kind, call: infoOf(call), ...(detail === undefined ? {} : { detail }) });
+  }
+
   private enqueue(call: ActiveCall, step: () => Promise<void>): Promise<void> {
     const next = call.chain.then(step);
     call.chain = next;
@@ -553,6 +597,10 @@ export class CallTracker {
     if (this.anchor === null) return now;
     return this.anchor.wallMs + (tick - this.anchor.tick) * TICK_MS;
   }
+}
+
+function infoOf(call: ActiveCall): ActiveCallInfo {
+  return { channel: call.channel, callId: call.callId, startedAt: call.startedAt, recording: call.recordingId !== null };
 }
 
 function parties(caller: string | null, service: string | null, agentExtension: string): string {

@@ -6,13 +6,17 @@
 import si from 'systeminformation';
 import type { AlarmLog } from './alarms.js';
 import type { LinkUpEvent } from '../capture/bridge-events.js';
+import type { CaptureThreadHealth } from '../capture-thread/capture-thread.js';
+import { TICK_MS } from '../calls/call-tracker.js';
 
 export interface HealthSources {
   readonly dataDir: string;
   readonly bridge: { isLinkUp: boolean; bridgeInfo: LinkUpEvent | null; stats(): object; linkErrors(): object };
   /** Link errors a minute above which LINK_ERRORS is raised (capture/link-errors.ts). */
   readonly linkErrorAlarmPerMinute: number;
-  readonly tracker: { activeCalls(): Array<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
+  readonly tracker: { activeCalls(): ReadonlyArray<{ channel: number; callId: string; startedAt: string; recording: boolean }>; stats(): object };
+  /** The capture thread: its event-loop delay, restarts and the silence its writers filled. */
+  readonly capture: { health(): CaptureThreadHealth };
   readonly alarms: AlarmLog;
   readonly startedAtMs: number;
   readonly now: () => number;
@@ -41,9 +45,17 @@ export async function healthReport(sources: HealthSources) {
   const dataDisk = disks
     .filter((disk) => sources.dataDir.startsWith(disk.mount))
     .sort((a, b) => b.mount.length - a.mount.length)[0];
+  const capture = sources.capture.health();
   return {
     time: new Date(sources.now()).toISOString(),
     uptimeSeconds: Math.round((sources.now() - sources.startedAtMs) / 1000),
+    capture: {
+      running: capture.running,
+      restarts: capture.restarts,
+      eventLoopDelay: capture.eventLoopDelay,
+      eventLoopDelayAlarmMs: capture.eventLoopDelayAlarmMs,
+      gapSecondsFilled: (capture.gapTicksFilled * TICK_MS) / 1000,
+    },
     bridge: {
       linkUp: sources.bridge.isLinkUp,
       info: sources.bridge.bridgeInfo ?? null,
@@ -52,7 +64,7 @@ export async function healthReport(sources: HealthSources) {
       linkErrorAlarmPerMinute: sources.linkErrorAlarmPerMinute,
       counters: numbersOf(sources.bridge.stats()),
     },
-    calls: { active: sources.tracker.activeCalls(), counters: numbersOf(sources.tracker.stats()) },
+    calls: { active: [...sources.tracker.activeCalls()], counters: numbersOf(sources.tracker.stats()) },
     alarms: { total: sources.alarms.count, recent: sources.alarms.list() },
     system: {
       disk: dataDisk === undefined ? null : { mount: dataDisk.mount, sizeBytes: dataDisk.size, usedBytes: dataDisk.used, usePercent: finiteOrNull(dataDisk.use) },

@@ -134,6 +134,14 @@ const counters = z.record(z.string(), z.number());
 export const healthReport = z.object({
   time: isoTime,
   uptimeSeconds: count,
+  /** The capture thread (capture-thread/): event-loop delay in ms, restarts, silence filled for lost audio. */
+  capture: z.object({
+    running: z.boolean(),
+    restarts: count,
+    eventLoopDelay: z.object({ p99Ms: z.number(), maxMs: z.number(), maxEverMs: z.number() }),
+    eventLoopDelayAlarmMs: z.number(),
+    gapSecondsFilled: z.number(),
+  }),
   bridge: z.object({
     linkUp: z.boolean(),
     info: z.object({ bootId: z.number(), protocolVersion: z.number(), channelCount: z.number(), firmwareVersion: z.string() }).nullable(),

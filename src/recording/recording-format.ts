@@ -42,7 +42,8 @@
  *   Plaintext: u16 gapCount, gapCount x (u32 tickFrom, u32 tickTo[, u8 cause]) relative to the
  *   start tick (ticks [tickFrom, tickTo) were lost and are silence filled; an entry sits in the chunk
  *   where the gap begins), then sampleCount A-law bytes. Causes: 0 frames-lost (frames lost on a
- *   working link), 1 link-lost, 2 service-restart, 3 bridge-restart (GAP_CAUSE_CODES).
+ *   working link), 1 link-lost, 2 service-restart, 3 bridge-restart, 4 capture-restart
+ *   (the service's capture thread died and was started again) (GAP_CAUSE_CODES).
  *
  * TRAILER (128 bytes, at the very end of a sealed file)
  *   0   1  record type 0x54 ('T')
@@ -99,8 +100,8 @@ export const FLAG_GAP_CAUSES = 0x04;
  * service restarted (crash, power cut); the bridge restarted. The recording resumes after each,
  * so one call stays one recording.
  */
-export type GapCause = 'frames-lost' | 'link-lost' | 'service-restart' | 'bridge-restart';
-export const GAP_CAUSE_CODES: Record<GapCause, number> = { 'frames-lost': 0, 'link-lost': 1, 'service-restart': 2, 'bridge-restart': 3 };
+export type GapCause = 'frames-lost' | 'link-lost' | 'service-restart' | 'bridge-restart' | 'capture-restart';
+export const GAP_CAUSE_CODES: Record<GapCause, number> = { 'frames-lost': 0, 'link-lost': 1, 'service-restart': 2, 'bridge-restart': 3, 'capture-restart': 4 };
 const GAP_CAUSES_BY_CODE = Object.fromEntries(Object.entries(GAP_CAUSE_CODES).map(([cause, code]) => [code, cause])) as Record<number, GapCause>;
 
 export type RecordingOutcome = 'completed' | 'interrupted';

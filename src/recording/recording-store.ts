@@ -473,14 +473,15 @@ export class RecordingStore {
   /**
    * Start-up: seals every part file left open (cut at the last chunk that authenticates, outcome
    * 'interrupted'); part files with a missing key or a corrupt header go to quarantine. Nothing
-   * is deleted. Part files of writers open in this process are left alone.
+   * is deleted. Part files of writers open in this process, or in the capture thread
+   * (`openElsewhere`: the recordings it took over), are left alone.
    */
-  async recoverOpen(): Promise<RecoveryReport> {
+  async recoverOpen(openElsewhere: ReadonlySet<string> = new Set()): Promise<RecoveryReport> {
     const report: RecoveryReport = { recovered: [], quarantined: [], failed: [], orphanKeys: [] };
     const logger = this.options.logger;
     const files = await this.recordingFiles();
     for (const { id, sealed, path } of files) {
-      if (sealed || this.active.has(id)) continue;
+      if (sealed || this.active.has(id) || openElsewhere.has(id)) continue;
       const quarantine = async (reason: string): Promise<void> => {
         const quarantinePath = join(this.quarantineDir, `${id}${PART_SUFFIX}.${fileStamp(this.options.clock.now())}.${randomBytes(3).toString('hex')}`);
         await moveDurable(path, quarantinePath);

@@ -14,7 +14,7 @@ t.test('when a supervisor opens a call still in progress, then the call page sho
   const fixture = await startApiAppliance(t);
   const { admin } = await firstAdministrator(fixture);
   t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   const channel = 3;
   const callRef = 900;
   const tick = 500_000;

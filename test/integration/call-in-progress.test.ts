@@ -14,7 +14,7 @@ t.test('when a supervisor opens a call still in progress, then its details come 
   t.equal((await supervisor.login('esihenkilo', PASSWORD)).status, 201);
 
   // A call on a recorded number, begun and carrying audio, not ended.
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   const channel = 3;
   const callRef = 900;
   const tick = 500_000;

@@ -7,6 +7,7 @@ import { fi as callsSearchFi, en as callsSearchEn } from './i18n-calls-search.js
 import { fi as liveFi, en as liveEn } from './i18n-live.js';
 import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
 import * as desk from './i18n-desk.js';
+import { fi as captureFi, en as captureEn } from './i18n-capture.js';
 
 export type Language = 'fi' | 'en';
 
@@ -59,6 +60,7 @@ const fi = {
   ...liveFi,
   ...callNotesFi,
   ...desk.fi,
+  ...captureFi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -110,6 +112,7 @@ const en: Record<MessageKey, string> = {
   ...liveEn,
   ...callNotesEn,
   ...desk.en,
+  ...captureEn,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

@@ -40,6 +40,7 @@ struct options {
     uint32_t boot_id;
     bool quiet;
     bool repeat; /* play the scenario again and again on the same link, never DONE */
+    size_t tx_buffer; /* 0 = the whole ring */
 };
 
 /* The host port: what hal.h's `port` points to. */
@@ -136,6 +137,8 @@ static void usage(FILE *out) {
             "  --duration S        length of the flood in seconds\n"
             "  --link PATH         keep a symlink PATH -> the pty slave\n"
             "  --boot-id N         fixed boot id (decimal or 0x hex) instead of a random one\n"
+            "  --tx-buffer BYTES   transmit buffer, 64..524288 (default the most): frames that\n"
+            "                      do not fit while the host does not read are dropped\n"
             "  --quiet             print only the PTY, DONE and FLOOD lines\n");
 }
 
@@ -203,6 +206,12 @@ static int parse_options(int argc, char **argv, struct options *o) {
             if (parse_double(value, 0.001, 86400.0, &o->flood_seconds) != 0) {
                 return bad_usage("--duration must be seconds in 0.001..86400, got '%s'", value);
             }
+        } else if (strcmp(arg, "--tx-buffer") == 0) {
+            double n;
+            if (parse_double(value, 64, PTY_LINK_RING_BYTES, &n) != 0 || n != floor(n)) {
+                return bad_usage("--tx-buffer must be 64..%u bytes, got '%s'", PTY_LINK_RING_BYTES, value);
+            }
+            o->tx_buffer = (size_t)n;
         } else if (strcmp(arg, "--boot-id") == 0) {
             char *end;
             errno = 0;
@@ -608,6 +617,9 @@ int main(int argc, char **argv) {
         return EXIT_RUNTIME;
     }
     sim->port.options = &options;
+    if (options.tx_buffer != 0) {
+        pty_link_set_tx_buffer(&sim->port.link, options.tx_buffer);
+    }
     int rc = options.flood_channels != 0 ? run_flood(sim, &options) : run_scenario(sim, &options);
     pty_link_unlink(&sim->port.link);
     pty_link_free(&sim->port.link);

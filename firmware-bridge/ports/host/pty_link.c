@@ -21,6 +21,7 @@ int pty_link_init(struct pty_link *link, const char *symlink_path) {
     link->symlink_path = symlink_path;
     link->prng = 0x2545F491u; /* fixed seed: the garbage of a scenario is reproducible */
     link->ring = malloc(PTY_LINK_RING_BYTES);
+    link->ring_limit = PTY_LINK_RING_BYTES;
     return link->ring != NULL ? 0 : -1;
 }
 
@@ -128,8 +129,12 @@ bool pty_link_check_peer(struct pty_link *link) {
     return open_now;
 }
 
+void pty_link_set_tx_buffer(struct pty_link *link, size_t bytes) {
+    link->ring_limit = bytes < PTY_LINK_RING_BYTES ? bytes : PTY_LINK_RING_BYTES;
+}
+
 static size_t ring_free(const struct pty_link *link) {
-    return PTY_LINK_RING_BYTES - link->ring_len;
+    return link->ring_len < link->ring_limit ? link->ring_limit - link->ring_len : 0;
 }
 
 static void ring_put(struct pty_link *link, const uint8_t *data, size_t len) {

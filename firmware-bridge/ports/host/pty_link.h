@@ -23,6 +23,7 @@ struct pty_link {
     bool peer_open;                /* somebody has the slave open (last poll) */
 
     uint8_t *ring;                 /* transmit ring, PTY_LINK_RING_BYTES */
+    size_t ring_limit;             /* bytes the ring may hold (--tx-buffer; a real bridge has a few frames) */
     size_t ring_head;              /* index of the oldest byte */
     size_t ring_len;               /* bytes waiting */
 
@@ -41,6 +42,9 @@ struct pty_link {
 /* Allocate the ring. Returns 0, or -1 (out of memory). */
 int pty_link_init(struct pty_link *link, const char *symlink_path);
 void pty_link_free(struct pty_link *link);
+/* Limit the bytes queued to `bytes` (1..PTY_LINK_RING_BYTES): a bridge with a small transmit
+ * buffer drops whole frames when the host does not read (--tx-buffer). */
+void pty_link_set_tx_buffer(struct pty_link *link, size_t bytes);
 
 /* Create a new pty (posix_openpt, grantpt, unlockpt, raw mode) and point the symlink at it.
  * Returns 0, or -1 with a message in err. */

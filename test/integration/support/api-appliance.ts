@@ -52,6 +52,7 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     ...options.config,
   });
   const appliance = await startAppliance(config, {
+    capture: 'inline',
     clock,
     logger: silentLogger,
     hasher: new PasswordHasher({ params: { memoryCost: 19456, timeCost: 2, parallelism: 1 } }),
@@ -77,7 +78,7 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     async call({ channel, extension, caller = '0401234567', called = '0201234567', seconds = 2 }) {
       const ref = callRef++;
       tick += 1000;
-      const tracker = appliance.tracker;
+      const tracker = appliance.capture.inlineTracker;
       tracker.onHeartbeat({ uptimeMs: tick * 20, tick, activeChannels: [] });
       tracker.onCallStart({ bootId: 1, channel, callRef: ref, tick, caller, called, agentExtension: extension, resumed: false });
       for (let i = 0; i < seconds * 50; i++) {

@@ -1,4 +1,4 @@
-// The state of the box: the link to the bridge and its error counters, the channels, the resources, the alarms.
+// The state of the box: the capture thread, the link to the bridge and its error counters, the channels, the resources, the alarms.
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
@@ -12,7 +12,7 @@ type LinkErrorName = (typeof LINK_ERROR_NAMES)[number];
 
 export async function systemView(): Promise<void> {
   const show = screen();
-  const health = await api<{ bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
+  const health = await api<{ capture: { running: boolean; restarts: number; eventLoopDelay: { p99Ms: number; maxMs: number; maxEverMs: number }; eventLoopDelayAlarmMs: number; gapSecondsFilled: number }; bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const doorSources = await doorSourcesHealth();
   const alarms = await alarmList();
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -25,6 +25,15 @@ export async function systemView(): Promise<void> {
       h('dt', {}, t('system.memory')), h('dd', {}, health.system.memory === null ? '–' : `${gib(health.system.memory.availableBytes)} / ${gib(health.system.memory.totalBytes)}`),
       h('dt', {}, t('system.load')), h('dd', {}, health.system.load === null ? '–' : `${health.system.load.currentPercent} %`),
       h('dt', {}, t('system.temperature')), h('dd', {}, health.system.temperatureC === null ? '–' : `${health.system.temperatureC} °C`),
+    ),
+    h('h2', {}, t('capture.title')),
+    h('p', {}, t('capture.delayHint', { n: health.capture.eventLoopDelayAlarmMs })),
+    h('dl', { class: 'details' },
+      h('dt', {}, t('capture.running')), h('dd', { class: health.capture.running ? 'ok' : 'error' }, health.capture.running ? t('capture.runningYes') : t('capture.runningNo')),
+      h('dt', {}, t('capture.restarts')), h('dd', { class: health.capture.restarts === 0 ? 'ok' : 'error' }, String(health.capture.restarts)),
+      h('dt', {}, t('capture.delay')), h('dd', {}, `${health.capture.eventLoopDelay.p99Ms} / ${health.capture.eventLoopDelay.maxMs} ms`),
+      h('dt', {}, t('capture.delayMax')), h('dd', { class: health.capture.eventLoopDelay.maxEverMs > health.capture.eventLoopDelayAlarmMs ? 'error' : 'ok' }, `${health.capture.eventLoopDelay.maxEverMs} ms`),
+      h('dt', {}, t('capture.gaps')), h('dd', {}, `${health.capture.gapSecondsFilled} s`),
     ),
     h('h2', {}, t('system.linkErrors')),
     h('p', {}, t('system.linkErrorsHint', { n: health.bridge.linkErrorAlarmPerMinute })),
