@@ -9,7 +9,7 @@ t.test('when a session has password strength only, then no role gives it a permi
       t.equal(can({ roles: [role], strength: 'second-factor' }, permission), true, `${role} ${permission} with the second factor`);
     }
   }
-  t.same([...permissionsOf({ roles: ['technical-maintainer'], strength: 'password' })].sort(), ['calls:read-all', 'recordings:play-all']);
+  t.same([...permissionsOf({ roles: ['technical-maintainer'], strength: 'password' })].sort(), ['calls:live', 'calls:read-all', 'recordings:play-all']);
   t.equal(can({ roles: ['supervisor'], strength: 'second-factor' }, 'users:manage'), false, 'the second factor does not grant what the roles do not');
 });
 
