@@ -17,7 +17,7 @@ t.test('when every view is checked with axe-core in English and on a tablet, the
   const fixture = await startApiAppliance(t);
   const { secret } = await firstAdministrator(fixture);
   const call = await fixture.call({ channel: 0, extension: '2001', caller: '0509876543', seconds: 4 });
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   tracker.onHeartbeat({ uptimeMs: 9_000_000, tick: 450_000, activeChannels: [] });
   tracker.onCallStart({ bootId: 1, channel: 3, callRef: 501, tick: 450_000, caller: '0409998877', called: '0201234567', agentExtension: '2002', resumed: false });
   await tracker.drain();

@@ -49,7 +49,7 @@ t.test('when every view is checked with axe-core in Finnish, then none has a vio
   await checkAxe(t, page, 'calls (with the message of the enrolment)');
 
   // A call in progress for the live view.
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   tracker.onHeartbeat({ uptimeMs: 9_000_000, tick: 450_000, activeChannels: [] });
   tracker.onCallStart({ bootId: 1, channel: 3, callRef: 501, tick: 450_000, caller: '0409998877', called: '0201234567', agentExtension: '2002', resumed: false });
   await tracker.drain();

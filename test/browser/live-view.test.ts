@@ -14,7 +14,7 @@ t.test('when calls are in progress, then a supervisor watches the channels live 
   const { admin } = await firstAdministrator(fixture);
   t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
   t.equal((await admin.post('/api/v1/users', { username: 'agentti', displayName: 'Agentti', roles: ['agent'], extensions: ['2001'], password: PASSWORD })).status, 201);
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   tracker.onHeartbeat({ uptimeMs: 9_000_000, tick: 450_000, activeChannels: [] });
   tracker.onCallStart({ bootId: 1, channel: 3, callRef: 501, tick: 450_000, caller: '0409998877', called: '0201234567', agentExtension: '2001', resumed: false });
   fixture.clock.advance(65_000);

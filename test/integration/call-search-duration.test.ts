@@ -41,7 +41,7 @@ t.test('when a call is still going on, then a duration search leaves it out', as
   const fixture = await startApiAppliance(t);
   const { admin } = await firstAdministrator(fixture);
   await fixture.call({ channel: 0, extension: '2001', seconds: 3 });
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   tracker.onHeartbeat({ uptimeMs: 9_000_000, tick: 450_000, activeChannels: [] });
   tracker.onCallStart({ bootId: 1, channel: 5, callRef: 777, tick: 450_000, caller: '0401234567', called: '0201234567', agentExtension: '2002', resumed: false });
   fixture.clock.advance(60_000);

@@ -41,7 +41,7 @@ async function boxWithBridge(t: Test): Promise<{ fixture: ApiFixture; admin: Api
   const { admin } = await firstAdministrator(fixture);
   const adminId = (await admin.get('/api/v1/me')).json<{ id: string }>().id;
   await putDoorSettings(admin, { sources: [WEBHOOK_SOURCE], serverRoomDoors: ['Palvelinhuone'] });
-  await until('the bridge link is up', () => (fixture.appliance.bridge.isLinkUp ? true : undefined));
+  await until('the bridge link is up', () => (fixture.appliance.capture.isLinkUp ? true : undefined));
   const ca = await readFile(join(fixture.dataDir, 'tls', 'self-signed-cert.pem'), 'utf8');
   let n = 0;
   return {

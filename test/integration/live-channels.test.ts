@@ -27,7 +27,7 @@ t.test('when calls are in progress, then a supervisor sees their channels, lengt
 
   // A call that ended earlier is not live; two calls go on now.
   await fixture.call({ channel: 0, extension: '2001', seconds: 1 });
-  const tracker = fixture.appliance.tracker;
+  const tracker = fixture.appliance.capture.inlineTracker;
   tracker.onHeartbeat({ uptimeMs: 9_000_000, tick: 450_000, activeChannels: [] });
   tracker.onCallStart({ bootId: 1, channel: 3, callRef: 501, tick: 450_000, caller: '0409998877', called: '0201234567', agentExtension: '2001', resumed: false });
   fixture.clock.advance(30_000);
