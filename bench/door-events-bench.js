@@ -50,7 +50,7 @@ async function seed(dataDir) {
     callId, startedAt: new Date(now - 1200_000).toISOString(), endedAt: new Date(now - 600_000).toISOString(), callerNumber: '+358401234567', serviceNumber: '+358201234567',
     agentExtension: '2001', agentName: 'Agentti 1', agentPhone: '+358501002001', channel: 0, recordingId, recordingState: 'completed', endReason: 'completed', resumed: false,
   });
-  return { callId, wavBytes: 44 + 600 * 8000 * 2 };
+  return { callId };
 }
 
 const p = (values, q) => {
@@ -62,7 +62,7 @@ const f = (ms) => `${ms.toFixed(2)} ms`;
 async function main() {
   const dir = await makeTempDir('tallennin-door-bench-');
   const dataDir = join(dir, 'data');
-  const { callId, wavBytes } = await seed(dataDir);
+  const { callId } = await seed(dataDir);
   const configPath = join(dir, 'config.json');
   await writeFile(configPath, JSON.stringify({ mode: 'demo', dataDir, bridge: { path: join(dir, 'no-bridge') }, http: { host: '127.0.0.1', port: 0 }, log: { level: 'info' } }));
   const service = startChild(process.execPath, [join(REPO_ROOT, 'bin/tallennin.js'), 'start', '--config', configPath]);
@@ -79,6 +79,8 @@ async function main() {
   const supervisor = client(cookie, csrf);
   const login = await supervisor('POST', '/api/v1/session', { username: 'esihenkilo', password: PASSWORD });
   csrf.value = JSON.parse(login.body).csrfToken;
+  const view = JSON.parse((await supervisor('GET', `/api/v1/calls/${callId}/recording`)).body);
+  const wavBytes = 44 + Math.floor(view.recording.durationMs * 16);
 
   /** Random 64 KiB ranges, one after another, for `seconds`. */
   const playback = async (label, seconds) => {

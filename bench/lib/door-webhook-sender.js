@@ -12,7 +12,7 @@ import { setTimeout } from 'node:timers';
 
 const [port, caFile, source, secret, perSecond, seconds, perBatch] = process.argv.slice(2);
 const ca = readFileSync(caFile, 'utf8');
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 const batchesPerSecond = Number(perSecond) / Number(perBatch);
 const total = Math.round(batchesPerSecond * Number(seconds));
 const summary = { batches: 0, accepted: 0, refused: {}, errors: 0, latencyMs: [] };
