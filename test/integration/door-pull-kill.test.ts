@@ -21,7 +21,7 @@ import { createKeyHierarchy } from '../../src/storage/key-hierarchy.js';
 import { DoorEventLog } from '../../src/doors/door-event-log.js';
 import { CardPseudonyms } from '../../src/doors/card-pseudonym.js';
 
-const EVENTS = 60;
+const EVENTS = 36;
 const PAGE = 6;
 const API_KEY = 'feed-api-key-0123456789abcdef';
 const TS_LOADER = new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href;
