@@ -217,6 +217,11 @@ export class AuditTrail {
     return result;
   }
 
+  /** The last entry fdatasync'd and covered by the signed head. */
+  get committedSeq(): number {
+    return this.syncedSeq;
+  }
+
   status(): { entries: number; lastSeq: number; lastVerified?: AuditVerifyResult } {
     return { entries: this.entries, lastSeq: this.lastSeq, ...(this.lastVerified === undefined ? {} : { lastVerified: this.lastVerified }) };
   }
@@ -270,7 +275,7 @@ export class AuditTrail {
    * Resolves when everything written before the call is committed (or a fault stopped that):
    * not when appends stop arriving, which under a flood of refused sign-ins may be never.
    */
-  private async idle(): Promise<void> {
+  async idle(): Promise<void> {
     while (this.recovering !== null) await this.recovering.catch(() => undefined);
     if (this.fault !== null || this.syncedSeq >= this.lastSeq || this.segment === null) return;
     const covered = this.committed(this.lastSeq).catch(() => undefined);

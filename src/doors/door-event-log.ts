@@ -55,9 +55,19 @@ export interface DoorEventLogOptions {
 }
 
 const ACTION_PREFIX = 'door.';
+/**
+ * Door events are committed (fdatasync and a signed head) at most this often: a controller
+ * posting a thousand events a second then costs the disk at most forty commits a second, not one per
+ * batch, and leaves the audit trail's commits (which every playback waits for) their share of
+ * the disk. Nothing is answered or acknowledged before its commit.
+ */
+const COMMIT_INTERVAL_MS = 25;
 
 export class DoorEventLog {
   private readonly keys = new Set<string>();
+  private nextCommit: Promise<void> | undefined;
+  /** Events written and waiting for their commit, by key. */
+  private readonly pending = new Map<string, Promise<unknown>>();
   private readonly listeners: Array<(event: StoredDoorEvent) => void> = [];
 
   private constructor(
@@ -91,37 +101,55 @@ export class DoorEventLog {
    */
   async append(event: DoorEvent): Promise<'stored' | 'duplicate'> {
     const key = keyOf(event.sourceId, event.eventId);
-    if (this.keys.has(key)) return 'duplicate';
+    if (this.keys.has(key)) {
+      // A copy of an event still being committed is acknowledged only once the first is.
+      await this.pending.get(key);
+      return 'duplicate';
+    }
     // Taken before the write: a second copy arriving meanwhile is a duplicate, not a second entry.
     this.keys.add(key);
-    let record: AuditRecord;
+    const storing = this.store(event);
+    this.pending.set(key, storing.catch(() => undefined));
     try {
-      record = await this.trail.append({
-        action: `${ACTION_PREFIX}${event.kind}`,
-        outcome: 'success',
-        actorId: null,
-        details: {
-          source: event.sourceId,
-          eventId: event.eventId,
-          door: event.door,
-          direction: event.direction ?? null,
-          card: event.card === undefined ? null : this.cards.of(event.card),
-          occurredAt: event.occurredAt,
-        },
-      });
+      const stored = await storing;
+      for (const listener of this.listeners) {
+        try {
+          listener(stored);
+        } catch {
+          // Presence and alarms are derived: the event is stored whatever they do.
+        }
+      }
+      return 'stored';
     } catch (err) {
       this.keys.delete(key);
       throw new AppError('DOOR_LOG_UNAVAILABLE', 'the door event log cannot be written: the event is not stored', { cause: err });
+    } finally {
+      this.pending.delete(key);
     }
-    const stored = toStored(record)!;
-    for (const listener of this.listeners) {
-      try {
-        listener(stored);
-      } catch {
-        // Presence and alarms are derived: the event is stored whatever they do.
-      }
-    }
-    return 'stored';
+  }
+
+  private async store(event: DoorEvent): Promise<StoredDoorEvent> {
+    const details = {
+      source: event.sourceId,
+      eventId: event.eventId,
+      door: event.door,
+      direction: event.direction ?? null,
+      card: event.card === undefined ? null : this.cards.of(event.card),
+      occurredAt: event.occurredAt,
+    };
+    const record = await this.trail.append({ action: `${ACTION_PREFIX}${event.kind}`, outcome: 'success', actorId: null, details }, 'written');
+    await this.committed();
+    if (this.trail.committedSeq < record.seq) throw new Error('the door event was written but not committed');
+    return toStored(record)!;
+  }
+
+  /** The next shared commit: everything written before it is fdatasync'd and under the signed head. */
+  private committed(): Promise<void> {
+    this.nextCommit ??= new Promise<void>((resolve) => setTimeout(resolve, COMMIT_INTERVAL_MS)).then(() => {
+      this.nextCommit = undefined;
+      return this.trail.idle();
+    });
+    return this.nextCommit;
   }
 
   /** Newest first. */

@@ -118,10 +118,10 @@ export class PullSource implements DoorEventSource {
       throw new AppError('DOOR_FEED_INVALID', 'the events feed answered something that is not a page of events');
     }
     this.lastHeardMs = this.options.now();
-    for (const event of page.events) {
-      await sink(toDoorEvent(this.id, event));
-      this.counters.events++;
-    }
+    // The page's events are written in order at once and share one group commit; the cursor
+    // moves only once every one of them is stored.
+    await Promise.all(page.events.map((event) => sink(toDoorEvent(this.id, event))));
+    this.counters.events += page.events.length;
     if (page.cursor !== this.cursor) {
       await writeFileDurable(this.cursorPath, JSON.stringify({ cursor: page.cursor }));
       this.cursor = page.cursor;

@@ -10,18 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridgeSim } from './support/bridge-sim.js';
 import { SPEECH_DIR } from './support/appliance-fixture.js';
-import { firstAdministrator, startApiAppliance, type ApiFixture } from './support/api-appliance.js';
+import { firstAdministrator, PASSWORD, startApiAppliance, type ApiFixture } from './support/api-appliance.js';
 import { doorEvent, postDoorEvents, putDoorSettings, WEBHOOK_SECRET, WEBHOOK_SOURCE } from './support/door-controller.js';
 import type { AuditRecord } from '../../src/access/audit-entry.js';
 import type { ApiClient } from './support/https-client.js';
 
 /** Polls a condition of the running appliance; a hang guard only, never a timing assertion. */
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, guardMs = 60_000): Promise<T> {
+async function until<T>(what: string | (() => string), probe: () => Promise<T | undefined> | T | undefined, guardMs = 60_000): Promise<T> {
   const deadline = Date.now() + guardMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`hang guard: ${what}`);
+    if (Date.now() > deadline) throw new Error(`hang guard: ${typeof what === "string" ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -61,7 +61,7 @@ async function boxWithBridge(t: Test): Promise<{ fixture: ApiFixture; admin: Api
 }
 
 async function linkLostEntry(fixture: ApiFixture): Promise<AuditRecord> {
-  return until('the lost link is audited', async () => (await fixture.appliance.audit.search({ action: 'box.bridge-link-lost' })).records[0]);
+  return until(() => `the lost link is audited (alarms: ${fixture.appliance.alarms.list().map((alarm) => `${alarm.code} ${JSON.stringify(alarm.fields)}`).join('; ')}; link up: ${String(fixture.appliance.capture.isLinkUp)})`, async () => (await fixture.appliance.audit.search({ action: 'box.bridge-link-lost' })).records[0]);
 }
 
 const unattended = (fixture: ApiFixture, action: string): boolean => fixture.appliance.alarms.list().some((alarm) => alarm.code === 'BOX_TOUCHED_UNATTENDED' && alarm.fields.action === action);
@@ -73,6 +73,14 @@ t.test('when the bridge is unplugged with nobody in the server room, then the en
   t.match(entry.details, { presentUsers: '', presentVisitors: 0 });
   t.ok(unattended(fixture, 'box.bridge-link-lost'), 'BOX_TOUCHED_UNATTENDED raised');
   t.ok(fixture.appliance.alarms.list().some((alarm) => alarm.code === 'BRIDGE_LINK_DOWN'), 'and the lost link itself');
+
+  // A sign-in at the box's own console (127.0.0.1) is hands-on too; one from a workstation is not.
+  await fixture.client({ localAddress: '127.0.0.2' }).login('yllapitaja', PASSWORD);
+  t.notOk(unattended(fixture, 'auth.login'), 'a sign-in from a workstation is not handling the box');
+  await fixture.client().login('yllapitaja', PASSWORD);
+  t.ok(unattended(fixture, 'auth.login'), 'a sign-in at the console with nobody in the room');
+  const consoleEntry = (await fixture.appliance.audit.search({ action: 'auth.login' })).records[0];
+  t.match(consoleEntry?.details, { presentUsers: '', presentVisitors: 0 }, 'its entry records who was present');
 });
 
 t.test('when the bridge is unplugged by someone badged into the server room, then the entry names them and no BOX_TOUCHED_UNATTENDED is raised', async (t) => {

@@ -21,7 +21,7 @@ import { createKeyHierarchy } from '../../src/storage/key-hierarchy.js';
 import { DoorEventLog } from '../../src/doors/door-event-log.js';
 import { CardPseudonyms } from '../../src/doors/card-pseudonym.js';
 
-const EVENTS = 60;
+const EVENTS = 36;
 const PAGE = 6;
 const API_KEY = 'feed-api-key-0123456789abcdef';
 const TS_LOADER = new URL('../../node_modules/@tapjs/typescript/dist/esm/import.mjs', import.meta.url).href;
@@ -134,4 +134,42 @@ t.test('when the controller presents another certificate than the pinned one, th
   await pull.stop();
   t.equal(pull.health().counters.pinMismatches, 1, 'the mismatch is counted');
   t.equal(requests, 0, 'the API key never reached the impostor');
+});
+
+t.test('when the controller’s certificate is checked by its CA, then the feed is read page by page, and a restart goes on from the stored cursor', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tallennin-ca-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const tls = await loadTlsMaterial({ dataDir: join(dir, 'controller'), clock: new ManualClock(Date.now()), logger: silentLogger });
+  const asked: string[] = [];
+  const events = [1, 2, 3].map((i) => ({ id: `ca-${i}`, kind: 'access-granted', door: 'Palvelinhuone', occurredAt: new Date(Date.UTC(2026, 10, 30, 8, i)).toISOString() }));
+  const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
+    const after = new URL(req.url ?? '/', 'https://x').searchParams.get('after');
+    asked.push(after ?? '');
+    const from = after === null ? 0 : Number(after);
+    const page = events.slice(from, from + 2);
+    res.end(JSON.stringify({ events: page, cursor: String(from + page.length) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { PullSource } = await import('../../src/doors/pull-source.js');
+  const config = { id: 'by-ca', name: 'x', kind: 'pull' as const, doors: [], secret: API_KEY, enabled: true, pull: { url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/events`, apiKeyHeader: 'X-Api-Key', apiKeyPrefix: '', ca: tls.cert, intervalSeconds: 1 } };
+  const stored: string[] = [];
+  const first = new PullSource({ config, dataDir: dir, logger: silentLogger, now: () => Date.now() });
+  await first.start(async (event) => {
+    stored.push(event.eventId);
+  });
+  for (let i = 0; i < 600 && first.health().counters.cursorSet !== 1; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 600 && stored.length < 3; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  await first.stop();
+  t.same(stored, ['ca-1', 'ca-2', 'ca-3'], 'every event, in order, over two pages');
+  t.equal(first.health().state, 'stopped');
+  const second = new PullSource({ config, dataDir: dir, logger: silentLogger, now: () => Date.now() });
+  const before = asked.length;
+  await second.start(async (event) => {
+    stored.push(event.eventId);
+  });
+  for (let i = 0; i < 600 && asked.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  await second.stop();
+  t.equal(asked[before], '3', 'a restart asks after the stored cursor');
+  t.equal(stored.length, 3, 'nothing read twice');
 });
