@@ -1,0 +1,168 @@
+/**
+ * Voice anonymisation for research disclosures (P9): the McAdams-coefficient method of the
+ * VoicePrivacy 2020 baseline B2 (Patino et al., "Speaker anonymisation using the McAdams
+ * coefficient", Interspeech 2021).
+ *
+ * Per frame of 20 ms (10 ms hop, Hann window split as sqrt into analysis and synthesis, so the
+ * overlap-add of unmodified frames gives the input back): LPC of order 20 by autocorrelation and
+ * Levinson-Durbin, the residual by inverse filtering, the poles of 1/A(z); every complex pole
+ * with angle phi (radians) is moved to angle phi^alpha with its radius kept (real poles stay),
+ * and the residual is filtered through the all-pole filter of the moved poles. The radii are
+ * kept, so the new filter is as stable as the old one. alpha is drawn once per speaker (one
+ * channel of one recording) from [0.7, 0.9]: phi^alpha moves formants below 1 rad (1.27 kHz at
+ * 8 kHz) up and those above down, which changes the voice but keeps the words intelligible.
+ *
+ * Two departures from the baseline's script, both for a box that streams long calls: each
+ * output frame gets the energy of its input frame (the script scales the whole signal to full
+ * scale at the end, which needs all of it in memory, and would make quiet calls loud), and every
+ * frame is used (the script skips the first).
+ *
+ * Voice anonymisation changes who seems to speak, not what is said: names and numbers spoken
+ * aloud stay, which is why the registrar confirms the content was checked before a disclosure.
+ */
+import { randomInt } from 'node:crypto';
+import { alawToLinear } from '../recording/alaw.js';
+import { SAMPLE_RATE_HZ, SAMPLES_PER_CHUNK } from '../recording/recording-format.js';
+import { wavHeader, type WavSource } from '../recording/wav-export.js';
+import { DurableFileWriter } from '../storage/durable-file.js';
+import { hannWindow, inverseFilter, lpcOfFrame, synthesisFilter } from './linear-prediction.js';
+import { polynomialFromRoots, polynomialRoots, type Complex } from './polynomial-roots.js';
+
+export const MCADAMS_LPC_ORDER = 20;
+export const MCADAMS_FRAME_MS = 20;
+export const MCADAMS_HOP_MS = 10;
+export const MCADAMS_ALPHA_MIN = 0.7;
+export const MCADAMS_ALPHA_MAX = 0.9;
+
+const FRAME_SAMPLES = (MCADAMS_FRAME_MS * SAMPLE_RATE_HZ) / 1000;
+const HOP_SAMPLES = (MCADAMS_HOP_MS * SAMPLE_RATE_HZ) / 1000;
+/** Read this many samples of a recording at a time (ten chunks): a long call never sits in memory. */
+const READ_BLOCK_SAMPLES = 10 * SAMPLES_PER_CHUNK;
+/** The resolution of the drawn alpha: far finer than any audible or measurable difference. */
+const ALPHA_STEPS = 1_000_000;
+
+/** sqrt(Hann / K), K = sum(Hann) / hop: applied at analysis and at synthesis. */
+const HALF_WINDOW: Float64Array = (() => {
+  const hann = hannWindow(FRAME_SAMPLES);
+  const k = hann.reduce((sum, value) => sum + value, 0) / HOP_SAMPLES;
+  return hann.map((value) => Math.sqrt(value / k));
+})();
+
+/** A McAdams coefficient drawn uniformly from [0.7, 0.9] with the system's CSPRNG. */
+export function drawMcAdamsAlpha(): number {
+  return MCADAMS_ALPHA_MIN + ((MCADAMS_ALPHA_MAX - MCADAMS_ALPHA_MIN) * randomInt(0, ALPHA_STEPS + 1)) / ALPHA_STEPS;
+}
+
+/** The poles with every complex one's angle phi moved to phi^alpha (within [0, pi]); radii kept. */
+export function movePoleAngles(poles: readonly Complex[], alpha: number): Complex[] {
+  return poles.map((pole) => {
+    if (pole.im === 0) return pole;
+    const radius = Math.hypot(pole.re, pole.im);
+    const angle = Math.min(Math.PI, Math.max(0, Math.abs(Math.atan2(pole.im, pole.re)) ** alpha));
+    const sign = pole.im > 0 ? 1 : -1;
+    return { re: radius * Math.cos(angle), im: sign * radius * Math.sin(angle) };
+  });
+}
+
+function energy(samples: Float64Array): number {
+  let sum = 0;
+  for (const value of samples) sum += value * value;
+  return sum;
+}
+
+/** One frame through the method: returns the synthesis-windowed frame to overlap-add. */
+export function anonymiseFrame(frame: Float64Array, alpha: number): Float64Array {
+  const analysed = frame.map((value, n) => value * (HALF_WINDOW[n] as number));
+  const a = lpcOfFrame(analysed, MCADAMS_LPC_ORDER);
+  const moved = polynomialFromRoots(movePoleAngles(polynomialRoots(a), alpha));
+  const residual = inverseFilter(a, analysed);
+  const out = synthesisFilter(moved, residual).map((value, n) => value * (HALF_WINDOW[n] as number));
+  // The frame the identity would give back (alpha = 1): window applied twice.
+  const target = energy(analysed.map((value, n) => value * (HALF_WINDOW[n] as number)));
+  const produced = energy(out);
+  if (produced > 0 && Number.isFinite(produced)) {
+    const gain = Math.sqrt(target / produced);
+    for (let n = 0; n < out.length; n += 1) out[n] = (out[n] as number) * gain;
+  } else {
+    out.fill(0);
+  }
+  return out;
+}
+
+function toInt16(values: Float64Array, count: number): Int16Array {
+  const out = new Int16Array(count);
+  for (let n = 0; n < count; n += 1) out[n] = Math.max(-32768, Math.min(32767, Math.round(values[n] as number)));
+  return out;
+}
+
+/**
+ * Streams 16-bit samples through the method. Yields exactly as many samples as came in (the
+ * last frames are zero-padded past the end), in blocks as soon as they are final.
+ */
+export async function* anonymiseSamples(blocks: AsyncIterable<Int16Array> | Iterable<Int16Array>, alpha: number): AsyncGenerator<Int16Array> {
+  // input[i] and overlap[i] are the sample at absolute index base + i.
+  let base = 0;
+  let input = new Float64Array(0);
+  let overlap = new Float64Array(FRAME_SAMPLES);
+  let nextFrameStart = 0;
+  let total = 0;
+  const runFrames = (untilStartBelow: number, needWhole: boolean): void => {
+    while (nextFrameStart < untilStartBelow && (!needWhole || nextFrameStart + FRAME_SAMPLES <= base + input.length)) {
+      const offset = nextFrameStart - base;
+      const frame = new Float64Array(FRAME_SAMPLES);
+      frame.set(input.subarray(offset, Math.min(input.length, offset + FRAME_SAMPLES)));
+      const out = anonymiseFrame(frame, alpha);
+      for (let n = 0; n < FRAME_SAMPLES; n += 1) overlap[offset + n] = (overlap[offset + n] as number) + (out[n] as number);
+      nextFrameStart += HOP_SAMPLES;
+    }
+  };
+  for await (const block of blocks) {
+    if (block.length === 0) continue;
+    const grown = new Float64Array(input.length + block.length);
+    grown.set(input);
+    grown.set(block, input.length);
+    input = grown;
+    const grownOverlap = new Float64Array(input.length + FRAME_SAMPLES);
+    grownOverlap.set(overlap.subarray(0, Math.min(overlap.length, grownOverlap.length)));
+    overlap = grownOverlap;
+    total += block.length;
+    runFrames(Number.POSITIVE_INFINITY, true);
+    // Every frame that starts at or before a sample has been added: samples before nextFrameStart are final.
+    const final = nextFrameStart - base;
+    if (final > 0) {
+      yield toInt16(overlap, final);
+      base += final;
+      input = input.slice(final);
+      overlap = overlap.slice(final);
+    }
+  }
+  runFrames(total, false);
+  if (total - base > 0) yield toInt16(overlap, total - base);
+}
+
+async function* recordingSamples(reader: WavSource): AsyncGenerator<Int16Array> {
+  for (let start = 0; start < reader.sampleCount; start += READ_BLOCK_SAMPLES) {
+    yield alawToLinear(await reader.readAlaw(start, Math.min(reader.sampleCount, start + READ_BLOCK_SAMPLES)));
+  }
+}
+
+/**
+ * Writes the recording's audio, anonymised with `alpha`, as a new 16-bit 8 kHz WAV at `outFile`
+ * (durably: it appears whole or not at all). The recording itself is only read.
+ */
+export async function writeAnonymisedWav(reader: WavSource, alpha: number, outFile: string): Promise<number> {
+  const writer = await DurableFileWriter.create(outFile);
+  let samples = 0;
+  try {
+    await writer.write(wavHeader(reader.sampleCount));
+    for await (const block of anonymiseSamples(recordingSamples(reader), alpha)) {
+      samples += block.length;
+      await writer.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
+    }
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+  return samples;
+}
