@@ -40,6 +40,8 @@ import { WaveformStore } from './recording/waveform.js';
 import type { LeftoverReport } from './recording/recording-store.js';
 import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
+import { CaseStore } from './disclosure/case-store.js';
+import { CaseDesk } from './disclosure/case-desk.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 
@@ -216,11 +218,15 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  // The registrar's desk: cases are documents of their own; their calls' holds bind the purge.
+  const caseStore = await CaseStore.open(storage.documents);
+  const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
   const startedAtMs = clock.now();
   const app = createApp({
     accounts,
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
+    cases,
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

@@ -15,7 +15,7 @@ export interface AuditEventInput {
   readonly actorId: string | null;
   /** A pseudonym (audit-pseudonyms.ts) of a typed user name, when no user id is known. */
   readonly actorName?: string;
-  readonly target?: { readonly type: 'call' | 'recording' | 'user' | 'config' | 'audit'; readonly id: string };
+  readonly target?: { readonly type: 'call' | 'recording' | 'user' | 'config' | 'audit' | 'case'; readonly id: string };
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
   readonly clientAddress?: string;
 }

@@ -32,6 +32,10 @@ export const PERMISSIONS = [
   'health:read',
   /** Search the audit trail and see its verification status. */
   'audit:read',
+  /** The registrar's desk: open and run cases, legal holds, copies and disclosures (P9, P10, P14). */
+  'cases:manage',
+  /** Approve another person's disclosure to an authority (P10, four eyes). */
+  'disclosures:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,6 +44,8 @@ export type Permission = (typeof PERMISSIONS)[number];
  * see and hear all calls (P11). Technical maintainers and phone-system administrators run the
  * box and may also listen and read history (P13). The registrar (the controller's data-protection
  * contact) answers data-subject requests and makes disclosures, so reads all and exports.
+ * The approvers of a disclosure to an authority (P10) are the holders of disclosures:approve:
+ * another registrar than the one who entered the request (the desk refuses one's own).
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   agent: ['calls:read-own', 'recordings:play-own'],
@@ -47,14 +53,14 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = O
   'quality-expert': ['calls:read-all', 'recordings:play-all'],
   'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read'],
   'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read'],
-  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read'],
+  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read', 'cases:manage', 'disclosures:approve'],
 });
 
 /** How a session was signed in: with the password only, or with the password and the second factor (TOTP). */
 export type AuthStrength = 'password' | 'second-factor';
 
 /** Permissions that need a session signed in with the second factor, whatever the roles say. */
-export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export']);
+export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export', 'cases:manage', 'disclosures:approve']);
 
 /** The two administrator roles. */
 export const ADMIN_ROLES: readonly Role[] = ['technical-maintainer', 'phone-admin'];

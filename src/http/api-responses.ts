@@ -105,7 +105,7 @@ export const auditRecord = z.object({
   outcome: z.enum(['success', 'denied', 'failed']),
   actorId: z.string().nullable(),
   actorName: z.string().optional(),
-  target: z.object({ type: z.enum(['call', 'recording', 'user', 'config', 'audit']), id: z.string() }).optional(),
+  target: z.object({ type: z.enum(['call', 'recording', 'user', 'config', 'audit', 'case']), id: z.string() }).optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   clientAddress: z.string().optional(),
   prevHash: z.string(),

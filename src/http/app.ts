@@ -17,6 +17,8 @@ import { callRoutes } from './routes/call-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
+import { caseRoutes } from './routes/case-routes.js';
+import type { CaseDesk } from '../disclosure/case-desk.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -27,6 +29,7 @@ export interface AppDependencies {
   readonly accounts: AccountAccess;
   readonly calls: CallAccess;
   readonly settings: SettingsAccess;
+  readonly cases: CaseDesk;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
@@ -81,6 +84,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/audit', auditRoutes(deps.audit));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
+  api.use('/cases', caseRoutes(deps.cases));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
 

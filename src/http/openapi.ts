@@ -12,6 +12,7 @@ import * as answers from './api-responses.js';
 import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
+import { CASE_OPERATIONS } from './operations/cases.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -176,6 +177,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 // A capability's operations live beside it (src/http/operations/<capability>.ts), one line each here.
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
+  ...CASE_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
