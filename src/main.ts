@@ -42,6 +42,8 @@ import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
+import { RESEARCH_REMINDER_INTERVAL_MS, ResearchDesk } from './disclosure/research-desk.js';
+import { join } from 'node:path';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 
@@ -71,6 +73,7 @@ export interface Appliance {
   readonly retention: RetentionScheduler;
   readonly audit: AuditTrail;
   readonly users: UserStore;
+  readonly research: ResearchDesk;
   readonly web: WebServer;
   /** A one-time token for creating the first administrator, when there is no user yet. */
   readonly setupToken: string | undefined;
@@ -221,12 +224,17 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   // The registrar's desk: cases are documents of their own; their calls' holds bind the purge.
   const caseStore = await CaseStore.open(storage.documents);
   const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  // Research disclosures (P9): packages are made inside the data directory, never left behind.
+  const research = new ResearchDesk({ desk: cases, allCases: () => caseStore.all(), openReader: (id) => storage.recordings.openReader(id), alarms, outgoingDir: join(config.dataDir, 'disclosures', 'outgoing'), now: () => clock.now() });
+  await research.removeLeftovers();
+  const researchReminderTimer = setInterval(() => void research.remindOverdue().catch((err: unknown) => logger.error('research reminders failed', { error: err instanceof Error ? err.name : 'unknown' })), RESEARCH_REMINDER_INTERVAL_MS);
   const startedAtMs = clock.now();
   const app = createApp({
     accounts,
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
     cases,
+    research,
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
@@ -260,6 +268,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       await bridge.stop();
       clearInterval(linkErrorTimer);
       clearInterval(holdTimer);
+      clearInterval(researchReminderTimer);
       linkErrors.flush();
       await retention.idle();
       try {
@@ -273,7 +282,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, web, setupToken, stop };
+  return { config, storage, history, tracker, bridge, alarms, retention, audit, users, research, web, setupToken, stop };
 }
 
 /**

@@ -73,6 +73,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   APPROVAL_REQUIRED: 409,
   PASSPHRASE_TOO_SHORT: 400,
   BUNDLE_INVALID: 422,
+  // Research disclosures (P9) under a case.
+  RESEARCH_NOT_RESEARCH_CASE: 409,
+  RESEARCH_INVALID: 400,
+  RESEARCH_RETURN_DUE_MISSING: 409,
+  RESEARCH_CONTENT_UNCHECKED: 409,
+  RESEARCH_NO_CALLS: 409,
+  RESEARCH_NOTHING_DISCLOSED: 409,
 };
 
 export function statusOf(code: string): number {

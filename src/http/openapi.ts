@@ -13,6 +13,7 @@ import { callSettingsSchema } from '../calls/call-settings.js';
 import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { CASE_OPERATIONS } from './operations/cases.js';
+import { RESEARCH_OPERATIONS } from './operations/research.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -178,6 +179,7 @@ const CORE_OPERATIONS: readonly ApiOperation[] = [
 export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...CASE_OPERATIONS,
+  ...RESEARCH_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
