@@ -43,6 +43,7 @@ import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
 import { RESEARCH_REMINDER_INTERVAL_MS, ResearchDesk } from './disclosure/research-desk.js';
+import { SubjectReports } from './disclosure/subject-report.js';
 import { join } from 'node:path';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
@@ -235,6 +236,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     settings: new SettingsAccess({ settings: callSettings, audit }),
     cases,
     research,
+    reports: new SubjectReports({ desk: cases, audit, rolesOf: (id) => users.get(id)?.roles ?? [], now: () => clock.now() }),
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

@@ -21,6 +21,8 @@ import { caseRoutes } from './routes/case-routes.js';
 import type { CaseDesk } from '../disclosure/case-desk.js';
 import { researchRoutes } from './routes/research-routes.js';
 import type { ResearchDesk } from '../disclosure/research-desk.js';
+import { subjectReportRoutes } from './routes/subject-report-routes.js';
+import type { SubjectReports } from '../disclosure/subject-report.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -33,6 +35,7 @@ export interface AppDependencies {
   readonly settings: SettingsAccess;
   readonly cases: CaseDesk;
   readonly research: ResearchDesk;
+  readonly reports: SubjectReports;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly isRecentlyReauthenticated: (session: import('../access/session-store.js').Session) => boolean;
@@ -88,6 +91,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
   api.use('/cases', caseRoutes(deps.cases));
+  api.use('/cases', subjectReportRoutes(deps.reports));
   api.use('/cases', researchRoutes(deps.research, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);

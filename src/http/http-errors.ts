@@ -80,6 +80,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   RESEARCH_CONTENT_UNCHECKED: 409,
   RESEARCH_NO_CALLS: 409,
   RESEARCH_NOTHING_DISCLOSED: 409,
+  // The data subject's report (P14).
+  REPORT_NOT_DATA_SUBJECT_CASE: 409,
 };
 
 export function statusOf(code: string): number {

@@ -14,6 +14,7 @@ import { statusOf } from './http-errors.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 import { CASE_OPERATIONS } from './operations/cases.js';
 import { RESEARCH_OPERATIONS } from './operations/research.js';
+import { SUBJECT_REPORT_OPERATIONS } from './operations/subject-report.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -180,6 +181,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...CORE_OPERATIONS,
   ...CASE_OPERATIONS,
   ...RESEARCH_OPERATIONS,
+  ...SUBJECT_REPORT_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);
