@@ -1,5 +1,6 @@
 // Every string of the UI comes from this catalogue: Finnish by default, English on request.
 import { TIME_ZONE } from './time.js';
+import * as research from './i18n-research.js';
 
 export type Language = 'fi' | 'en';
 
@@ -45,6 +46,7 @@ const coreFi = {
 
 const fi = {
   ...coreFi,
+  ...research.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -89,6 +91,7 @@ const coreEn: Record<keyof typeof coreFi, string> = {
 
 const en: Record<MessageKey, string> = {
   ...coreEn,
+  ...research.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
