@@ -27,6 +27,7 @@ import { wavHeader, type WavSource } from '../recording/wav-export.js';
 import { DurableFileWriter } from '../storage/durable-file.js';
 import { hannWindow, inverseFilter, lpcOfFrame, synthesisFilter } from './linear-prediction.js';
 import { polynomialFromRoots, polynomialRoots, type Complex } from './polynomial-roots.js';
+import { anonymiseInWorker } from './voice-anonymiser-thread.js';
 
 export const MCADAMS_LPC_ORDER = 20;
 export const MCADAMS_FRAME_MS = 20;
@@ -96,48 +97,70 @@ function toInt16(values: Float64Array, count: number): Int16Array {
 }
 
 /**
- * Streams 16-bit samples through the method. Yields exactly as many samples as came in (the
- * last frames are zero-padded past the end), in blocks as soon as they are final.
+ * The method over a stream of 16-bit samples: push() takes the next block and gives back the
+ * samples that are final (every frame covering them is added); end() zero-pads the last frames
+ * and gives back the rest. Out come exactly as many samples as went in.
  */
-export async function* anonymiseSamples(blocks: AsyncIterable<Int16Array> | Iterable<Int16Array>, alpha: number): AsyncGenerator<Int16Array> {
+export class McAdamsStream {
   // input[i] and overlap[i] are the sample at absolute index base + i.
-  let base = 0;
-  let input = new Float64Array(0);
-  let overlap = new Float64Array(FRAME_SAMPLES);
-  let nextFrameStart = 0;
-  let total = 0;
-  const runFrames = (untilStartBelow: number, needWhole: boolean): void => {
-    while (nextFrameStart < untilStartBelow && (!needWhole || nextFrameStart + FRAME_SAMPLES <= base + input.length)) {
-      const offset = nextFrameStart - base;
-      const frame = new Float64Array(FRAME_SAMPLES);
-      frame.set(input.subarray(offset, Math.min(input.length, offset + FRAME_SAMPLES)));
-      const out = anonymiseFrame(frame, alpha);
-      for (let n = 0; n < FRAME_SAMPLES; n += 1) overlap[offset + n] = (overlap[offset + n] as number) + (out[n] as number);
-      nextFrameStart += HOP_SAMPLES;
-    }
-  };
-  for await (const block of blocks) {
-    if (block.length === 0) continue;
-    const grown = new Float64Array(input.length + block.length);
-    grown.set(input);
-    grown.set(block, input.length);
-    input = grown;
-    const grownOverlap = new Float64Array(input.length + FRAME_SAMPLES);
-    grownOverlap.set(overlap.subarray(0, Math.min(overlap.length, grownOverlap.length)));
-    overlap = grownOverlap;
-    total += block.length;
-    runFrames(Number.POSITIVE_INFINITY, true);
+  private base = 0;
+  private input = new Float64Array(0);
+  private overlap = new Float64Array(FRAME_SAMPLES);
+  private nextFrameStart = 0;
+  private total = 0;
+
+  constructor(private readonly alpha: number) {}
+
+  push(block: ArrayLike<number>): Int16Array {
+    if (block.length === 0) return new Int16Array(0);
+    const grown = new Float64Array(this.input.length + block.length);
+    grown.set(this.input);
+    grown.set(block, this.input.length);
+    this.input = grown;
+    const grownOverlap = new Float64Array(this.input.length + FRAME_SAMPLES);
+    grownOverlap.set(this.overlap.subarray(0, Math.min(this.overlap.length, grownOverlap.length)));
+    this.overlap = grownOverlap;
+    this.total += block.length;
+    this.runFrames(Number.POSITIVE_INFINITY, true);
     // Every frame that starts at or before a sample has been added: samples before nextFrameStart are final.
-    const final = nextFrameStart - base;
-    if (final > 0) {
-      yield toInt16(overlap, final);
-      base += final;
-      input = input.slice(final);
-      overlap = overlap.slice(final);
+    return this.take(this.nextFrameStart - this.base);
+  }
+
+  end(): Int16Array {
+    this.runFrames(this.total, false);
+    return this.take(this.total - this.base);
+  }
+
+  private take(count: number): Int16Array {
+    if (count <= 0) return new Int16Array(0);
+    const out = toInt16(this.overlap, count);
+    this.base += count;
+    this.input = this.input.slice(count);
+    this.overlap = this.overlap.slice(count);
+    return out;
+  }
+
+  private runFrames(untilStartBelow: number, needWhole: boolean): void {
+    while (this.nextFrameStart < untilStartBelow && (!needWhole || this.nextFrameStart + FRAME_SAMPLES <= this.base + this.input.length)) {
+      const offset = this.nextFrameStart - this.base;
+      const frame = new Float64Array(FRAME_SAMPLES);
+      frame.set(this.input.subarray(offset, Math.min(this.input.length, offset + FRAME_SAMPLES)));
+      const out = anonymiseFrame(frame, this.alpha);
+      for (let n = 0; n < FRAME_SAMPLES; n += 1) this.overlap[offset + n] = (this.overlap[offset + n] as number) + (out[n] as number);
+      this.nextFrameStart += HOP_SAMPLES;
     }
   }
-  runFrames(total, false);
-  if (total - base > 0) yield toInt16(overlap, total - base);
+}
+
+/** The method over blocks of samples, in this thread (what the worker runs; the tests use it directly). */
+export async function* anonymiseSamples(blocks: AsyncIterable<Int16Array> | Iterable<Int16Array>, alpha: number): AsyncGenerator<Int16Array> {
+  const stream = new McAdamsStream(alpha);
+  for await (const block of blocks) {
+    const out = stream.push(block);
+    if (out.length > 0) yield out;
+  }
+  const rest = stream.end();
+  if (rest.length > 0) yield rest;
 }
 
 async function* recordingSamples(reader: WavSource): AsyncGenerator<Int16Array> {
@@ -155,7 +178,7 @@ export async function writeAnonymisedWav(reader: WavSource, alpha: number, outFi
   let samples = 0;
   try {
     await writer.write(wavHeader(reader.sampleCount));
-    for await (const block of anonymiseSamples(recordingSamples(reader), alpha)) {
+    for await (const block of anonymiseInWorker(recordingSamples(reader), alpha)) {
       samples += block.length;
       await writer.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
     }

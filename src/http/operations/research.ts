@@ -66,7 +66,7 @@ export const RESEARCH_OPERATIONS: readonly ApiOperation[] = [
     summary: 'The research package (after re-authentication): anonymised WAVs, pseudonymised contact records, README and SHA256SUMS in one tar',
     permission,
     success: { '200': { description: 'the package as an application/x-tar attachment', media: 'application/x-tar', headers: TAR_HEADERS } },
-    errors: [...OPEN_RESEARCH_CASE, 'REAUTH_REQUIRED', 'RESEARCH_RETURN_DUE_MISSING', 'RESEARCH_CONTENT_UNCHECKED', 'RESEARCH_NO_CALLS', 'RECORDING_NOT_FOUND', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT'],
+    errors: [...OPEN_RESEARCH_CASE, 'REAUTH_REQUIRED', 'RESEARCH_RETURN_DUE_MISSING', 'RESEARCH_CONTENT_UNCHECKED', 'RESEARCH_NO_CALLS', 'RECORDING_NOT_FOUND', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT', 'ANONYMISER_FAILED'],
   },
   {
     method: 'post',
