@@ -42,6 +42,8 @@ import { loadTlsMaterial } from './http/tls-certificate.js';
 import { createApp } from './http/app.js';
 import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
+import { purgeHoldsOf } from './disclosure/purge-holds.js';
+import { DisclosureDesk } from './disclosure/disclosure-desk.js';
 import { RESEARCH_REMINDER_INTERVAL_MS, ResearchDesk } from './disclosure/research-desk.js';
 import { SubjectReports } from './disclosure/subject-report.js';
 import { join } from 'node:path';
@@ -187,7 +189,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
 
   const waveforms = new WaveformStore(storage.documents);
+  // The registrar's cases: documents of their own; their calls' holds bind the purge.
+  const caseStore = await CaseStore.open(storage.documents);
   const retention = new RetentionScheduler({
+    holds: purgeHoldsOf(caseStore, config.cases.retentionYears, (caseId) => disclosures.removeCaseFiles(caseId)),
     audit: { prune: () => audit.prune(), append: (event) => audit.append(event) },
     derived: waveforms,
     history,
@@ -222,11 +227,18 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   const accounts = new AccountAccess({ users, authenticator, tarpit: new LoginTarpit(), sessions, setupTokens, audit, pseudonyms, logger: logger.child('accounts'), now: () => clock.now() });
   const readers = new ReaderCache((id) => storage.recordings.openReader(id), clock);
   const calls = new CallAccess({ history, readers, waveforms, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
-  // The registrar's desk: cases are documents of their own; their calls' holds bind the purge.
-  const caseStore = await CaseStore.open(storage.documents);
   const cases = new CaseDesk({ cases: caseStore, history, audit, pseudonyms, defaultRegion: config.phone.defaultRegion, now: () => clock.now() });
+  const disclosures = new DisclosureDesk({
+    desk: cases,
+    openReader: (id) => storage.recordings.openReader(id),
+    playerReader: (id) => readers.get(id),
+    signingKey: storage.keys.signingKey('disclosure-signing'),
+    dataDir: config.dataDir,
+    now: () => clock.now(),
+  });
+  await disclosures.removeLeftovers();
   // Research disclosures (P9): packages are made inside the data directory, never left behind.
-  const research = new ResearchDesk({ desk: cases, allCases: () => caseStore.all(), openReader: (id) => storage.recordings.openReader(id), alarms, outgoingDir: join(config.dataDir, 'disclosures', 'outgoing'), now: () => clock.now() });
+  const research = new ResearchDesk({ desk: cases, allCases: () => caseStore.all(), openReader: (id) => storage.recordings.openReader(id), alarms, outgoingDir: join(config.dataDir, 'disclosures', '.research'), now: () => clock.now() });
   await research.removeLeftovers();
   const researchReminderTimer = setInterval(() => void research.remindOverdue().catch((err: unknown) => logger.error('research reminders failed', { error: err instanceof Error ? err.name : 'unknown' })), RESEARCH_REMINDER_INTERVAL_MS);
   const startedAtMs = clock.now();
@@ -235,6 +247,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     calls,
     settings: new SettingsAccess({ settings: callSettings, audit }),
     cases,
+    disclosures,
     research,
     reports: new SubjectReports({ desk: cases, audit, rolesOf: (id) => users.get(id)?.roles ?? [], now: () => clock.now() }),
     audit,

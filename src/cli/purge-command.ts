@@ -12,6 +12,9 @@ import { purgeAuditEvent, purgeExpired, type PurgeReport } from '../retention/re
 import { CallSettings } from '../calls/call-settings.js';
 import { WaveformStore } from '../recording/waveform.js';
 import { AuditTrail } from '../access/audit-trail.js';
+import { CaseStore } from '../disclosure/case-store.js';
+import { purgeHoldsOf } from '../disclosure/purge-holds.js';
+import { removeCaseFiles } from '../disclosure/disclosure-desk.js';
 import { requireExistingDemoKey, resolveConfig } from './resolve-config.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from './exit-codes.js';
 import { UsageError, type CliOptions } from './tallennin.js';
@@ -36,6 +39,8 @@ export async function runPurge(options: CliOptions, _none: void): Promise<number
       history: new ContactHistory(storage.documents),
       recordings: storage.recordings,
       derived: new WaveformStore(storage.documents),
+      // The registrar's legal holds bind this run as they bind the service's.
+      holds: purgeHoldsOf(await CaseStore.open(storage.documents), config.cases.retentionYears, (caseId) => removeCaseFiles(config.dataDir, caseId)),
       clock: systemClock,
       months,
       dryRun,
@@ -53,6 +58,8 @@ export async function runPurge(options: CliOptions, _none: void): Promise<number
     process.stdout.write(
       `retention ${months} months: everything that started before ${report.cutoff} is past it\n` +
         `${verb} ${report.contactRecords} contact records (${report.historyDays} whole days) and ${report.recordings} recordings\n` +
+        (report.held.length > 0 ? `kept ${report.held.length} calls past retention under a legal hold (cases ${[...new Set(report.held.map((held) => held.caseId))].join(' ')})\n` : '') +
+        (report.cases.length > 0 ? `${verb} ${report.cases.length} closed cases past their retention\n` : '') +
         (report.failures > 0 ? `${report.failures} recordings could not be destroyed (see the log); run purge again\n` : ''),
     );
     if (options.list === true) process.stdout.write(listing(report));

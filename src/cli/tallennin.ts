@@ -11,6 +11,7 @@ import { runRecordingsExportWav, runRecordingsList, runRecordingsVerify } from '
 import { runPurge } from './purge-command.js';
 import { runAuditVerify } from './audit-command.js';
 import { runSetupToken } from './setup-token-command.js';
+import { runDisclosureVerify } from './disclosure-command.js';
 
 const USAGE = `Usage: tallennin <command> [options]
 
@@ -29,6 +30,10 @@ Commands:
   setup-token                              a new one-time token for creating the first administrator
   audit verify                             check the audit trail's hash chain and signatures; exit 1
                                            naming the first bad entry
+  disclosure verify BUNDLE [--passphrase-file FILE] [--public-key PEM]
+                                           check a disclosure bundle on any machine: its directory,
+                                           or the .age file with its passphrase; exit 1 naming
+                                           every problem
 
 Every command takes --config FILE (default /etc/tallennin/config.json) and --data-dir DIR
 (overrides the config's data directory; a demo data directory is recognised by its demo key).`;
@@ -44,6 +49,8 @@ const OPTIONS = {
   speed: { type: 'string' },
   port: { type: 'string' },
   'seed-history': { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -58,6 +65,8 @@ export type CliOptions = {
   speed?: string;
   port?: string;
   'seed-history'?: string;
+  'passphrase-file'?: string;
+  'public-key'?: string;
   help?: boolean;
 };
 
@@ -104,6 +113,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'audit':
         if (sub === 'verify') return await runAuditVerify(options, rest);
         throw new UsageError(`unknown audit command ${sub === undefined ? '(none)' : `"${sub}"`}: verify`);
+      case 'disclosure':
+        if (sub === 'verify') return await runDisclosureVerify(options, rest);
+        throw new UsageError(`unknown disclosure command ${sub === undefined ? '(none)' : `"${sub}"`}: verify`);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -67,6 +67,8 @@ export const configSchema = z
         absoluteHours: z.number().int().min(1).max(24).default(8),
       })
       .prefault({}),
+    /** The registrar's cases are kept this long after closing, then purged (src/disclosure/case-retention.ts). */
+    cases: z.object({ retentionYears: z.number().int().min(1).max(30).default(5) }).prefault({}),
     audit: z.object({ retentionDays: z.number().int().min(30).max(3650).default(730) }).prefault({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
   })

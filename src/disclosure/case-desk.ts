@@ -16,6 +16,7 @@ import type { ContactRecord } from '../history/contact-record.js';
 import { normalizePhoneNumber } from '../calls/phone-number.js';
 import { can, type Permission } from '../access/policy.js';
 import type { AuditTrail } from '../access/audit-trail.js';
+import type { AuditEventInput } from '../access/audit-entry.js';
 import type { AuditPseudonyms } from '../access/audit-pseudonyms.js';
 import type { Viewer } from '../access/call-access.js';
 import type { CaseStore } from './case-store.js';
@@ -276,6 +277,11 @@ export class CaseDesk {
     if (can(viewer, permission)) return;
     await this.audit(viewer, action, 'denied', clientAddress, caseId);
     throw new AppError('FORBIDDEN', permission === 'disclosures:approve' ? 'this account may not approve disclosures' : 'only the registrar works on cases');
+  }
+
+  /** An entry of the desk's own making (a playback under a case), committed before the answer. */
+  async auditEntry(event: AuditEventInput): Promise<void> {
+    await this.deps.audit.append(event);
   }
 
   async audit(viewer: Viewer, action: string, outcome: 'success' | 'denied' | 'failed', clientAddress: string, caseId?: string, details?: Record<string, string | number | boolean | null>): Promise<void> {

@@ -60,7 +60,7 @@ const WORDS: Readonly<Record<ReportLanguage, ReportWords>> = {
     accessColumns: ['Aika', 'Mitä tehtiin', 'Puhelu', 'Tekijän tehtävä', 'Kuunneltu osa'],
     removedAccount: 'poistettu käyttäjätili',
     timesNote: 'Ajat ovat Suomen aikaa.',
-    kinds: { viewed: 'puhelun tiedot katsottu', 'recording-viewed': 'tallenne avattu', played: 'kuunneltu', exported: 'tallenne viety tiedostoksi' },
+    kinds: { viewed: 'puhelun tiedot katsottu', 'recording-viewed': 'tallenne avattu', played: 'kuunneltu', 'played-with-subject': 'kuunneltu kanssasi paikan päällä', exported: 'tallenne viety tiedostoksi' },
     roles: { agent: 'asiakaspalvelija', supervisor: 'esihenkilö', 'quality-expert': 'laatu- ja koulutusasiantuntija', 'technical-maintainer': 'tekninen ylläpitäjä', 'phone-admin': 'puhelinjärjestelmän pääkäyttäjä', registrar: 'rekisterinpitäjän yhteyshenkilö' },
   },
   en: {
@@ -88,7 +88,7 @@ const WORDS: Readonly<Record<ReportLanguage, ReportWords>> = {
     accessColumns: ['Time', 'What was done', 'Call', 'Role of who did it', 'Part listened to'],
     removedAccount: 'removed account',
     timesNote: 'Times are Finnish time.',
-    kinds: { viewed: 'call details viewed', 'recording-viewed': 'recording opened', played: 'listened to', exported: 'recording exported to a file' },
+    kinds: { viewed: 'call details viewed', 'recording-viewed': 'recording opened', played: 'listened to', 'played-with-subject': 'listened to with you on site', exported: 'recording exported to a file' },
     roles: { agent: 'agent', supervisor: 'supervisor', 'quality-expert': 'quality/training expert', 'technical-maintainer': 'technical maintainer', 'phone-admin': 'phone-system administrator', registrar: 'registrar' },
   },
 };

@@ -25,7 +25,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** The audit actions that are an access to one call or its recording, as the report names them. */
 export const ACCESS_ACTIONS = { 'call.view': 'viewed', 'recording.view': 'recording-viewed', 'recording.play': 'played', 'recording.export': 'exported' } as const;
-export type AccessKind = (typeof ACCESS_ACTIONS)[keyof typeof ACCESS_ACTIONS];
+/** A play on the desk's on-site listening, heard with the data subject (details.heardWith). */
+export type AccessKind = (typeof ACCESS_ACTIONS)[keyof typeof ACCESS_ACTIONS] | 'played-with-subject';
 
 export interface ReportCall {
   /** 1, 2, ...: the call's number in this report. */
@@ -96,15 +97,17 @@ export class SubjectReports {
     const accesses: ReportAccess[] = [];
     for (const [index, contact] of contacts.entries()) {
       for (const entry of await this.accessesTo(contact)) {
-        const kind = ACCESS_ACTIONS[entry.action as keyof typeof ACCESS_ACTIONS];
         const details = entry.details ?? {};
+        const action = ACCESS_ACTIONS[entry.action as keyof typeof ACCESS_ACTIONS];
+        const kind: AccessKind = action === 'played' && details.heardWith === 'data-subject' ? 'played-with-subject' : action;
+        const part = kind === 'played' || kind === 'played-with-subject';
         accesses.push({
           at: entry.time,
           kind,
           call: index + 1,
           roles: entry.actorId === null ? [] : this.deps.rolesOf(entry.actorId),
-          fromMs: kind === 'played' && typeof details.fromMs === 'number' ? details.fromMs : null,
-          toMs: kind === 'played' && typeof details.toMs === 'number' ? details.toMs : null,
+          fromMs: part && typeof details.fromMs === 'number' ? details.fromMs : null,
+          toMs: part && typeof details.toMs === 'number' ? details.toMs : null,
         });
       }
     }

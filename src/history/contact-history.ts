@@ -189,9 +189,10 @@ export class ContactHistory {
   /**
    * Removes every record that started before `cutoffMs`: whole days by deleting their document,
    * the day the cutoff falls in by rewriting it. Returns what was (or, with dryRun, would be)
-   * removed so the caller can destroy the matching recordings.
+   * removed so the caller can destroy the matching recordings. Records `keep` names (the calls
+   * under a legal hold) stay, and so does their day.
    */
-  async purgeBefore(cutoffMs: number, dryRun: boolean): Promise<{ records: ContactRecord[]; daysRemoved: string[] }> {
+  async purgeBefore(cutoffMs: number, dryRun: boolean, keep: (record: ContactRecord) => boolean = () => false): Promise<{ records: ContactRecord[]; daysRemoved: string[] }> {
     await this.ready();
     const cutoffDay = dayKeyOf(new Date(cutoffMs).toISOString());
     const removed: ContactRecord[] = [];
@@ -199,7 +200,7 @@ export class ContactHistory {
     for (const day of await this.days()) {
       if (day > cutoffDay) break;
       await this.cache.use(day, async (loaded) => {
-        const [old, kept] = partition(loaded.doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs);
+        const [old, kept] = partition(loaded.doc.data.records, (record) => Date.parse(record.startedAt) < cutoffMs && !keep(record));
         if (old.length === 0) return;
         removed.push(...old);
         if (dryRun) return;

@@ -19,6 +19,7 @@ import { healthRoutes, type HealthReport } from './routes/health-routes.js';
 import { settingsRoutes } from './routes/settings-routes.js';
 import { caseRoutes } from './routes/case-routes.js';
 import type { CaseDesk } from '../disclosure/case-desk.js';
+import type { DisclosureDesk } from '../disclosure/disclosure-desk.js';
 import { researchRoutes } from './routes/research-routes.js';
 import type { ResearchDesk } from '../disclosure/research-desk.js';
 import { subjectReportRoutes } from './routes/subject-report-routes.js';
@@ -34,6 +35,7 @@ export interface AppDependencies {
   readonly calls: CallAccess;
   readonly settings: SettingsAccess;
   readonly cases: CaseDesk;
+  readonly disclosures: DisclosureDesk;
   readonly research: ResearchDesk;
   readonly reports: SubjectReports;
   readonly audit: AuditTrail;
@@ -90,7 +92,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/audit', auditRoutes(deps.audit));
   api.use('/settings', settingsRoutes(deps.settings));
   api.use('/health', healthRoutes(deps.health));
-  api.use('/cases', caseRoutes(deps.cases));
+  api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use('/cases', subjectReportRoutes(deps.reports));
   api.use('/cases', researchRoutes(deps.research, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));

@@ -22,6 +22,22 @@ export interface DerivedRecordingData {
   remove(recordingId: string): Promise<unknown>;
 }
 
+/** A call under a legal hold (src/disclosure/legal-hold.ts): the purge leaves it, and says so. */
+export interface HeldCall {
+  readonly caseId: string;
+  readonly callId: string;
+  readonly recordingId: string | null;
+  /** When the hold ends (ISO); the first run after it purges the call if past retention. */
+  readonly until: string;
+}
+
+/** What the purge needs of the registrar's desk: the holds in force, and the cases past their own retention. */
+export interface PurgeHolds {
+  heldAt(nowMs: number): readonly HeldCall[];
+  /** Destroys (or, in a dry run, lists) the closed cases past their retention; their ids. */
+  purgeCases?(nowMs: number, dryRun: boolean): Promise<readonly string[]>;
+}
+
 export interface PurgeReport {
   readonly cutoff: string;
   readonly dryRun: boolean;
@@ -40,6 +56,10 @@ export interface PurgeReport {
   readonly recordingIds: readonly string[];
   /** One line per record or recording past the limit: what `purge --dry-run --list` shows. */
   readonly expired: ReadonlyArray<{ readonly day: string; readonly callId: string | null; readonly recordingId: string | null }>;
+  /** Calls past retention kept because a case holds them (and would otherwise have gone in this run). */
+  readonly held: readonly HeldCall[];
+  /** Closed cases destroyed after their own retention (or, in a dry run, that would be). */
+  readonly cases: readonly string[];
 }
 
 /** The oldest start time that is kept: `months` calendar months before now, in UTC. */
@@ -59,21 +79,33 @@ export async function purgeExpired(options: {
   readonly months: number;
   readonly dryRun: boolean;
   readonly logger: Logger;
+  readonly holds?: PurgeHolds;
 }): Promise<PurgeReport> {
-  const { history, recordings, derived, clock, months, dryRun, logger } = options;
+  const { history, recordings, derived, clock, months, dryRun, logger, holds } = options;
   const cutoffMs = retentionCutoffMs(clock.now(), months);
+  // A legal hold outranks retention: the calls of an open case stay until the hold ends.
+  const heldCalls = holds?.heldAt(clock.now()) ?? [];
+  const heldCallIds = new Set(heldCalls.map((held) => held.callId));
+  const heldRecordingIds = new Set(heldCalls.flatMap((held) => (held.recordingId === null ? [] : [held.recordingId])));
+  const keep = (record: { callId: string; recordingId: string | null }): boolean => heldCallIds.has(record.callId) || (record.recordingId !== null && heldRecordingIds.has(record.recordingId));
+  const heldExpired = new Map<string, HeldCall>();
 
   // Recordings first: a record without its recording is harmless, a recording kept beyond the
   // limit because its record went first (and the purge then died) would not be found again.
   const expiredIds = new Set<string>();
   const expired: Array<{ day: string; callId: string | null; recordingId: string | null }> = [];
-  const { records } = await history.purgeBefore(cutoffMs, true);
+  const noteHeld = (callId: string | null, recordingId: string | null): void => {
+    for (const held of heldCalls) if (held.callId === callId || (recordingId !== null && held.recordingId === recordingId)) heldExpired.set(held.callId, held);
+  };
+  if (heldCalls.length > 0) for (const record of (await history.purgeBefore(cutoffMs, true)).records.filter(keep)) noteHeld(record.callId, record.recordingId);
+  const { records } = await history.purgeBefore(cutoffMs, true, keep);
   for (const record of records) {
     if (record.recordingId !== null) expiredIds.add(record.recordingId);
     expired.push({ day: record.startedAt.slice(0, 10), callId: record.callId, recordingId: record.recordingId });
   }
   for (const recording of await recordings.list()) {
-    if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs && !expiredIds.has(recording.recordingId)) {
+    if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs && heldRecordingIds.has(recording.recordingId)) noteHeld(null, recording.recordingId);
+    else if (recording.header !== undefined && recording.header.startedAtMs < cutoffMs && !expiredIds.has(recording.recordingId)) {
       expiredIds.add(recording.recordingId);
       expired.push({ day: new Date(recording.header.startedAtMs).toISOString().slice(0, 10), callId: null, recordingId: recording.recordingId });
     }
@@ -96,7 +128,8 @@ export async function purgeExpired(options: {
       }
     }
   }
-  const historyResult = dryRun ? { records, daysRemoved: [] } : await history.purgeBefore(cutoffMs, false);
+  const historyResult = dryRun ? { records, daysRemoved: [] } : await history.purgeBefore(cutoffMs, false, keep);
+  const cases = (await holds?.purgeCases?.(clock.now(), dryRun)) ?? [];
   const report: PurgeReport = {
     cutoff: new Date(cutoffMs).toISOString(),
     dryRun,
@@ -109,9 +142,11 @@ export async function purgeExpired(options: {
     callIds: historyResult.records.map((record) => record.callId),
     recordingIds: dryRun ? [...expiredIds] : destroyedIds,
     expired: expired.sort((a, b) => a.day.localeCompare(b.day)),
+    held: [...heldExpired.values()],
+    cases,
   };
   const { cutoff, contactRecords, historyDays, recordings: recordingCount } = report;
-  logger.info(dryRun ? 'purge dry run' : 'purge done', { cutoff, dryRun, contactRecords, historyDays, recordings: recordingCount, keys, failures, days: report.days.join(' ') });
+  logger.info(dryRun ? 'purge dry run' : 'purge done', { cutoff, dryRun, contactRecords, historyDays, recordings: recordingCount, keys, failures, days: report.days.join(' '), held: report.held.length, cases: cases.length });
   return report;
 }
 
@@ -138,6 +173,11 @@ export function purgeAuditEvent(report: PurgeReport, months: number, trigger: 's
       days: report.days.join(' '),
       callIds: report.callIds.join(' '),
       recordingIds: report.recordingIds.join(' '),
+      // What a legal hold kept past retention, and under which case (P10/P14: the request was not defeated).
+      heldCallIds: report.held.map((held) => held.callId).join(' '),
+      heldRecordingIds: report.held.flatMap((held) => (held.recordingId === null ? [] : [held.recordingId])).join(' '),
+      heldCases: [...new Set(report.held.map((held) => held.caseId))].join(' '),
+      cases: report.cases.join(' '),
     },
   };
 }

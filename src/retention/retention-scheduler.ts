@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { ContactHistory } from '../history/contact-history.js';
 import type { AlarmSink } from '../calls/call-tracker.js';
-import { purgeAuditEvent, purgeExpired, type DerivedRecordingData, type PurgeableRecordings, type PurgeReport } from './retention-purge.js';
+import { purgeAuditEvent, purgeExpired, type DerivedRecordingData, type PurgeableRecordings, type PurgeHolds, type PurgeReport } from './retention-purge.js';
 import { AppError } from '../errors.js';
 import type { AuditEventInput } from '../access/audit-entry.js';
 
@@ -40,6 +40,8 @@ export interface RetentionSchedulerOptions {
   readonly history: ContactHistory;
   readonly recordings: PurgeableRecordings;
   readonly derived?: DerivedRecordingData;
+  /** The registrar's legal holds and the cases' own retention. */
+  readonly holds?: PurgeHolds;
   readonly clock: Clock;
   /** Read at every run: an administrator may change the retention while the box runs. */
   readonly months: () => number;
@@ -84,7 +86,7 @@ export class RetentionScheduler {
       const { history, recordings, clock, logger, alarms } = this.options;
       try {
         const months = this.options.months();
-        const report = await purgeExpired({ history, recordings, ...(this.options.derived === undefined ? {} : { derived: this.options.derived }), clock, months, dryRun: false, logger });
+        const report = await purgeExpired({ history, recordings, ...(this.options.derived === undefined ? {} : { derived: this.options.derived }), ...(this.options.holds === undefined ? {} : { holds: this.options.holds }), clock, months, dryRun: false, logger });
         // A failure here is an alarm like any other: the run is done, but not provable.
         await this.options.audit?.append(purgeAuditEvent(report, months, 'scheduled'));
         const pruned = await this.options.audit?.prune();

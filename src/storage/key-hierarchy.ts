@@ -17,7 +17,7 @@ import { AppError } from '../errors.js';
 import { MASTER_KEY_BYTES } from './master-key.js';
 
 export type SymmetricKeyPurpose = 'document-encryption' | 'recording-key-wrapping' | 'audit-pseudonym' | 'device-cookie';
-export type SigningKeyPurpose = 'recording-seal-signing' | 'audit-signing';
+export type SigningKeyPurpose = 'recording-seal-signing' | 'audit-signing' | 'disclosure-signing';
 export type KeyPurpose = SymmetricKeyPurpose | SigningKeyPurpose;
 
 const HKDF_SALT = Buffer.from('tallennin/key-hierarchy/v1', 'utf8');
@@ -58,7 +58,7 @@ export class KeyHierarchy {
     for (const purpose of ['document-encryption', 'recording-key-wrapping', 'audit-pseudonym', 'device-cookie'] as const) {
       this.#symmetric.set(purpose, deriveSubkey(masterKey, purpose));
     }
-    for (const purpose of ['recording-seal-signing', 'audit-signing'] as const) {
+    for (const purpose of ['recording-seal-signing', 'audit-signing', 'disclosure-signing'] as const) {
       const seed = deriveSubkey(masterKey, purpose);
       this.#signing.set(purpose, ed25519FromSeed(seed));
       seed.fill(0);

@@ -59,7 +59,7 @@ t.test('when a research case is disclosed, then the package is anonymised and ve
   t.equal(made.headers['content-disposition'], 'attachment; filename="research-TUTK-2026-7.tar"');
   const sha256 = createHash('sha256').update(made.body).digest('hex');
   t.equal(made.headers['x-package-sha256'], sha256, 'the hash told is the hash of what arrived');
-  t.same(await readdir(join(fixture.dataDir, 'disclosures', 'outgoing')), [], 'nothing left behind on the box');
+  t.same(await readdir(join(fixture.dataDir, 'disclosures', '.research')), [], 'nothing left behind on the box');
 
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-research-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

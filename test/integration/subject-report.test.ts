@@ -62,27 +62,32 @@ t.test('when a caller asks what the register holds, then the report lists exactl
   const id = opened.json<{ case: { id: string } }>().case.id;
   t.equal((await registrar.client.send('PUT', `/api/v1/cases/${id}/calls`, { body: { callIds: [first, second, unrecorded] } })).status, 200);
 
+  // The registrar plays the first call to the caller on site, under the case.
+  fixture.clock.advance(60_000);
+  t.equal((await registrar.client.get(`/api/v1/cases/${id}/calls/${first}/audio`)).status, 200);
+
   // What the trail holds: every successful play of the caller's two recordings.
   const recordingIds = new Map<string, number>();
   for (const [index, callId] of [first, second].entries()) recordingIds.set((await fixture.appliance.history.find(callId))!.recordingId!, index + 1);
-  const roleOf = new Map([[supervisor.id, 'supervisor'], [agent.id, 'agent'], [quality.id, 'quality/training expert']]);
+  const roleOf = new Map([[supervisor.id, 'supervisor'], [agent.id, 'agent'], [quality.id, 'quality/training expert'], [registrar.id, 'registrar']]);
   const plays: string[][] = [];
   const playTimes: string[] = [];
   for (const [recordingId, number] of recordingIds) {
     for (const entry of (await fixture.appliance.audit.search({ targetId: recordingId, action: 'recording.play', outcome: 'success' })).records) {
-      const details = entry.details as { fromMs: number; toMs: number };
+      const details = entry.details as { fromMs: number; toMs: number; heardWith?: string };
       playTimes.push(entry.time);
-      plays.push([reportTime(entry.time, 'en'), 'listened to', String(number), roleOf.get(entry.actorId!)!, `${reportPosition(details.fromMs)}–${reportPosition(details.toMs)}`]);
+      plays.push([reportTime(entry.time, 'en'), details.heardWith === 'data-subject' ? 'listened to with you on site' : 'listened to', String(number), roleOf.get(entry.actorId!)!, `${reportPosition(details.fromMs)}–${reportPosition(details.toMs)}`]);
     }
   }
-  t.equal(plays.length, 4, 'the supervisor’s two ranges, the agent’s play and the quality expert’s');
+  t.equal(plays.length, 5, 'the supervisor’s two ranges, the agent’s play, the quality expert’s and the one on site');
 
   const html = await registrar.client.get(`/api/v1/cases/${id}/report.html?lang=en`);
   t.equal(html.status, 200);
   t.match(html.headers['content-type'], /^text\/html/);
   const page = html.body.toString('utf8');
   const accesses = tableRows(page, 'accesses');
-  t.same(accesses.filter((row) => row[1] === 'listened to').sort(), plays.sort(), 'exactly the plays of the trail');
+  t.same(accesses.filter((row) => row[1]?.startsWith('listened to')).sort(), plays.sort(), 'exactly the plays of the trail');
+  t.equal(accesses.filter((row) => row[1] === 'listened to with you on site').length, 1, 'the on-site listening told as such');
   t.same(accesses.filter((row) => row[1] === 'call details viewed').map((row) => [row[2], row[3]]), [['2', 'supervisor']], 'and the view of the details');
   t.notMatch(page, /0409999999|358409999999/, 'nothing of the other caller');
   t.notMatch(page, /Aino|Eero|rekisterinpitaja|esihenkilo|agentti/, 'roles, not names');
@@ -91,14 +96,14 @@ t.test('when a caller asks what the register holds, then the report lists exactl
 
   const fi = (await registrar.client.get(`/api/v1/cases/${id}/report.html?lang=fi`)).body.toString('utf8');
   t.match(fi, /<html lang="fi">/);
-  t.equal(tableRows(fi, 'accesses').filter((row) => row[1] === 'kuunneltu').length, plays.length, 'Finnish: the same plays');
+  t.equal(tableRows(fi, 'accesses').filter((row) => row[1]?.startsWith('kuunneltu')).length, plays.length, 'Finnish: the same plays');
 
   const pdf = await registrar.client.get(`/api/v1/cases/${id}/report.pdf?lang=fi`);
   t.equal(pdf.status, 200);
   t.equal(pdf.headers['content-disposition'], `attachment; filename="report-${id}-fi.pdf"`);
   t.equal(pdf.body.subarray(0, 5).toString('latin1'), '%PDF-');
   const texts = pdfTexts(pdf.body);
-  t.equal(texts.filter((text) => text === 'kuunneltu').length, plays.length, 'the PDF lists the same plays');
+  t.equal(texts.filter((text) => text === 'kuunneltu' || text.startsWith('kuunneltu kanssasi')).length, plays.length, 'the PDF lists the same plays');
   for (const time of playTimes) t.ok(texts.includes(reportTime(time, 'fi')), `the PDF has the play at ${time}`);
   t.ok(texts.includes('esihenkilö') && texts.includes('asiakaspalvelija'), 'roles in Finnish');
 

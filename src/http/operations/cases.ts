@@ -32,6 +32,8 @@ export const caseNoteBody = z.object({ text: text(4000) }).strict();
 export const caseExtendBody = z.object({ reason: text(2000) }).strict();
 export const caseHoldBody = z.object({ reason: text(2000), until: isoTime }).strict();
 export const caseCloseBody = z.object({ note: text(4000) }).strict();
+/** Without a passphrase the box generates a strong one; either way it is shown once. */
+export const bundleBody = z.object({ passphrase: z.string().max(1024).optional() }).strict();
 export const caseFindQuery = z.object({ caller: z.string().trim().min(3).max(32).optional(), agent: z.string().trim().min(1).max(64).optional() }).strict();
 
 // Answers.
@@ -63,6 +65,14 @@ export const oneCase = z.object({ case: caseSummary });
 /** A case with the contact records of its calls still on the box. */
 export const caseWithCalls = z.object({ case: caseSummary, calls: z.array(contactRecord) });
 export const foundCalls = z.object({ calls: z.array(contactRecord) });
+export const disclosureKey = z.object({ algorithm: z.literal('Ed25519'), publicKeyPem: z.string(), fingerprint: z.string().regex(/^[0-9a-f]{64}$/) });
+export const madeBundle = z.object({
+  case: caseSummary,
+  bundle: z.object({ id: z.uuid(), sha256: z.string(), bytes: z.number().int().min(0), approvedBy: z.string().nullable(), fileName: z.string() }),
+  /** Shown once: the box keeps no copy. */
+  passphrase: z.string(),
+  passphraseGenerated: z.boolean(),
+});
 
 // The OpenAPI entries.
 
@@ -70,7 +80,12 @@ const CASE = ['CASE_NOT_FOUND', AUDITED];
 const OPEN_CASE = ['CASE_NOT_FOUND', 'CASE_CLOSED', AUDITED];
 const permission = 'cases:manage';
 
+const WAV_ERRORS = ['CALL_NOT_FOUND', 'RECORDING_NOT_FOUND', 'RECORDING_IN_PROGRESS', 'RECORDING_KEY_MISSING', 'RECORDING_CORRUPT'];
+const LENGTH = { 'Content-Length': { description: 'Bytes in this answer', pattern: '^[0-9]+$' } };
+
 export const CASE_OPERATIONS: readonly ApiOperation[] = [
+  // Before /cases/{id}: the API's contract check takes the first path that matches.
+  { method: 'get', path: '/cases/public-key', operationId: 'getDisclosureKey', summary: 'The box’s disclosure signing key (Ed25519): what a receiver checks a bundle’s pub.pem against', open: true, success: { '200': { description: 'the public key and its SHA-256 fingerprint', json: disclosureKey } } },
   { method: 'get', path: '/cases', operationId: 'listCases', summary: 'The registrar’s desk: every case, what is due first at the top', permission, success: { '200': { description: 'the cases', json: caseList } }, errors: [AUDITED] },
   {
     method: 'post',
@@ -115,6 +130,46 @@ export const CASE_OPERATIONS: readonly ApiOperation[] = [
     permission: 'disclosures:approve',
     success: { '200': { description: 'approved', json: oneCase } },
     errors: ['CASE_NOT_FOUND', 'CASE_CLOSED', 'APPROVAL_NOT_NEEDED', 'APPROVAL_BY_REQUESTER', 'APPROVAL_DONE', AUDITED],
+  },
+  {
+    method: 'post',
+    path: '/cases/{id}/bundles',
+    operationId: 'makeDisclosureBundle',
+    summary: 'Make the signed bundle of an approved authority’s request (P10), encrypted to a passphrase with age; needs a fresh re-authentication; the passphrase is shown once',
+    permission,
+    body: bundleBody,
+    success: { '201': { description: 'made', json: madeBundle } },
+    errors: [...OPEN_CASE, 'CASE_KIND_MISMATCH', 'APPROVAL_REQUIRED', 'REAUTH_REQUIRED', 'PASSPHRASE_TOO_SHORT', 'CASE_NO_RECORDINGS', ...WAV_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/cases/{id}/bundles/{bundleId}',
+    operationId: 'downloadDisclosureBundle',
+    summary: 'A bundle made earlier (still encrypted), for download',
+    permission,
+    success: { '200': { description: 'the .tar.age file', media: 'application/octet-stream', headers: { ...LENGTH, 'Content-Disposition': { description: 'attachment; filename="tallennin-disclosure-<id>.tar.age"', pattern: '^attachment; filename="tallennin-disclosure-[0-9a-f-]+\\.tar\\.age"$' } } } },
+    errors: [...CASE, 'BUNDLE_NOT_FOUND'],
+  },
+  {
+    method: 'get',
+    path: '/cases/{id}/copy',
+    operationId: 'makeDataSubjectCopy',
+    summary: 'The data subject’s copy (GDPR Art. 15(3)): the case’s recordings as WAV with the signed manifest, as a tar; needs a fresh re-authentication',
+    permission,
+    success: { '200': { description: 'the copy as a tar', media: 'application/x-tar', headers: { ...LENGTH, 'Content-Disposition': { description: 'attachment; filename="tallennin-copy-<id>.tar"', pattern: '^attachment; filename="tallennin-copy-[0-9a-f-]+\\.tar"$' } } } },
+    errors: [...OPEN_CASE, 'CASE_KIND_MISMATCH', 'REAUTH_REQUIRED', 'CASE_NO_RECORDINGS', ...WAV_ERRORS],
+  },
+  {
+    method: 'get',
+    path: '/cases/{id}/calls/{callId}/audio',
+    operationId: 'listenWithDataSubject',
+    summary: 'On-site listening (P14): a call of the case played with the data subject present, each part audited as heard with the data subject under the case (HTTP Range)',
+    permission,
+    success: {
+      '200': { description: 'the whole recording', media: 'audio/wav', headers: { ...LENGTH, 'Accept-Ranges': { description: 'bytes', pattern: '^bytes$' } } },
+      '206': { description: 'the range asked for', media: 'audio/wav', headers: { ...LENGTH, 'Accept-Ranges': { description: 'bytes', pattern: '^bytes$' }, 'Content-Range': { description: 'The bytes sent, of the whole', pattern: '^bytes [0-9]+-[0-9]+/[0-9]+$' } } },
+    },
+    errors: [...OPEN_CASE, 'RANGE_INVALID', ...WAV_ERRORS],
   },
   { method: 'post', path: '/cases/{id}/close', operationId: 'closeCase', summary: 'Close the case; its hold ends with it', permission, body: caseCloseBody, success: { '200': { description: 'closed', json: oneCase } }, errors: [...OPEN_CASE, 'CASE_NOT_CLOSABLE'] },
 ];

@@ -69,7 +69,8 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
   return router;
 }
 
-async function sendWav(req: Request, res: Response, reader: RecordingReader, audit: (part: { startMs: number; endMs: number; bytes: string }) => Promise<void>, ranges = true): Promise<void> {
+/** A recording as audio/wav, with HTTP Range for a player; each part audited before it is sent (also the desk's listening). */
+export async function sendWav(req: Request, res: Response, reader: RecordingReader, audit: (part: { startMs: number; endMs: number; bytes: string }) => Promise<void>, ranges = true): Promise<void> {
   const total = wavByteLength(reader.sampleCount);
   let start = 0;
   let end = total - 1;
