@@ -20,6 +20,7 @@ import type { WavSource } from '../recording/wav-export.js';
 import { moveDurable, writeFileDurable } from '../storage/durable-file.js';
 import { ResearchPseudonymiser, researchAudioFile, researchRecords, researchRecordsCsv } from './research-records.js';
 import { writeAnonymisedWav } from './voice-anonymiser.js';
+import { AnonymiserThread } from './voice-anonymiser-thread.js';
 
 export interface ResearchPackageInput {
   /** The disclosure's reference (the case's reference number): what the institute quotes back. */
@@ -59,6 +60,7 @@ export async function sha256OfFile(path: string): Promise<{ sha256: string; byte
 export async function buildResearchPackage(input: ResearchPackageInput): Promise<ResearchPackageResult> {
   const work = await mkdtemp(join(dirname(input.outFile), `.${basename(input.outFile)}-`));
   const pseudonymiser = new ResearchPseudonymiser();
+  const thread = new AnonymiserThread();
   try {
     const withAudio = new Set(input.records.filter(hasAudio).map((record) => record.callId));
     const files: string[] = [];
@@ -68,7 +70,7 @@ export async function buildResearchPackage(input: ResearchPackageInput): Promise
       if (withAudio.has(record.callId)) {
         const reader = await input.openReader(record.recordingId!);
         try {
-          await writeAnonymisedWav(reader, input.alphaOf(record.recordingId!), join(work, researchAudioFile(index)));
+          await writeAnonymisedWav(reader, input.alphaOf(record.recordingId!), join(work, researchAudioFile(index)), thread);
         } finally {
           await reader.close();
         }
@@ -92,6 +94,7 @@ export async function buildResearchPackage(input: ResearchPackageInput): Promise
     await moveDurable(tarFile, input.outFile);
     return { sha256, bytes, calls: rows.length, audioFiles: withAudio.size };
   } finally {
+    await thread.close();
     pseudonymiser.discard();
     await rm(work, { recursive: true, force: true });
   }

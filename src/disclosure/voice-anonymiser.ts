@@ -27,7 +27,7 @@ import { wavHeader, type WavSource } from '../recording/wav-export.js';
 import { DurableFileWriter } from '../storage/durable-file.js';
 import { hannWindow, inverseFilter, lpcOfFrame, synthesisFilter } from './linear-prediction.js';
 import { polynomialFromRoots, polynomialRoots, type Complex } from './polynomial-roots.js';
-import { anonymiseInWorker } from './voice-anonymiser-thread.js';
+import { AnonymiserThread } from './voice-anonymiser-thread.js';
 
 export const MCADAMS_LPC_ORDER = 20;
 export const MCADAMS_FRAME_MS = 20;
@@ -170,15 +170,15 @@ async function* recordingSamples(reader: WavSource): AsyncGenerator<Int16Array> 
 }
 
 /**
- * Writes the recording's audio, anonymised with `alpha`, as a new 16-bit 8 kHz WAV at `outFile`
- * (durably: it appears whole or not at all). The recording itself is only read.
+ * Writes the recording's audio, anonymised with `alpha` in `thread`, as a new 16-bit 8 kHz WAV at
+ * `outFile` (durably: it appears whole or not at all). The recording itself is only read.
  */
-export async function writeAnonymisedWav(reader: WavSource, alpha: number, outFile: string): Promise<number> {
+export async function writeAnonymisedWav(reader: WavSource, alpha: number, outFile: string, thread: AnonymiserThread): Promise<number> {
   const writer = await DurableFileWriter.create(outFile);
   let samples = 0;
   try {
     await writer.write(wavHeader(reader.sampleCount));
-    for await (const block of anonymiseInWorker(recordingSamples(reader), alpha)) {
+    for await (const block of thread.anonymise(recordingSamples(reader), alpha)) {
       samples += block.length;
       await writer.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
     }

@@ -21,6 +21,7 @@ import {
   MCADAMS_ALPHA_MIN,
   writeAnonymisedWav,
 } from '../../../src/disclosure/voice-anonymiser.js';
+import { AnonymiserThread } from '../../../src/disclosure/voice-anonymiser-thread.js';
 import { meta, storeFixture, tempDir } from '../recording/helpers.js';
 
 const SENTENCE = 'Hyvää päivää, soitan vakuutusasiassa. Olisin halunnut kysyä korvauksesta ja laskusta.';
@@ -120,10 +121,12 @@ void t.test('when a recording of speech is anonymised, then the WAV has its dura
   const recordingFile = join(fixture.dataDir, 'recordings', `${m.recordingId}.tlr`);
   const before = await readFile(recordingFile);
 
+  const thread = new AnonymiserThread();
+  t.teardown(() => thread.close());
   for (const alpha of [MCADAMS_ALPHA_MIN, 0.8, MCADAMS_ALPHA_MAX]) {
     const reader = await fixture.store.openReader(m.recordingId);
     const out = join(dir, `anonymised-${alpha}.wav`);
-    const written = await writeAnonymisedWav(reader, alpha, out);
+    const written = await writeAnonymisedWav(reader, alpha, out, thread);
     await reader.close();
     const file = await readFile(out);
     const decoded = wav.decode(file);
