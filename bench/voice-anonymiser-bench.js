@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:anonymiser`: how fast the McAdams voice anonymiser (src/disclosure/voice-anonymiser.ts)
+ * `npm run bench:anonymiser`: how fast the McAdams voice anonymiser (src/disclosure/mcadams-method.ts)
  * turns call audio into a research package's WAV, as a real-time factor (seconds of audio per
  * second of one core). The audio is Finnish speech from espeak-ng, resampled to 8 kHz by sox and
  * repeated to the length asked for, streamed through the method in the blocks a recording is
@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { anonymiseSamples } from '../dist/disclosure/voice-anonymiser.js';
+import { anonymiseSamples } from '../dist/disclosure/mcadams-method.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '600' } } });
 const seconds = Number(values.seconds);
