@@ -13,9 +13,6 @@ import { join } from 'node:path';
 import { PASSWORD, startApiAppliance } from './support/api-appliance.js';
 import { codeOf, deskUsers, reauthenticate } from './support/desk-users.js';
 
-// A hang guard, not a speed target: the anonymiser's worker thread starts under the test
-// runner's TypeScript loader, which takes long on a busy machine.
-t.setTimeout(600_000);
 
 interface ResearchAnswer {
   research: {

@@ -10,9 +10,6 @@ import type { ContactRecord } from '../../../src/history/contact-record.js';
 import { buildResearchPackage, sha256OfFile } from '../../../src/disclosure/research-package.js';
 import { sealedRecording, storeFixture, tempDir } from '../recording/helpers.js';
 
-// A hang guard, not a speed target: the anonymiser's worker thread starts under the test
-// runner's TypeScript loader, which takes long on a busy machine.
-t.setTimeout(600_000);
 
 void t.test('when a research package is built, then it extracts, verifies and holds only anonymised data', async (t) => {
   const fixture = await storeFixture(t);

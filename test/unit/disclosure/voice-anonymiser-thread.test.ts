@@ -8,9 +8,6 @@ import t from 'tap';
 import { AnonymiserThread } from '../../../src/disclosure/voice-anonymiser-thread.js';
 import { anonymiseSamples } from '../../../src/disclosure/mcadams-method.js';
 
-// A hang guard, not a speed target: the anonymiser's worker thread starts under the test
-// runner's TypeScript loader, which takes long on a busy machine.
-t.setTimeout(600_000);
 
 function noise(length: number): Int16Array {
   let seed = 7;

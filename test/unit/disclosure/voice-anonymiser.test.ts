@@ -19,9 +19,6 @@ import { writeAnonymisedWav } from '../../../src/disclosure/voice-anonymiser.js'
 import { AnonymiserThread } from '../../../src/disclosure/voice-anonymiser-thread.js';
 import { meta, storeFixture, tempDir } from '../recording/helpers.js';
 
-// A hang guard, not a speed target: the anonymiser's worker thread starts under the test
-// runner's TypeScript loader, which takes long on a busy machine.
-t.setTimeout(600_000);
 
 const SENTENCE = 'Hyvää päivää, soitan vakuutusasiassa. Olisin halunnut kysyä korvauksesta ja laskusta.';
 
