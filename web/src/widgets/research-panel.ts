@@ -52,7 +52,8 @@ export async function researchPanel(container: HTMLElement, caseId: string): Pro
         const name = /filename="([^"]+)"/.exec(headers.get('content-disposition') ?? '')?.[1] ?? 'research.tar';
         const link = h('a', { href: URL.createObjectURL(blob), download: name });
         link.click();
-        URL.revokeObjectURL(link.href);
+        // Revoked later: a browser may still be reading the file when click() returns.
+        setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
         say(t('research.packageMade', { sha256: headers.get('x-package-sha256') ?? '' }));
         await redraw();
       })
