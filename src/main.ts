@@ -61,6 +61,8 @@ import { CaseStore } from './disclosure/case-store.js';
 import { CaseDesk } from './disclosure/case-desk.js';
 import { purgeHoldsOf } from './disclosure/purge-holds.js';
 import { DisclosureDesk } from './disclosure/disclosure-desk.js';
+import { RESEARCH_REMINDER_INTERVAL_MS, ResearchDesk } from './disclosure/research-desk.js';
+import { SubjectReports } from './disclosure/subject-report.js';
 import { startWebServer, type WebServer } from './http/web-server.js';
 import { fileURLToPath } from 'node:url';
 import { CardPseudonyms } from './doors/card-pseudonym.js';
@@ -112,6 +114,7 @@ export interface Appliance {
   readonly audit: AuditTrail;
   readonly users: UserStore;
   readonly doors: DoorService;
+  readonly research: ResearchDesk;
   readonly web: WebServer;
   /** A one-time token for creating the first administrator, when there is no user yet. */
   readonly setupToken: string | undefined;
@@ -295,6 +298,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     now: () => clock.now(),
   });
   await disclosures.removeLeftovers();
+  // Research disclosures (P9): packages are made inside the data directory, never left behind.
+  const research = new ResearchDesk({ desk: cases, allCases: () => caseStore.all(), openReader: (id) => storage.recordings.openReader(id), alarms, outgoingDir: join(config.dataDir, 'disclosures', '.research'), now: () => clock.now() });
+  await research.removeLeftovers();
+  const researchReminderTimer = setInterval(() => void research.remindOverdue().catch((err: unknown) => logger.error('research reminders failed', { error: err instanceof Error ? err.name : 'unknown' })), RESEARCH_REMINDER_INTERVAL_MS);
   const startedAtMs = clock.now();
   const health = () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, capture, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
@@ -311,6 +318,8 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     doors: { service: doors, access: new DoorAccess({ doors, audit, userById: (id) => users.get(id), now: () => clock.now() }) },
     cases,
     disclosures,
+    research,
+    reports: new SubjectReports({ desk: cases, audit, rolesOf: (id) => users.get(id)?.roles ?? [], now: () => clock.now() }),
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),
@@ -367,6 +376,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       // truth), then closes the link: in the other order, every call would be told as lost with
       // the link. Their contact records are written here meanwhile.
       await capture.stop();
+      clearInterval(researchReminderTimer);
       await retention.idle();
       delivery.stop();
       await alarms.flushed();
@@ -382,7 +392,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, capture, alarms, healthChecks, retention, audit, users, doors, web, setupToken, stop };
+  return { config, storage, history, capture, alarms, healthChecks, retention, audit, users, doors, research, web, setupToken, stop };
 }
 
 /**

@@ -34,6 +34,10 @@ import type { LiveChannels } from '../access/live-channels.js';
 import { caseRoutes } from './routes/case-routes.js';
 import type { CaseDesk } from '../disclosure/case-desk.js';
 import type { DisclosureDesk } from '../disclosure/disclosure-desk.js';
+import { researchRoutes } from './routes/research-routes.js';
+import type { ResearchDesk } from '../disclosure/research-desk.js';
+import { subjectReportRoutes } from './routes/subject-report-routes.js';
+import type { SubjectReports } from '../disclosure/subject-report.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
 import { AppError } from '../errors.js';
@@ -50,6 +54,8 @@ export interface AppDependencies {
   readonly settings: SettingsAccess;
   readonly cases: CaseDesk;
   readonly disclosures: DisclosureDesk;
+  readonly research: ResearchDesk;
+  readonly reports: SubjectReports;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly alarms: AlarmAccess;
@@ -144,6 +150,8 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/live', liveRoutes(deps.live));
   api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use('/audit-checkpoint', auditCheckpointRoutes(deps.auditExport));
+  api.use('/cases', subjectReportRoutes(deps.reports));
+  api.use('/cases', researchRoutes(deps.research, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);
   if (deps.metrics !== undefined) app.use('/metrics', noStore(), metricsRoutes(deps.metrics));

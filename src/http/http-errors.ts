@@ -95,6 +95,16 @@ const STATUS_BY_CODE: Record<string, number> = {
   BUNDLE_NOT_FOUND: 404,
   CASE_NO_RECORDINGS: 409,
   CASE_KIND_MISMATCH: 409,
+  // Research disclosures (P9) under a case.
+  RESEARCH_NOT_RESEARCH_CASE: 409,
+  RESEARCH_INVALID: 400,
+  RESEARCH_RETURN_DUE_MISSING: 409,
+  RESEARCH_CONTENT_UNCHECKED: 409,
+  RESEARCH_NO_CALLS: 409,
+  RESEARCH_NOTHING_DISCLOSED: 409,
+  ANONYMISER_FAILED: 500,
+  // The data subject's report (P14).
+  REPORT_NOT_DATA_SUBJECT_CASE: 409,
 };
 
 /** Every code an answer can carry (INTERNAL for the rest): the web UI has a text for each. */

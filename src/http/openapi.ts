@@ -21,6 +21,8 @@ import { LIVE_OPERATIONS } from './operations/live-channels.js';
 import { CALL_NOTES_OPERATIONS } from './operations/call-notes.js';
 import { CASE_OPERATIONS } from './operations/cases.js';
 import { AUDIT_CHECKPOINT_OPERATIONS } from './operations/audit-checkpoint.js';
+import { RESEARCH_OPERATIONS } from './operations/research.js';
+import { SUBJECT_REPORT_OPERATIONS } from './operations/subject-report.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -197,6 +199,8 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...CALL_NOTES_OPERATIONS,
   ...CASE_OPERATIONS,
   ...AUDIT_CHECKPOINT_OPERATIONS,
+  ...RESEARCH_OPERATIONS,
+  ...SUBJECT_REPORT_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

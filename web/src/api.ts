@@ -36,3 +36,20 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   return data as T;
 }
+
+/** A change whose answer is a file (a disclosure package): its bytes and headers, or the error as api() throws it. */
+export async function apiFile(method: string, path: string): Promise<{ blob: Blob; headers: Headers }> {
+  const headers: Record<string, string> = { accept: 'application/octet-stream, application/json' };
+  if (method !== 'GET' && csrfToken !== undefined) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'the service cannot be reached');
+  }
+  if (!res.ok) {
+    const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new ApiError(res.status, data.error?.code ?? 'HTTP_' + res.status, data.error?.message ?? res.statusText);
+  }
+  return { blob: await res.blob(), headers: res.headers };
+}

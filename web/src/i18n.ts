@@ -8,6 +8,7 @@ import { fi as liveFi, en as liveEn } from './i18n-live.js';
 import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
 import * as desk from './i18n-desk.js';
 import { fi as captureFi, en as captureEn } from './i18n-capture.js';
+import * as research from './i18n-research.js';
 
 export type Language = 'fi' | 'en';
 
@@ -61,6 +62,7 @@ const fi = {
   ...callNotesFi,
   ...desk.fi,
   ...captureFi,
+  ...research.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -113,6 +115,7 @@ const en: Record<MessageKey, string> = {
   ...callNotesEn,
   ...desk.en,
   ...captureEn,
+  ...research.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
