@@ -12,6 +12,8 @@ import { form, text } from '../widgets/form.js';
 import { withReauth } from '../widgets/reauth.js';
 import { errorText, say } from '../widgets/status.js';
 import { helsinkiWallTimeToIso } from '../time.js';
+import { researchPanel } from '../widgets/research-panel.js';
+import { subjectReportLinks } from '../widgets/subject-report-links.js';
 
 export async function deskCaseView(id: string): Promise<void> {
   const show = screen();
@@ -132,6 +134,14 @@ export async function deskCaseView(id: string): Promise<void> {
         made,
       ));
     }
+  }
+
+  // The data subject's report (P14), and the research disclosure's steps (P9).
+  if (item.kind === 'access-request' || item.kind === 'erasure-objection') content.push(subjectReportLinks(item.id));
+  if (item.kind === 'research') {
+    const research = h('div', { id: 'research' });
+    content.push(research);
+    void researchPanel(research, item.id).catch((err: unknown) => say(errorText(err), true));
   }
 
   if (item.disclosures.length > 0) {
