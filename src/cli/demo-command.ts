@@ -21,6 +21,7 @@ import { parseSeedHistory, type SeedHistoryPlan } from '../history/seed-history.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startDemoDoorController } from './demo-door-controller.js';
+import { startDemoReader } from '../doors/osdp/demo-reader.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIRMWARE_DIR = resolve(REPO_ROOT, 'firmware-bridge');
@@ -71,8 +72,22 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   runScenario();
   // A simulated door controller posts signed door events: presence shows within a minute. Not
   // awaited here: the stop signal's handler must be in place at once.
+  const demoReader = startDemoReader(join(dataDir, 'osdp'), logger.child('demo-reader')).catch(() => {
+    logger.warn('the demo OSDP reader did not start (it needs socat: apt-get install socat)');
+    return undefined;
+  });
   const doorController = readFile(join(dataDir, 'tls', 'self-signed-cert.pem'), 'utf8')
-    .then((ca) => startDemoDoorController({ settings: appliance.doors.settings, port: appliance.web.address.port, ca, logger: logger.child('demo-doors') }))
+    .then(async (ca) => {
+      const reader = await demoReader;
+      const source = reader?.sourceConfig;
+      return startDemoDoorController({
+        settings: appliance.doors.settings,
+        port: appliance.web.address.port,
+        ca,
+        logger: logger.child('demo-doors'),
+        ...(source?.scbk === undefined ? {} : { reader: { devicePath: source.devicePath, address: source.address ?? 0, scbk: source.scbk } }),
+      });
+    })
     .catch(() => {
       logger.warn('the demo door controller did not start');
       return undefined;
@@ -81,6 +96,7 @@ export async function runDemo(options: CliOptions, _none: void): Promise<number>
   await untilStopSignal(appliance, async () => {
     stopped = true;
     (await doorController)?.stop();
+    await (await demoReader)?.stop();
     if (sim !== undefined && sim.exitCode === null) {
       const exited = new Promise((resolveExit) => sim?.once('exit', resolveExit));
       sim.kill('SIGTERM');
@@ -112,7 +128,8 @@ Tallennin demo is recording.
   A real box reads it from an encrypted systemd credential. Never use demo mode for real calls.
 
   The simulated card plays a scenario of calls with Finnish speech every ~15 s, on one steady link.
-  A simulated door controller badges people in and out of the server room (Server room view).
+  A simulated door controller badges people in and out of the server room, and a simulated
+  OSDP card reader at the listening room's door is read by the box (Server room view).
 ${faults ? '  --faults: the link also gets garbage, bad CRCs, lost and repeated frames and a 3 s outage\n  every pass: see the System view (a box without --faults shows none of these).\n' : '  To see how faults on the link are reported: tallennin demo --faults\n'}  Data directory: ${dataDir}
   Web UI: https://localhost:${port}/  (self-signed certificate: the browser asks you to accept it)
 

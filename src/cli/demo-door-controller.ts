@@ -3,7 +3,8 @@
  * newcomer. At start it sets up its own webhook source (a random secret) unless the door
  * settings already have sources, then posts signed events to the service's own webhook over
  * HTTPS, as a real controller would: a technician badges in at once, a visitor follows, leaves,
- * and the technician leaves; the round repeats, each event with a new id.
+ * and the technician leaves; the round repeats, each event with a new id. Where socat is at hand
+ * the box also reads a simulated OSDP reader at the listening room's door (cards swiped in turn).
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
@@ -27,12 +28,24 @@ export interface DemoDoorController {
   stop(): void;
 }
 
-export async function startDemoDoorController(options: { settings: DoorSettings; port: number; ca: string; logger: Logger }): Promise<DemoDoorController | undefined> {
+/** The demo's OSDP reader (src/doors/osdp/demo-reader.ts), read by the box itself, at the listening room's door. */
+export interface DemoReaderSource {
+  readonly devicePath: string;
+  readonly address: number;
+  readonly scbk: string;
+}
+export const DEMO_READER_SOURCE = 'demo-osdp-lukija';
+const READER_DOOR = 'Kuunteluhuone';
+
+export async function startDemoDoorController(options: { settings: DoorSettings; port: number; ca: string; logger: Logger; reader?: DemoReaderSource }): Promise<DemoDoorController | undefined> {
   const current = options.settings.current;
   if (current.sources.length > 0 && !current.sources.some((source) => source.id === DEMO_DOOR_SOURCE)) return undefined;
   const secret = randomBytes(24).toString('hex');
   // A new secret at every demo start: the controller and the box agree on it here.
-  await options.settings.replace({ ...current, sources: [{ id: DEMO_DOOR_SOURCE, name: 'Demo door controller', kind: 'webhook', doors: [DOOR], secret }], serverRoomDoors: [DOOR] });
+  const reader = options.reader === undefined
+    ? []
+    : [{ id: DEMO_READER_SOURCE, name: 'Demo reader (OSDP)', kind: 'osdp' as const, doors: [READER_DOOR], secret: options.reader.scbk, osdp: { devicePath: options.reader.devicePath, address: options.reader.address, direction: 'in' as const } }];
+  await options.settings.replace({ ...current, sources: [{ id: DEMO_DOOR_SOURCE, name: 'Demo door controller', kind: 'webhook', doors: [DOOR], secret }, ...reader], serverRoomDoors: [DOOR] });
   const timers: NodeJS.Timeout[] = [];
   let round = 0;
   const post = (events: unknown[]): void => {

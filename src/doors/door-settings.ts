@@ -8,6 +8,7 @@
  */
 import type { Low } from 'lowdb';
 import { z } from 'zod';
+import { OSDP_BAUD_RATES } from './osdp/osdp-source-config.js';
 import { AppError } from '../errors.js';
 import { ROLES, type Role } from '../access/policy.js';
 
@@ -32,13 +33,21 @@ const pullOptions = z
   .strict()
   .refine((pull) => pull.fingerprint256 !== undefined || pull.ca !== undefined, 'a pull source needs the controller’s certificate fingerprint or its CA');
 
-/** The OSDP reader's own settings: filled in by its adapter (src/doors/osdp/). */
+/**
+ * The OSDP reader's own settings (docs/door-access-osdp.md); its Secure Channel Base Key is the
+ * source's write-only secret (32 hex digits), so the API never hands it back either.
+ */
 const osdpOptions = z
   .object({
+    /** The RS-485 USB adapter: a /dev/serial/by-id/... name survives replugging. */
     devicePath: z.string().min(1).max(200),
+    baudRate: z.union(OSDP_BAUD_RATES.map((rate) => z.literal(rate))).default(9600),
     address: z.number().int().min(0).max(126).default(0),
-    /** The Secure Channel Base Key, 16 bytes hex (AES-128). */
-    scbk: z.string().regex(/^[0-9a-fA-F]{32}$/).optional(),
+    secureChannel: z.boolean().default(true),
+    /** SCBK-D, the published default key: only while a new reader is provisioned. */
+    installMode: z.boolean().default(false),
+    /** Whether a card read at this reader is an entry or an exit. */
+    direction: z.enum(['in', 'out']).optional(),
   })
   .strict();
 
@@ -144,7 +153,12 @@ export class DoorSettings {
       return secret === undefined ? source : { ...source, secret };
     });
     const missing = sources.filter((source) => source.kind !== 'osdp' && source.secret === undefined).map((source) => `sources.${source.id}.secret: required`);
-    if (missing.length > 0) throw new AppError('VALIDATION_FAILED', 'a webhook or pull source needs its secret', { details: { problems: missing } });
+    // An OSDP reader in the Secure Channel needs its SCBK, unless it is being provisioned (install mode).
+    const scbkProblems = sources
+      .filter((source) => source.kind === 'osdp' && source.osdp !== undefined && source.osdp.secureChannel && (source.secret === undefined ? !source.osdp.installMode : !/^[0-9a-fA-F]{32}$/.test(source.secret)))
+      .map((source) => `sources.${source.id}.secret: the reader's SCBK, 32 hexadecimal digits`);
+    missing.push(...scbkProblems);
+    if (missing.length > 0) throw new AppError('VALIDATION_FAILED', 'a source needs its secret', { details: { problems: missing } });
     this.doc.data.settings = { ...parsed.data, sources };
     await this.doc.write();
     for (const listener of this.changeListeners) await listener();

@@ -1,7 +1,8 @@
 /**
  * `tallennin demo` plays a door controller too: within a minute of the start, signed door events
  * have come in through the webhook and someone is in the server room, as a newcomer would see
- * in the Server room view.
+ * in the Server room view; and the box reads the demo's OSDP reader (Secure Channel, over a
+ * pseudo-terminal) through the same door source registry a real reader is configured in.
  */
 import t from 'tap';
 import { spawn } from 'node:child_process';
@@ -27,10 +28,10 @@ t.test('when the demo starts, then door events arrive through the signed webhook
   const exited = new Promise<number | null>((resolve) => demo.on('exit', (code) => resolve(code)));
   demo.stderr.resume();
   // The log's lines are plain JSON (ids and pseudonyms only): watched until the first badge (a hang guard, not a timing check).
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   let text = '';
-  while (!text.includes('"action":"door.access-granted"')) {
-    if (Date.now() > deadline || demo.exitCode !== null) throw new Error('no door event from the demo’s door controller within a minute');
+  while (!text.includes('"action":"door.access-granted"') || !text.includes('"action":"door.card-read"')) {
+    if (Date.now() > deadline || demo.exitCode !== null) throw new Error('no door event from the demo’s door controller and reader within two minutes');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const dir = join(dataDir, 'door-events');
     const names = await readdir(dir).catch(() => [] as string[]);
@@ -44,6 +45,7 @@ t.test('when the demo starts, then door events arrive through the signed webhook
   const { log, events } = await DoorEventLog.open({ dataDir, signingKey: keys.signingKey('door-events-signing'), cards: new CardPseudonyms(keys.symmetricKey('door-card-pseudonym')), clock: new ManualClock(Date.now()), logger: silentLogger });
   t.teardown(() => log.close());
   t.ok(events.some((event) => event.sourceId === 'demo-ovijarjestelma' && event.kind === 'access-granted'), 'stored from the demo’s source');
+  t.ok(events.some((event) => event.sourceId === 'demo-osdp-lukija' && event.kind === 'card-read' && event.door === 'Kuunteluhuone'), 'a card read at the demo’s OSDP reader, stored');
   const presence = new Presence();
   for (const event of events) presence.apply(event);
   t.ok(presence.inRoom(['Palvelinhuone'], Date.now(), 3600_000, () => undefined).length >= 1, 'someone is in the server room');
