@@ -52,7 +52,7 @@ t.test('when purge runs 3 months and a day after calls, then their records, reco
   const expiredDayText = new Date(expiredAt).toISOString().slice(0, 10);
   t.match(dryList.stdout, new RegExp(`${expiredDayText}: 2 contact records, 2 recordings`), 'the day that would go, with its counts');
   t.match(dryList.stdout, new RegExp(`recording ${expiredRecording} \\(call [0-9a-f-]{36}\\)`), 'each recording that would go');
-  t.notMatch(dryList.stdout, /358|0401234567|0201234567/, 'no phone numbers');
+  t.notMatch(dryList.stdout, /\+358|401234567|201234567/, 'no phone numbers');
   t.equal((await readdir(join(dataDir, 'keys'))).length, 3, 'a listing destroys nothing');
   const listedJson = JSON.parse((await runCli(['purge', '--dry-run', '--list', '--json', '--data-dir', dataDir])).stdout) as { days: string[]; recordingIds: string[] };
   t.same(listedJson.days, [expiredDayText]);
@@ -90,7 +90,7 @@ t.test('when purge runs 3 months and a day after calls, then their records, reco
   t.match(entries[0], { outcome: 'success', actorId: null, details: { trigger: 'command', contactRecords: 2, recordings: 2, keys: 2, historyDays: 1, days: expiredDayText, failures: 0 } });
   t.match(String(entries[0]!.details!.recordingIds), new RegExp(expiredRecording));
   t.match(entries[1], { details: { contactRecords: 0, recordings: 0, days: '' } });
-  t.notMatch(JSON.stringify(entries), /358|0401234567/, 'no phone numbers in the trail');
+  t.notMatch(JSON.stringify(entries), /\+358|401234567/, 'no phone numbers in the trail');
 });
 
 t.test('when the service starts with records past the limit, then its purge is audited', async (t) => {
