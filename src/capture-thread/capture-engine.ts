@@ -122,7 +122,8 @@ export class CaptureEngine {
       logger: logger.child('calls'),
       alarms,
       defaultRegion: start.defaultRegion,
-      onCallChange: (change) => port.postMessage({ type: 'call', change }),
+      // The tracker exists by the time it reports a change (it reports none while it is made).
+      onCallChange: (change) => port.postMessage({ type: 'call', change, tracker: tracker.stats() }),
     });
     const bridge = new BridgeClient({
       link: new SerialLink({

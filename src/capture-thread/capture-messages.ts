@@ -75,7 +75,7 @@ export type CaptureEvent =
   | { readonly type: 'ready'; readonly adopted: ReadonlyArray<{ readonly callId: string; readonly recordingId: string }>; readonly stats: CaptureStats }
   | { readonly type: 'history-add'; readonly id: number; readonly record: ContactRecord }
   | { readonly type: 'history-update'; readonly id: number; readonly callId: string; readonly startedAt: string; readonly patch: Partial<Omit<ContactRecord, 'callId' | 'startedAt'>> }
-  | { readonly type: 'call'; readonly change: CallChange }
+  | { readonly type: 'call'; readonly change: CallChange; /** The tracker's counters after the change. */ readonly tracker: CallTrackerStats }
   | { readonly type: 'link-up'; readonly info: LinkUpEvent }
   | { readonly type: 'link-down'; readonly reason: LinkDownReason }
   | { readonly type: 'bridge-restarted'; readonly previousBootId: number; readonly bootId: number }

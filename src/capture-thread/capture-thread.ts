@@ -297,6 +297,8 @@ export class CaptureThread extends EventEmitter<CaptureThreadEvents> {
         this.write(message.id, async () => void (await this.options.history.update(message.callId, message.startedAt, message.patch)));
         return;
       case 'call':
+        // The calls in progress follow each change at once, not only the next second's stats.
+        if (this.latest !== null) this.latest = { ...this.latest, activeCalls: withChange(this.latest.activeCalls, message.change), tracker: message.tracker };
         this.emit('call', message.change);
         return;
       case 'link-up':
@@ -356,4 +358,10 @@ function sum(a: Readonly<Record<string, number>>, b: Readonly<Record<string, num
   const out: Record<string, number> = { ...a };
   for (const [key, value] of Object.entries(b)) if (typeof value === 'number') out[key] = (out[key] ?? 0) + value;
   return out;
+}
+
+/** The calls in progress after one change: a call begun is added (in channel order), an ended one dropped, an updated one replaced. */
+function withChange(calls: readonly ActiveCallInfo[], change: CallChange): readonly ActiveCallInfo[] {
+  const others = calls.filter((call) => call.callId !== change.call.callId && (change.kind !== 'started' || call.channel !== change.call.channel));
+  return change.kind === 'ended' ? others : [...others, change.call].sort((a, b) => a.channel - b.channel);
 }

@@ -95,9 +95,10 @@ export class DoorService {
       if (factory === undefined) {
         entry.problem = `no adapter for the kind ${config.kind} in this version`;
       } else {
-        const source = factory(config, { dataDir: this.options.dataDir, clock: this.options.clock, logger: this.options.logger.child(`door-source:${config.id}`) });
-        Object.assign(entry, { source });
         try {
+          // A source its adapter refuses (settings it cannot take) is down with the reason, never the service.
+          const source = factory(config, { dataDir: this.options.dataDir, clock: this.options.clock, logger: this.options.logger.child(`door-source:${config.id}`) });
+          Object.assign(entry, { source });
           await source.start(sink);
         } catch (err) {
           entry.problem = `the source did not start (${err instanceof AppError ? err.code : 'error'})`;

@@ -65,7 +65,8 @@ export const doorSourceSchema = z
   })
   .strict()
   .refine((source) => source.kind !== 'pull' || source.pull !== undefined, { message: 'a pull source needs its feed (pull)', path: ['pull'] })
-  .refine((source) => source.kind !== 'osdp' || source.osdp !== undefined, { message: 'an OSDP source needs its reader (osdp)', path: ['osdp'] });
+  .refine((source) => source.kind !== 'osdp' || source.osdp !== undefined, { message: 'an OSDP source needs its reader (osdp)', path: ['osdp'] })
+  .refine((source) => source.kind !== 'osdp' || source.doors.length > 0, { message: 'an OSDP reader names the door it is at', path: ['doors'] });
 
 export const doorSettingsSchema = z
   .object({

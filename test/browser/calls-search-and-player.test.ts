@@ -182,6 +182,8 @@ t.test('when a supervisor finds yesterday’s call from a caller and listens fro
   t.match(await page.textContent('#player-announce'), /Toisto/, 'Space plays, and it is announced');
   await page.keyboard.press(' ');
   await page.waitForFunction(() => (document.getElementById('player') as HTMLAudioElement).paused);
+  // `paused` turns at once; the pause event (and what it announces) follows as a task of its own.
+  await page.waitForFunction(() => /Pysäytetty/.test(document.getElementById('player-announce')?.textContent ?? ''));
   t.match(await page.textContent('#player-announce'), /Pysäytetty/);
   // Keys typed into a field are left alone.
   t.equal(await page.getAttribute('#player', 'aria-keyshortcuts'), 'Space ArrowLeft ArrowRight S');

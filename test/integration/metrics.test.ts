@@ -48,8 +48,12 @@ t.test('when Prometheus scrapes /metrics, then it needs the bearer token and get
   t.match(body, /^tallennin_calls_active_count 0$/m, 'calls in progress');
   t.match(body, /^tallennin_calls_counters_total\{name="recordingsStarted"\} 1$/m, 'recordings written');
   t.match(body, /^tallennin_bridge_link_errors_total\{name="rxCrcErrors"\} 0$/m, 'link counters');
-  t.match(body, /^tallennin_alarms_open\{severity="critical"\} 1$/m, 'alarms by severity');
-  t.match(body, /^tallennin_alarms_open\{severity="warning"\} 1$/m);
+  // The two raised here, with whatever else the box has open on a busy machine (a capture delay...).
+  const open = (severity: string): number => fixture.appliance.alarms.records().filter((alarm) => alarm.state === 'open' && alarm.severity === severity).length;
+  t.ok(fixture.appliance.alarms.isOpen('BRIDGE_LINK_DOWN') && fixture.appliance.alarms.isOpen('DISK_FORECAST'));
+  t.match(body, new RegExp(`^tallennin_alarms_open\\{severity="critical"\\} ${open('critical')}$`, 'm'), 'alarms by severity');
+  t.match(body, new RegExp(`^tallennin_alarms_open\\{severity="warning"\\} ${open('warning')}$`, 'm'));
+  t.ok(open('critical') >= 1 && open('warning') >= 1);
   t.match(body, /^tallennin_delivery_email_failures 0$/m, 'delivery queues');
   t.match(body, /^tallennin_system_process_rss_bytes \d+$/m, 'the machine');
   t.match(body, /^tallennin_http_request_duration_seconds_bucket\{le="[0-9.]+",method="PUT",route="\/api\/v1\/alarm-delivery\/",status="200"\} 1$/m, 'request latencies by route pattern');

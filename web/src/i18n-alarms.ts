@@ -41,6 +41,7 @@ export const fi = {
   'delivery.counters': 'Lähetetty {sent}, epäonnistunut {failures}, jonossa {queued}, hylätty {dropped}.', 'delivery.lastError': 'Viimeisin virhe: {code}.',
   'error.DELIVERY_SETTINGS_INVALID': 'Välitysasetuksissa on virhe.',
   'error.METRICS_TOKEN_INVALID': 'Mittaritietojen haku vaatii oikean tunnisteen.', 'action.alarm.acknowledge': 'hälytyksen kuittaus', 'action.alarm.delivery-test': 'hälytysten välityksen testi', 'action.key.backup-confirm': 'pääavaimen varmuuskopion vahvistus',
+  'action.audit.checkpoint-export': 'käyttölokin tarkistuspisteen vienti',
 } as const;
 
 export const en: Record<keyof typeof fi, string> = {
@@ -84,4 +85,5 @@ export const en: Record<keyof typeof fi, string> = {
   'delivery.counters': 'Sent {sent}, failed {failures}, queued {queued}, dropped {dropped}.', 'delivery.lastError': 'Last error: {code}.',
   'error.DELIVERY_SETTINGS_INVALID': 'The delivery settings are not valid.',
   'error.METRICS_TOKEN_INVALID': 'The metrics endpoint needs a valid bearer token.', 'action.alarm.acknowledge': 'alarm acknowledged', 'action.alarm.delivery-test': 'alarm delivery test', 'action.key.backup-confirm': 'master-key backup confirmed',
+  'action.audit.checkpoint-export': 'audit checkpoint exported',
 };

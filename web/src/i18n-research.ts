@@ -34,6 +34,7 @@ export const fi = {
   'error.RESEARCH_NOTHING_DISCLOSED': 'Pakettia ei ole luovutettu: hävitettävää ei ole.',
   'error.RESEARCH_NOT_RESEARCH_CASE': 'Asia ei ole tutkimusluovutus.',
   'error.REPORT_NOT_DATA_SUBJECT_CASE': 'Selvitys tehdään vain rekisteröidyn pyyntöön.',
+  'error.ANONYMISER_FAILED': 'Äänen anonymisointi epäonnistui: pakettia ei tehty.', 'alarm.RESEARCH_RETURN_OVERDUE': 'Tutkimuslaitos ei ole vahvistanut luovutettujen tallenteiden hävittämistä eräpäivään mennessä. Pyydä vahvistus.',
 } as const;
 
 export const en: Record<keyof typeof fi, string> = {
@@ -71,4 +72,5 @@ export const en: Record<keyof typeof fi, string> = {
   'error.RESEARCH_NOTHING_DISCLOSED': 'No package has been disclosed: there is nothing to destroy.',
   'error.RESEARCH_NOT_RESEARCH_CASE': 'The case is not a research disclosure.',
   'error.REPORT_NOT_DATA_SUBJECT_CASE': 'A report is made for a data subject’s request only.',
+  'error.ANONYMISER_FAILED': 'Anonymising the voices failed: no package was made.', 'alarm.RESEARCH_RETURN_OVERDUE': 'The research institute has not confirmed the destruction of the disclosed recordings by the due date. Ask for the confirmation.',
 };

@@ -1,7 +1,7 @@
 /**
  * The door integration's parts on their own: the webhook signature's parsing, the rate limit on
  * an injected clock, the settings' validation (secrets write-only and kept), card pseudonyms,
- * presence with events out of order, and a source of a kind without an adapter.
+ * presence with events out of order, and a source whose adapter cannot start shown down.
  */
 import t from 'tap';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -74,7 +74,7 @@ t.test('when badges arrive out of order, then the later badge decides', async (t
   t.equal(presence.inRoom(['B'], 3000, 60_000, () => 'u-2')[0]?.userId, 'u-2');
 });
 
-t.test('when door settings are saved, then they are validated whole, secrets stay write-only and kept, and a kind without an adapter is shown down', async (t) => {
+t.test('when door settings are saved, then they are validated whole, secrets stay write-only and kept, and a source whose adapter cannot start is shown down', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-door-settings-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const keys = createKeyHierarchy(Buffer.alloc(32, 5));
@@ -85,20 +85,27 @@ t.test('when door settings are saved, then they are validated whole, secrets sta
   t.match(await problem({ sources: [webhook, webhook] }), ['sources: ids must differ']);
   t.match(await problem({ sources: [{ id: 'feed', name: 'F', kind: 'pull', secret: 'y'.repeat(20), pull: { url: 'https://c.example/events' } }] }), [/fingerprint or its CA/]);
   t.match(await problem({ sources: [{ id: 'Bad Id', name: 'x', kind: 'webhook', secret: 'x'.repeat(20) }] }), [/sources\.0\.id/]);
-  await settings.replace({ sources: [webhook, { id: 'lukija', name: 'Lukija', kind: 'osdp', osdp: { devicePath: '/dev/ttyUSB0' } }] });
-  await settings.replace({ sources: [{ ...webhook, secret: undefined }, { id: 'lukija', name: 'Lukija', kind: 'osdp', osdp: { devicePath: '/dev/ttyUSB0' } }] });
+  const reader = { id: 'lukija', name: 'Lukija', kind: 'osdp', doors: ['A'], osdp: { devicePath: '/dev/ttyUSB0' } };
+  t.match(await problem({ sources: [{ ...reader, doors: [], secret: '00112233445566778899aabbccddeeff' }] }), [/doors/], 'a reader names its door');
+  t.match(await problem({ sources: [reader] }), [/sources\.lukija\.secret: the reader's SCBK/], 'a reader in the Secure Channel needs its SCBK');
+  t.match(await problem({ sources: [{ ...reader, secret: 'not-hex-not-hex-not-hex' }] }), [/32 hexadecimal digits/]);
+  await settings.replace({ sources: [{ ...reader, osdp: { devicePath: '/dev/ttyUSB0', installMode: true } }] });
+  await settings.replace({ sources: [webhook, { ...reader, secret: '00112233445566778899aabbccddeeff' }] });
+  await settings.replace({ sources: [{ ...webhook, secret: undefined }, reader] });
   t.equal(settings.current.sources[0]!.secret, 'x'.repeat(20), 'saved without a secret: the old one is kept');
-  t.same(settings.visible.sources.map((s) => ('secret' in s ? 'leaked' : s.secretSet)), [true, false], 'never shown');
+  t.equal(settings.current.sources[1]!.secret, '00112233445566778899aabbccddeeff', 'the reader keeps its SCBK too');
+  t.same(settings.visible.sources.map((s) => ('secret' in s ? 'leaked' : s.secretSet)), [true, true], 'never shown');
 
   const clock = new ManualClock(Date.UTC(2026, 10, 30));
   const { log, events } = await DoorEventLog.open({ dataDir: dir, signingKey: keys.signingKey('door-events-signing'), cards: new CardPseudonyms(keys.symmetricKey('door-card-pseudonym')), clock, logger: silentLogger });
   t.teardown(() => log.close());
   const raised: string[] = [];
-  const service = new DoorService({ settings, log, history: events, cards: new CardPseudonyms(keys.symmetricKey('door-card-pseudonym')), dataDir: dir, clock, logger: silentLogger, alarms: { raise: (code) => raised.push(code) }, webhookRate: { burst: 10, perSecond: 10 }, factories: { osdp: undefined } });
+  // The reader's adapter is not plugged in here: its source is down with the reason, the others run.
+  const service = new DoorService({ settings, log, history: events, cards: new CardPseudonyms(keys.symmetricKey('door-card-pseudonym')), dataDir: dir, clock, logger: silentLogger, alarms: { raise: (code) => raised.push(code) }, webhookRate: { burst: 10, perSecond: 10 } });
   await service.start();
   t.teardown(() => service.stop());
   const health = service.health().sources;
-  t.match(health.find((s) => s.id === 'lukija'), { state: 'down', problem: /no adapter for the kind osdp/ });
+  t.match(health.find((s) => s.id === 'lukija'), { state: 'down' });
   t.match(health.find((s) => s.id === 'ovi'), { state: 'up', problem: null });
   await t.rejects(service.receiveWebhook({ sourceId: 'lukija', signature: undefined, rawBody: Buffer.from('{}'), address: '127.0.0.1' }), { code: 'DOOR_SOURCE_UNKNOWN' }, 'only a webhook source takes webhook requests');
 });
