@@ -179,6 +179,8 @@ t.test('when a supervisor finds yesterday’s call from a caller and listens fro
   t.match(await page.textContent('#player-announce'), /Nopeus 1.25×/, 'the speed is announced');
   await page.keyboard.press(' ');
   await page.waitForFunction(() => !(document.getElementById('player') as HTMLAudioElement).paused);
+  // The play event (and what it announces) follows `paused` as a task of its own.
+  await page.waitForFunction(() => /Toisto/.test(document.getElementById('player-announce')?.textContent ?? ''));
   t.match(await page.textContent('#player-announce'), /Toisto/, 'Space plays, and it is announced');
   await page.keyboard.press(' ');
   await page.waitForFunction(() => (document.getElementById('player') as HTMLAudioElement).paused);
