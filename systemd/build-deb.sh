@@ -117,6 +117,8 @@ find "$app/node_modules" \( -name '.eslintrc*' -o -name 'eslint.config.*' -o -na
   -o -name '*.map' -o -name '*.cc' -o -name '*.cpp' -o -name '*.c' -o -name '*.h' -o -name 'binding.gyp' \) \
   -type f -delete
 find "$app/node_modules" \( -name '.github' -o -name '.vscode' \) -type d -prune -exec rm -rf {} +
+# A package's own build scripts (@swc/helpers runs them with zx) are never run on the box.
+rm -rf "$app/node_modules/@swc/helpers/scripts"
 find "$app/node_modules" -depth -type d -empty -delete
 # A file in node_modules is executable exactly when it is a script (#!): npm tarballs carry stray
 # exec bits (a README, C++ sources) and scripts without them. The native modules (.node) are

@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 // Permissive licences only: the box is closed, so nothing copyleft may be linked in unnoticed.
+const APACHE_POINTER = 'On Debian systems, the full text of the Apache License, Version 2.0 can be found in\n/usr/share/common-licenses/Apache-2.0.';
 const ALLOWED = ['MIT', 'MIT-0', 'ISC', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', '0BSD', 'BlueOak-1.0.0', 'CC0-1.0'];
 
 const app = process.argv[2];
@@ -129,7 +130,8 @@ for (const entry of packages) {
       `Copyright: ${copyright[0]}${copyright.slice(1).map((line) => `\n ${line}`).join('')}`,
       `Comment: ${name}${entry.repository ? `, ${entry.repository}` : ''}`,
       `License: ${licence}`,
-      multiline(text),
+      // Debian ships the Apache License 2.0 itself; policy 12.5 asks for a pointer, not the text.
+      licence === 'Apache-2.0' ? multiline(APACHE_POINTER) : multiline(text),
     ].join('\n'),
   );
 }

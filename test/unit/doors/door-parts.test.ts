@@ -104,6 +104,10 @@ t.test('when door settings are saved, then they are validated whole, secrets sta
   const service = new DoorService({ settings, log, history: events, cards: new CardPseudonyms(keys.symmetricKey('door-card-pseudonym')), dataDir: dir, clock, logger: silentLogger, alarms: { raise: (code) => raised.push(code) }, webhookRate: { burst: 10, perSecond: 10 } });
   await service.start();
   t.teardown(() => service.stop());
+  // The reader's adapter is opened in the background: its state settles once the open has failed (a hang guard, not a timing check).
+  for (const deadline = Date.now() + 30_000; service.health().sources.find((s) => s.id === 'lukija')?.state === 'starting' && Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const health = service.health().sources;
   t.match(health.find((s) => s.id === 'lukija'), { state: 'down' });
   t.match(health.find((s) => s.id === 'ovi'), { state: 'up', problem: null });
