@@ -35,7 +35,7 @@ export const feedPage = z.object({
 
 export type IncomingDoorEvent = z.infer<typeof incomingDoorEvent>;
 
-export function toDoorEvent(sourceId: string, event: IncomingDoorEvent): DoorEvent {
+export function doorEventOf(sourceId: string, event: IncomingDoorEvent): DoorEvent {
   return {
     sourceId,
     eventId: event.id,

@@ -17,7 +17,7 @@ import type { Logger } from '../log.js';
 import { AppError, errnoCode } from '../errors.js';
 import { ensureDirectory, writeFileDurable } from '../storage/durable-file.js';
 import type { DoorEventSink, DoorEventSource, DoorSourceHealth } from './door-event-source.js';
-import { feedPage, toDoorEvent } from './door-event-input.js';
+import { feedPage, doorEventOf } from './door-event-input.js';
 import type { DoorSourceConfig } from './door-settings.js';
 
 const MAX_BACKOFF_MS = 60_000;
@@ -120,7 +120,7 @@ export class PullSource implements DoorEventSource {
     this.lastHeardMs = this.options.now();
     // The page's events are written in order at once and share one group commit; the cursor
     // moves only once every one of them is stored.
-    await Promise.all(page.events.map((event) => sink(toDoorEvent(this.id, event))));
+    await Promise.all(page.events.map((event) => sink(doorEventOf(this.id, event))));
     this.counters.events += page.events.length;
     if (page.cursor !== this.cursor) {
       await writeFileDurable(this.cursorPath, JSON.stringify({ cursor: page.cursor }));

@@ -8,7 +8,7 @@
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { DoorEventSink, DoorEventSource, DoorSourceHealth } from './door-event-source.js';
-import { problemsOf, toDoorEvent, webhookBody } from './door-event-input.js';
+import { problemsOf, doorEventOf, webhookBody } from './door-event-input.js';
 import { SIGNATURE_WINDOW_MS, verifySignature } from './webhook-signature.js';
 import type { DoorSourceConfig } from './door-settings.js';
 
@@ -90,7 +90,7 @@ export class WebhookSource implements DoorEventSource {
     try {
       // Handed on together: the log writes them in this order at once, and one group commit
       // (one fdatasync) covers the whole batch instead of one each.
-      await Promise.all(body.data.events.map((event) => sink(toDoorEvent(this.id, event))));
+      await Promise.all(body.data.events.map((event) => sink(doorEventOf(this.id, event))));
     } catch (err) {
       // Not stored: the controller may send the same request again.
       this.seen.delete(mac);
