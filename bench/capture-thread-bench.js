@@ -38,35 +38,32 @@ const DAY_MS = 24 * 3600_000;
 
 process.on('exit', killAll);
 
-/** Measured by hand on 2026-11-30 (load average 31-34 on 2 cores) and kept as written: not rewritten by the runs. */
-const READING = `### Reading of the run of 2026-11-30 (not rewritten by the runs)
-- The machine was shared and overloaded: load average 31-34 on 2 cores, so every runnable
-  thread got about 6 % of a core. The capture thread needs about 9 % of one for 120 channels
-  (below), so in part 1 it waited for the CPU (its event-loop delay is the scheduler's wait:
-  p99 228 ms in the median second, 702 ms at worst), the bridge's 512 KiB buffer (0.5 s of 120
-  channels) overflowed, and 45 % of the audio was lost, every gap marked. The targets (0 s of
-  gaps, p99 < 20 ms) are missed in this run; they are not shown met.
-- The same machine at the same load, the same service, 120 channels and an empty history, no
-  client (\`measureServiceRealtime\` of \`bench/measure-service.js\`, 15 s window): 0 s of gaps,
-  9.3 % of one core, 2.80 CPU-seconds per channel-hour, peak RSS 174 MB. Before the capture
-  thread (the table of \`npm run bench\` above, an earlier run at a lower load): 8.1 %, 2.44 s,
-  142.5 MB. The thread costs about 0.4 CPU-seconds per channel-hour (messages, a second event
-  loop) and about 30 MB (its own V8 heap and its copy of the code). \`age\` is not installed on
-  this machine now: its last figure (0.02 CPU-seconds per channel-hour) is in the table above.
-- Memory with 180,000 records and 120 channels: 257 MB peak. The capture thread and its 120
-  open recordings take the ~60 MB above the 111 MB of an idle service; the history's index takes
-  the rest (22 MB of typed arrays, ~7 MB of strings and maps, and ~45 MB the allocator keeps
-  after the start reads and decrypts 90 day documents: the section above). The 150 MB target
-  is out of reach with the index in the service's memory (see the SQLite proposal above).
-- The restart: the new thread took all 120 calls over (each recording reopened, one recording
-  and one contact record per call); the gap of each recording (median 3.5 s, at most 3.7 s) is
-  the restart itself (3.2 s until the new thread was ready, 5.2 s until the bridge had named all
-  120 calls again at this load). Some recordings also have a 'frames-lost' gap, from the same
-  CPU starvation as part 1.
-- Next steps, not done: the capture thread's share of the CPU (on Linux nice is per thread: the
-  main thread can lower its own priority, or the unit can grant CAP_SYS_NICE to raise the
-  capture thread's), and a larger libuv pool (UV_THREADPOOL_SIZE), which the recordings'
-  fdatasync share with the history and the audit trail.`;
+/** Measured by hand on 2026-11-30 and kept as written: not rewritten by the runs. */
+const READING = `### Reading of the runs of 2026-11-30 (not rewritten by the runs)
+- On a quiet machine (load average 1-2 on 2 cores, the table above) every target but memory is
+  met: 0 s of gaps in 16,200 channel-seconds while the client signed in, searched, paged and read
+  the health report; the capture thread's event-loop delay p99 11 ms in the median second, 17 ms
+  in the worst; the searches p95 9 ms. Ended during 120 live calls, the capture thread was
+  replaced in 0.36 s and every call resumed in its own recording with one gap marked
+  \`capture-restart\` (0.6 s median, 0.8 s at most): the restart itself.
+- The same bench earlier the same day on the same machine overloaded by other work (load average
+  31-34 on 2 cores, about 6 % of a core per runnable thread) lost 45 % of the audio, every gap
+  marked: the capture thread needs about 9 % of a core for 120 channels and waited for the CPU
+  (event-loop delay p99 228 ms), and the bridge's 512 KiB buffer (0.5 s of 120 channels)
+  overflowed. A separate thread protects the capture path from the service's own work, not from
+  a machine with no CPU to give; on a real box the unit's \`CPUWeight=1000\` keeps other
+  services' work behind it.
+- Ingest with 120 channels and an empty history (\`measureServiceRealtime\` of
+  \`bench/measure-service.js\`, 15 s window): 9.3 % of one core, 2.80 CPU-seconds per channel-hour,
+  peak RSS 174 MB; before the capture thread 8.1 %, 2.44 s, 142.5 MB. The thread costs about
+  0.4 CPU-seconds per channel-hour (messages, a second event loop) and about 30 MB (its own V8
+  heap and its copy of the code). \`age\`'s figure (0.02 CPU-seconds per channel-hour) is in the
+  table above.
+- Memory with 180,000 records and 120 channels: 257-277 MB peak, against the 150 MB target. The
+  capture thread and its 120 open recordings take ~60 MB above the 111 MB of an idle service; the
+  history's index takes the rest (22 MB of typed arrays, ~7 MB of strings and maps, and ~45 MB the
+  allocator keeps after the start reads and decrypts 90 day documents: the section above). The
+  target is out of reach with the index in the service's memory (the SQLite proposal above).`;
 
 const step = (text) => process.stderr.write(`bench: ${text}\n`);
 
