@@ -114,7 +114,16 @@ interface Document {
 export class DoorSettings {
   private readonly changeListeners: Array<() => Promise<void>> = [];
 
-  private constructor(private readonly doc: Low<Document>) {}
+  /**
+   * The settings as one frozen copy, made again at each change: every audit entry and every
+   * playback asks for them (the hands-on annotator, the listening-room policy), and a fresh
+   * clone per question cost a playback more than its audit entry did.
+   */
+  private snapshot: DoorSettingsData;
+
+  private constructor(private readonly doc: Low<Document>) {
+    this.snapshot = frozenCopy(doc.data.settings);
+  }
 
   static async open(documents: { openDocument<T>(name: string, defaultData: T): Promise<Low<T>> }): Promise<DoorSettings> {
     const doc = await documents.openDocument<Document>('doors/door-settings', { version: 1, settings: doorSettingsSchema.parse({}), enrolments: [] });
@@ -122,7 +131,7 @@ export class DoorSettings {
   }
 
   get current(): DoorSettingsData {
-    return structuredClone(this.doc.data.settings);
+    return this.snapshot;
   }
 
   /** The settings as a maintainer sees them: every secret replaced by whether one is set. */
@@ -162,6 +171,7 @@ export class DoorSettings {
     if (missing.length > 0) throw new AppError('VALIDATION_FAILED', 'a source needs its secret', { details: { problems: missing } });
     this.doc.data.settings = { ...parsed.data, sources };
     await this.doc.write();
+    this.snapshot = frozenCopy(this.doc.data.settings);
     for (const listener of this.changeListeners) await listener();
     return this.current;
   }
@@ -186,4 +196,15 @@ export class DoorSettings {
   requiresOnSite(roles: readonly Role[]): boolean {
     return roles.some((role) => this.doc.data.settings.onSiteListeningRoles.includes(role));
   }
+}
+
+function frozenCopy<T>(value: T): T {
+  const copy = structuredClone(value);
+  const freeze = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || Object.isFrozen(node)) return;
+    Object.freeze(node);
+    for (const child of Object.values(node)) freeze(child);
+  };
+  freeze(copy);
+  return copy;
 }

@@ -38,7 +38,8 @@ function normalisedAddress(address: string): string {
 
 export function annotateHandsOn(context: HandsOnContext): (event: AuditEventInput) => AuditEventInput {
   return (event) => {
-    if (!context.watching() || !isHandsOn(event, context.consoleAddresses())) return event;
+    // Most entries are not hands-on (reads, playback): that is decided first, without the settings.
+    if (!isHandsOn(event, context.consoleAddresses()) || !context.watching()) return event;
     const people = context.present();
     const known = people.filter((person) => person.state === 'in');
     const users = [...new Set(known.flatMap((person) => (person.userId === null ? [] : [person.userId])))];
