@@ -70,10 +70,14 @@ import { DoorEventLog } from './doors/door-event-log.js';
 import { DoorSettings } from './doors/door-settings.js';
 import { DoorService } from './doors/door-service.js';
 import { annotateHandsOn, BOX_ACTIONS } from './doors/hands-on-actions.js';
+import { UsbChangeCheck } from './health/checks/usb-change-check.js';
+import { describeUsbDevice, listUsbDevices } from './health/usb-devices.js';
 import { DoorAccess } from './access/door-access.js';
 
 /** The built web UI, served by the service. */
 const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
+/** How often the USB bus is looked at: a hand at the box is recorded within seconds, with who was in the room then. */
+const USB_CHECK_INTERVAL_MS = 5_000;
 
 export interface ApplianceOptions {
   readonly clock?: Clock;
@@ -100,6 +104,8 @@ export interface ApplianceOptions {
    * worker cannot share; they feed it through capture.inlineTracker.
    */
   readonly capture?: 'thread' | 'inline';
+  /** Where the USB devices are listed (sysfs by default; tests give a directory of their own). */
+  readonly usbDevicesRoot?: string;
 }
 
 export interface Appliance {
@@ -335,6 +341,11 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     webRoot: WEB_ROOT,
   });
   const tls = await loadTlsMaterial({ ...config.http.tls, dataDir: config.dataDir, clock, logger: logger.child('tls') });
+  // A USB device plugged in or pulled out is someone's hand at the box: audited with who was in the room.
+  const usbChange = new UsbChangeCheck(
+    () => listUsbDevices(options.usbDevicesRoot),
+    (change) => handsOn(BOX_ACTIONS.usbChange, { added: change.added.map(describeUsbDevice).join('; '), removed: change.removed.map(describeUsbDevice).join('; ') }),
+  );
   const healthChecks = new HealthChecks(
     [
       new DiskCheck({ usage: async () => (await health()).system.disk, alarms, clock, samples: await storage.documents.openDocument<{ samples: DiskSample[] }>('health/disk-usage', { samples: [] }), purge: () => retention.runNow() }),
@@ -343,6 +354,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       new MachineCheck(async () => (await health()).system, alarms),
       keyBackup,
       auditExport,
+      usbChange,
     ],
     logger.child('health-checks'),
   );
@@ -356,6 +368,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   await doors.start();
   handsOn(BOX_ACTIONS.serviceStart);
   if (options.healthCheckIntervalMs !== null) healthChecks.start(options.healthCheckIntervalMs ?? HEALTH_CHECK_INTERVAL_MS);
+  const usbTimer = options.healthCheckIntervalMs === null ? undefined : setInterval(() => void usbChange.run().catch(() => undefined), USB_CHECK_INTERVAL_MS).unref();
 
   notifier.ready('recording');
   notifier.startWatchdog(() => true);
@@ -367,6 +380,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
       notifier.stopping();
       retention.stop();
       healthChecks.stop();
+      clearInterval(usbTimer);
       await web.stop();
       await audit.append({ action: BOX_ACTIONS.serviceStop, outcome: 'success', actorId: null }).catch(() => undefined);
       await doors.stop();

@@ -5,7 +5,7 @@
  * when nobody was.
  */
 import t, { type Test } from 'tap';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBridgeSim } from './support/bridge-sim.js';
@@ -26,7 +26,7 @@ async function until<T>(what: string | (() => string), probe: () => Promise<T | 
   }
 }
 
-async function boxWithBridge(t: Test): Promise<{ fixture: ApiFixture; admin: ApiClient; unplug: () => Promise<void>; badge: (card: string, direction: 'in' | 'out') => Promise<void>; adminId: string; enrol: (card: string) => Promise<void> }> {
+async function boxWithBridge(t: Test, options: { usbDevicesRoot?: string } = {}): Promise<{ fixture: ApiFixture; admin: ApiClient; unplug: () => Promise<void>; badge: (card: string, direction: 'in' | 'out') => Promise<void>; adminId: string; enrol: (card: string) => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-hands-on-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await copyFile(join(SPEECH_DIR, 'jasenmaksu.alaw'), join(dir, 'jasenmaksu.alaw'));
@@ -37,7 +37,7 @@ async function boxWithBridge(t: Test): Promise<{ fixture: ApiFixture; admin: Api
   const sim = startBridgeSim(['--scenario', scenario, '--link', linkPath, '--wait-hello']);
   t.teardown(() => sim.stop());
   await sim.waitFor('PTY ');
-  const fixture = await startApiAppliance(t, { config: { bridge: { path: linkPath } } });
+  const fixture = await startApiAppliance(t, { config: { bridge: { path: linkPath } }, ...options });
   const { admin } = await firstAdministrator(fixture);
   const adminId = (await admin.get('/api/v1/me')).json<{ id: string }>().id;
   await putDoorSettings(admin, { sources: [WEBHOOK_SOURCE], serverRoomDoors: ['Palvelinhuone'] });
@@ -95,4 +95,41 @@ t.test('when the bridge is unplugged by someone badged into the server room, the
   const timeline = (await admin.get('/api/v1/doors/timeline')).json<{ doorEvents: Array<{ userId: string | null }>; boxEvents: Array<{ action: string; presentUsers: string[] }> }>();
   t.match(timeline.boxEvents.find((event) => event.action === 'box.bridge-link-lost'), { presentUsers: [adminId] });
   t.equal(timeline.doorEvents[0]!.userId, adminId, 'the badge, by the enrolled user');
+});
+
+t.test('when a USB device is plugged into the box, then the change is audited with who was in the server room, and BOX_TOUCHED_UNATTENDED is raised only with nobody there', async (t) => {
+  // The box's USB bus as sysfs lays it out, in a directory of the test's own.
+  const usb = await mkdtemp(join(tmpdir(), 'tallennin-usb-'));
+  t.teardown(() => rm(usb, { recursive: true, force: true }));
+  const plug = async (port: string, ids: string, devnum: number, product: string): Promise<void> => {
+    await mkdir(join(usb, port));
+    const [vendor, productId] = ids.split(':');
+    await writeFile(join(usb, port, 'idVendor'), `${vendor}\n`);
+    await writeFile(join(usb, port, 'idProduct'), `${productId}\n`);
+    await writeFile(join(usb, port, 'devnum'), `${devnum}\n`);
+    await writeFile(join(usb, port, 'product'), `${product}\n`);
+  };
+  await plug('1-1', '1209:7a11', 4, 'Tallennin bridge');
+  const { fixture, badge, enrol, adminId } = await boxWithBridge(t, { usbDevicesRoot: usb });
+  const usbEntries = async (): Promise<AuditRecord[]> => (await fixture.appliance.audit.search({ action: 'box.usb-change' })).records;
+  await fixture.appliance.healthChecks.runAll();
+  t.same(await usbEntries(), [], 'what was plugged in at start is no change');
+
+  await plug('1-2', '0781:5581', 7, 'Ultra');
+  await fixture.appliance.healthChecks.runAll();
+  const alone = await usbEntries();
+  t.equal(alone.length, 1, 'a memory stick plugged in is audited');
+  t.match(alone[0]!.details, { added: '1-2 0781:5581 Ultra', removed: '', presentUsers: '', presentVisitors: 0 });
+  t.ok(unattended(fixture, 'box.usb-change'), 'BOX_TOUCHED_UNATTENDED with nobody in the room');
+
+  const raisedTimes = (): number => fixture.appliance.alarms.records().filter((alarm) => alarm.code === 'BOX_TOUCHED_UNATTENDED' && alarm.fields.action === 'box.usb-change').reduce((sum, alarm) => sum + alarm.count, 0);
+  const before = raisedTimes();
+  await enrol('8888');
+  await badge('8888', 'in');
+  await rm(join(usb, '1-2'), { recursive: true });
+  await fixture.appliance.healthChecks.runAll();
+  const present = await usbEntries();
+  t.equal(present.length, 2, 'the stick pulled out is audited too');
+  t.match(present[0]!.details, { added: '', removed: '1-2 0781:5581 Ultra', presentUsers: adminId, presentVisitors: 0 });
+  t.equal(raisedTimes(), before, 'no BOX_TOUCHED_UNATTENDED with someone in the room');
 });
