@@ -2,36 +2,11 @@
  * `tallennin audit verify` on a real trail: intact it exits 0; an edited, deleted, reordered or
  * cut-off entry makes it exit 1 and name the first bad entry.
  */
-import t, { type Test } from 'tap';
-import { mkdtemp, rm, readFile, writeFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import t from 'tap';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ManualClock } from '../../src/clock.js';
-import { silentLogger } from '../../src/log.js';
-import { openStorage } from '../../src/storage/open-storage.js';
-import { AuditTrail } from '../../src/access/audit-trail.js';
 import { runCli } from './support/service-process.js';
-
-async function trailWithEntries(t: Test, count: number): Promise<{ dataDir: string; segment: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-audit-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const clock = new ManualClock(Date.UTC(2026, 10, 28, 9, 0, 0));
-  const storage = await openStorage({ dataDir, mode: 'demo', clock, logger: silentLogger });
-  const trail = await AuditTrail.open({ dataDir, signingKey: storage.keys.signingKey('audit-signing'), clock, logger: silentLogger, checkpointEvery: 4 });
-  for (let i = 0; i < count; i++) {
-    await trail.append({ action: i % 2 === 0 ? 'calls.search' : 'recording.play', outcome: 'success', actorId: '00000000-0000-4000-8000-000000000001', details: { n: i } });
-    clock.advance(1000);
-  }
-  await trail.close();
-  const [segment] = (await readdir(join(dataDir, 'audit'))).filter((name) => name.endsWith('.jsonl'));
-  return { dataDir, segment: join(dataDir, 'audit', segment!) };
-}
-
-async function entryLines(segment: string): Promise<string[]> {
-  return (await readFile(segment, 'utf8')).split('\n').filter((line) => line !== '');
-}
-
-const isEntry = (line: string): boolean => !line.startsWith('{"checkpoint"');
+import { entryLines, isEntry, trailWithEntries } from './support/audit-trail-on-disk.js';
 
 t.test('when the trail is intact, then audit verify exits 0 with the count', async (t) => {
   const { dataDir } = await trailWithEntries(t, 10);

@@ -2,22 +2,12 @@
  * The `tallennin` command as a user runs it: integrity checks that name the recording, and
  * clear errors with non-zero exits for bad arguments, a missing key and a bad config.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { mkdtemp, rm, readFile, writeFile, rename, truncate, stat, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/service-process.js';
-import { recordCall } from './support/record-calls.js';
-
-async function dataWithRecordings(t: Test, count: number): Promise<{ dataDir: string; ids: string[] }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-cli-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const ids: string[] = [];
-  for (let channel = 0; channel < count; channel++) ids.push(await recordCall(dataDir, Date.now() - 60_000 + channel, channel));
-  return { dataDir, ids };
-}
-
-const recordingFile = (dataDir: string, id: string): string => join(dataDir, 'recordings', `${id}.tlr`);
+import { dataWithRecordings, recordingFile } from './support/record-calls.js';
 
 t.test('when recordings are intact, then verify --all and verify ID exit 0', async (t) => {
   const { dataDir, ids } = await dataWithRecordings(t, 2);

@@ -2,22 +2,11 @@
  * `tallennin recordings verify --all` walks the union of recording files, data keys and the
  * contact records that say recorded: every orphan is named, by recording and call id.
  */
-import t, { type Test } from 'tap';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import t from 'tap';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCli } from './support/service-process.js';
-import { recordCall } from './support/record-calls.js';
-
-async function dataWithRecordings(t: Test, count: number): Promise<{ dataDir: string; ids: string[] }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-cli-'));
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const ids: string[] = [];
-  for (let channel = 0; channel < count; channel++) ids.push(await recordCall(dataDir, Date.now() - 60_000 + channel, channel));
-  return { dataDir, ids };
-}
-
-const recordingFile = (dataDir: string, id: string): string => join(dataDir, 'recordings', `${id}.tlr`);
+import { dataWithRecordings, recordingFile } from './support/record-calls.js';
 
 t.test('when a recording file is deleted, a key is lost, or both go, then verify --all names each orphan and exits 1', async (t) => {
   const { dataDir, ids } = await dataWithRecordings(t, 5);

@@ -2,6 +2,10 @@
  * Writes calls into a data directory through the real call tracker and stores, at a chosen
  * time: for tests of offline commands (purge, verify) that need data of a given age.
  */
+import type { Test } from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import { openStorage } from '../../../src/storage/open-storage.js';
@@ -40,3 +44,15 @@ export async function recordCall(dataDir: string, atMs: number, channel: number,
   if (recordingId == null) throw new Error('the call was not recorded');
   return recordingId;
 }
+
+/** A data directory of its own (removed after the test) with `count` recorded calls, a minute old. */
+export async function dataWithRecordings(t: Test, count: number): Promise<{ dataDir: string; ids: string[] }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tallennin-cli-'));
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }));
+  const ids: string[] = [];
+  for (let channel = 0; channel < count; channel++) ids.push(await recordCall(dataDir, Date.now() - 60_000 + channel, channel));
+  return { dataDir, ids };
+}
+
+/** Where a recording's file lies in a data directory. */
+export const recordingFile = (dataDir: string, id: string): string => join(dataDir, 'recordings', `${id}.tlr`);
