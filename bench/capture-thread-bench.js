@@ -22,6 +22,7 @@ import { BRIDGE_SIM, DEMO_AUDIO_FILES, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSim
 import { killAll, sleep, startChild, stopChild } from './lib/children.js';
 import { machineInfo, memoryKb } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
+import { seedThreeMonths } from './lib/seed-history.js';
 import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
 import { readRecordedAudio, SAMPLE_RATE_HZ } from './lib/recordings.js';
 
@@ -68,22 +69,8 @@ const READING = `### Reading of the runs of 2026-11-30 (not rewritten by the run
 const step = (text) => process.stderr.write(`bench: ${text}\n`);
 
 async function seed(dataDir) {
-  const { systemClock } = await dist('clock.js');
-  const { silentLogger } = await dist('log.js');
-  const { openStorage } = await dist('storage/open-storage.js');
-  const { seedHistory, syntheticDays } = await dist('history/seed-history.js');
-  const storage = await openStorage({ dataDir, mode: 'demo', clock: systemClock, logger: silentLogger });
-  const options = {
-    days: DAYS,
-    callsPerDay: CALLS,
-    nowMs: Date.now(),
-    serviceNumbers: ['+358912345678'],
-    agents: ['2001', '2002', '2003', '2004'].map((extension) => ({ extension, name: `Agent ${extension}`, phone: `+35850100${extension}` })),
-  };
-  await seedHistory(storage.documents, options);
-  const callers = new Set();
-  for (const day of syntheticDays(options)) for (const record of day.records) if (record.callerNumber !== null && callers.size < 500) callers.add(record.callerNumber);
-  return [...callers];
+  const { callerCounts } = await seedThreeMonths(dataDir, { days: DAYS, callsPerDay: CALLS });
+  return [...callerCounts.keys()].slice(0, 500);
 }
 
 /** One call on every channel, `callMs` long, starts spread over the first second. */

@@ -17,9 +17,9 @@ import { REPO_ROOT, makeTempDir, removeTempDirs } from './lib/setup.js';
 import { killAll, startChild, stopChild } from './lib/children.js';
 import { machineInfo, memoryKb } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
+import { seedThreeMonths } from './lib/seed-history.js';
 import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
 
-const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const DAYS = option('--days', 90);
@@ -56,27 +56,11 @@ const VERDICT = `### What the memory target needs (measured 2026-11-30, not rewr
   or the personal fields encrypted per row), which is a decision to take before switching.`;
 
 async function seed(dataDir) {
-  const { systemClock } = await dist('clock.js');
-  const { silentLogger } = await dist('log.js');
-  const { openStorage } = await dist('storage/open-storage.js');
-  const { seedHistory, syntheticDays } = await dist('history/seed-history.js');
-  const storage = await openStorage({ dataDir, mode: 'demo', clock: systemClock, logger: silentLogger });
-  const options = {
-    days: DAYS,
-    callsPerDay: CALLS,
-    nowMs: Date.now(),
-    serviceNumbers: ['+358912345678'],
-    agents: ['2001', '2002', '2003', '2004'].map((extension, i) => ({ extension, name: ['Aino Asiakaspalvelija', 'Eero Esimerkki', 'Liisa Laaksonen', 'Matti Meikäläinen'][i], phone: `+35850100${extension}` })),
-  };
-  const started = performance.now();
-  const report = await seedHistory(storage.documents, options);
-  const seedMs = performance.now() - started;
+  const { report, seedMs, callerCounts } = await seedThreeMonths(dataDir, { days: DAYS, callsPerDay: CALLS });
   // Callers for the cold searches: each called on a handful of days spread over the 90, so each
   // search reads days a search before it did not (4 days stay in memory).
-  const counts = new Map();
-  for (const day of syntheticDays(options)) for (const record of day.records) if (record.callerNumber !== null) counts.set(record.callerNumber, (counts.get(record.callerNumber) ?? 0) + 1);
-  const callers = [...counts.entries()].filter(([, n]) => n >= 5 && n <= 60).map(([caller]) => caller);
-  const frequent = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+  const callers = [...callerCounts.entries()].filter(([, n]) => n >= 5 && n <= 60).map(([caller]) => caller);
+  const frequent = [...callerCounts.entries()].sort((a, b) => b[1] - a[1])[0];
   return { report, seedMs, callers: callers.slice(0, COLD_SEARCHES + 1), frequent };
 }
 
