@@ -75,7 +75,7 @@ t.test('when a police request is approved by another registrar, then its bundle 
 
   const disclosed = (await fixture.appliance.audit.search({ action: 'case.disclose', targetId: caseId })).records.find((entry) => entry.outcome === 'success');
   t.match(disclosed, { actorId: registrar.id, details: { bundleId: bundle.id, sha256: bundle.sha256, approvedBy: registrar2.id, requestedBy: registrar.id, recordings: 2 } }, 'the disclosure, its approver and the bundle’s hash are audited');
-  t.notMatch(JSON.stringify(disclosed), /358|0401234567/);
+  t.notMatch(JSON.stringify(disclosed), /358401234567|0401234567/, 'no phone number in the entry (the number itself: a hash or an id may hold any digits)');
 
   const work = await mkdtemp(join(tmpdir(), 'tallennin-bundle-test-'));
   t.teardown(() => rm(work, { recursive: true, force: true }));

@@ -100,5 +100,5 @@ t.test('when frames are corrupted, dropped and duplicated, then the call still r
   t.ok(sum('garbageBytes') >= 300, `garbage bytes counted (${sum('garbageBytes')})`);
   t.ok(sum('duplicateFrames') >= 5, `duplicate frames counted (${sum('duplicateFrames')})`);
   t.ok(sum('lostFrames') >= 5, `lost frames counted (${sum('lostFrames')})`);
-  t.notMatch(JSON.stringify(told), /358|0401234567/, 'no phone number in the log line');
+  t.notMatch(JSON.stringify(told), /358401234567|0401234567/, 'no phone number in the log line');
 });
