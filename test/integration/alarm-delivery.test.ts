@@ -95,10 +95,13 @@ t.test('when the SMTP password is wrong, then the test says so with a code and t
   const smtp = await startSmtpReceiver(tls, { user: 'tallennin', pass: 'the right one' });
   t.teardown(() => smtp.close());
   await put(admin, { email: { enabled: true, host: 'localhost', port: smtp.port, starttls: true, username: 'tallennin', password: 'a wrong one', from: 'tallennin@example.fi', to: ['valvomo@example.fi'], caPem: tls.cert } });
+  const failures = async (): Promise<number> => (await admin.get('/api/v1/alarm-delivery')).json<{ receivers: { email: { failures: number } } }>().receivers.email.failures;
+  // An alarm of the box's own (raised at start) may go out through the same wrong password at any
+  // moment too: the test's own failure is the one more.
+  const before = await failures();
   const test = await admin.post('/api/v1/alarm-delivery/test', { receiver: 'email' });
   t.same(test.json(), { delivered: false, error: 'EAUTH' });
-  const view = await admin.get('/api/v1/alarm-delivery');
-  t.equal(view.json<{ receivers: { email: { failures: number } } }>().receivers.email.failures, 1, 'counted');
+  t.ok((await failures()) >= before + 1, 'counted');
   t.equal((await fixture.appliance.audit.search({ action: 'alarm.delivery-test', outcome: 'failed' })).total, 1, 'audited');
 });
 
