@@ -1,0 +1,228 @@
+/**
+ * Where the service's memory goes (never part of `npm test`): the service started as the unit
+ * starts it (`tallennin start`, with the unit's Environment= and node options), a full history
+ * (180,000 contact records, the demo's generator) and 120 channels live at real time from the
+ * firmware's host build. A preloaded hook (lib/memory-stages-hook.js) measures the process at
+ * each stage of the start (src/main.ts, the `tallennin:start-stage` channel): resident memory of
+ * the whole process (VmRSS, and VmHWM its peak so far), the main thread's V8 heap and the capture
+ * thread's own heap. Then the cost of importing each large package, each in a fresh process.
+ *
+ *   npm run bench:memory [-- --days N --calls N --channels N --live S --plain --env K=V
+ *                            --node-arg X --no-modules --no-docs]
+ * --plain: a bare `node bin/tallennin.js start` (without the unit's settings), for a before/after.
+ * Writes its section of docs/benchmarks.md (not with --plain, --env or --node-arg) and prints the tables.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { DEMO_AUDIO_FILES, BRIDGE_SIM, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, removeTempDirs, startService } from './lib/setup.js';
+import { killAll, sleep, startChild, stopChild } from './lib/children.js';
+import { machineInfo, memoryKb } from './lib/proc.js';
+import { writeSection } from './lib/docs-section.js';
+import { unitLaunch } from './lib/unit-launch.js';
+
+const dist = (path) => import(join(REPO_ROOT, 'dist', path));
+const args = process.argv.slice(2);
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const repeated = (name) => args.flatMap((arg, i) => (arg === name ? [args[i + 1]] : []));
+const DAYS = option('--days', 90);
+const CALLS = option('--calls', 2000);
+const CHANNELS = option('--channels', 120);
+const LIVE_S = option('--live', 20);
+const PLAIN = args.includes('--plain');
+const EXTRA_ENV = Object.fromEntries(repeated('--env').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const EXTRA_NODE_ARGS = repeated('--node-arg');
+const WRITE_DOCS = !args.includes('--no-docs') && !PLAIN && repeated('--env').length === 0 && EXTRA_NODE_ARGS.length === 0;
+const HOOK = join(REPO_ROOT, 'bench', 'lib', 'memory-stages-hook.js');
+
+/** The packages the service uses, heaviest suspects first; each imported alone in a fresh process. */
+const PACKAGES = ['pdfkit', 'age-encryption', 'serialport', 'nodemailer', '@zxcvbn-ts/language-common', 'zod', 'express', 'net-snmp', 'libphonenumber-js/max', 'prom-client', 'systeminformation', 'ml-matrix', 'qrcode', 'reflect-metadata + @peculiar/x509', 'tar', 'argon2', 'helmet', 'lowdb', 'otpauth', 'node-wav'];
+
+process.on('exit', killAll);
+const step = (text) => process.stderr.write(`bench: ${text}\n`);
+
+/** A box that has started before: its key, its self-signed certificate (made once) and the history. */
+async function prepare(dataDir) {
+  const { systemClock } = await dist('clock.js');
+  const { silentLogger } = await dist('log.js');
+  const { openStorage } = await dist('storage/open-storage.js');
+  const { seedHistory } = await dist('history/seed-history.js');
+  const { loadTlsMaterial } = await dist('http/tls-certificate.js');
+  const storage = await openStorage({ dataDir, mode: 'demo', clock: systemClock, logger: silentLogger });
+  await loadTlsMaterial({ dataDir, clock: systemClock, logger: silentLogger });
+  if (DAYS * CALLS === 0) return;
+  step(`seeding ${DAYS} days x ${CALLS} calls...`);
+  await seedHistory(storage.documents, {
+    days: DAYS,
+    callsPerDay: CALLS,
+    nowMs: Date.now(),
+    serviceNumbers: ['+358912345678'],
+    agents: ['2001', '2002', '2003', '2004'].map((extension) => ({ extension, name: `Agent ${extension}`, phone: `+35850100${extension}` })),
+  });
+}
+
+/** One call on every channel, `callMs` long, starts spread over the first second. */
+function scenario(channels, callMs) {
+  const lines = [`channels ${channels}`];
+  for (let channel = 0; channel < channels; channel++) {
+    lines.push(`call ${Math.floor((channel * 1000) / channels)} ${channel} 0401234567 ${FLOOD_CALLED_NUMBER} 2001 ${DEMO_AUDIO_FILES[channel % DEMO_AUDIO_FILES.length]} ${callMs}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const readStages = (file) => {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  } catch {
+    return [];
+  }
+};
+
+async function waitForStage(file, name, timeoutMs) {
+  for (let waited = 0; waited < timeoutMs; waited += 100) {
+    const found = readStages(file).find((stage) => stage.stage === name);
+    if (found !== undefined) return found;
+    await sleep(100);
+  }
+  throw new Error(`no "${name}" stage within ${timeoutMs} ms`);
+}
+
+/** The service with the full history and CHANNELS live calls: a sample per stage. */
+async function stages() {
+  const dir = await makeTempDir('tallennin-memory-bench-');
+  await prepare(join(dir, 'data'));
+  const scenarioFile = join(dir, 'live.scenario');
+  await writeFile(scenarioFile, scenario(CHANNELS, (LIVE_S + 30) * 1000));
+  const sim = startChild(BRIDGE_SIM, ['--scenario', scenarioFile, '--link', join(dir, 'bridge.link'), '--wait-hello', '--quiet']);
+  await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');
+  const launch = PLAIN ? { env: {}, nodeArgs: [] } : unitLaunch();
+  const stagesFile = join(dir, 'stages.jsonl');
+  const env = { ...process.env, ...launch.env, ...EXTRA_ENV, TALLENNIN_MEMORY_STAGES: stagesFile };
+  const nodeArgs = [...launch.nodeArgs, ...EXTRA_NODE_ARGS, '--import', HOOK];
+  step(`starting the service: node ${nodeArgs.join(' ')} bin/tallennin.js start; environment ${JSON.stringify({ ...launch.env, ...EXTRA_ENV })}`);
+  const { service } = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], extraNodeArgs: nodeArgs, env });
+  const linkUp = service.waitForLine('stderr', (line) => line.includes('"bridge link up"'), 300_000, 'bridge link up');
+  linkUp.catch(() => undefined);
+  await service.waitForLine('stderr', (line) => line.includes('"service started"'), 300_000, 'service started');
+  await linkUp;
+  const pid = service.child.pid;
+  step(`${CHANNELS} calls for ${LIVE_S} s...`);
+  let hasherHwmKb = 0;
+  for (let second = 0; second < LIVE_S; second++) {
+    await sleep(1000);
+    for (const child of childPids(pid)) hasherHwmKb = Math.max(hasherHwmKb, memoryKb(child)?.hwmKb ?? 0);
+  }
+  process.kill(pid, 'SIGUSR2');
+  const live = await waitForStage(stagesFile, 'live', 10_000);
+  const atEnd = memoryKb(pid);
+  await stopChild(service, 60_000);
+  await stopChild(sim, 5000);
+  const samples = readStages(stagesFile);
+  return { samples, live, peakKb: Math.max(atEnd?.hwmKb ?? 0, ...samples.map((s) => s.hwmKb)), hasherHwmKb, env: { ...launch.env, ...EXTRA_ENV }, nodeArgs: [...launch.nodeArgs, ...EXTRA_NODE_ARGS] };
+}
+
+/** RSS and heap a package adds when imported alone after node's own built-ins, after a full GC. */
+function importCost(specifier) {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    await Promise.all(['node:crypto', 'node:https', 'node:http', 'node:net', 'node:tls', 'node:stream', 'node:zlib', 'node:worker_threads', 'node:child_process', 'node:dgram', 'node:events', 'node:util', 'node:fs/promises'].map((m) => import(m)));
+    const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+    globalThis.gc(); globalThis.gc();
+    const before = { rss: rss(), heap: process.memoryUsage().heapUsed };
+    for (const name of ${JSON.stringify(specifier.split(' + '))}) await import(name);
+    globalThis.gc(); globalThis.gc();
+    console.log(JSON.stringify({ rssKb: rss() - before.rss, heapBytes: process.memoryUsage().heapUsed - before.heap }));`;
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return JSON.parse(out.trim());
+}
+
+const mb = (kb) => `${(kb / 1000).toFixed(1)} MB`;
+const mbBytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+const STAGE_NAMES = {
+  'bare-node': 'bare node (the launcher, nothing of the service imported)',
+  'modules-loaded': "the service's modules imported (`tallennin start` up to startAppliance)",
+  'storage-open': 'storage open (master key, key hierarchy, documents, recordings store)',
+  'history-indexed': `the history's index built (${(DAYS * CALLS).toLocaleString('en')} records)`,
+  'capture-thread-ready': 'the capture thread started and ready',
+  'http-listening': 'the HTTPS server listening (accounts, audit trail, doors, cases, health)',
+  started: '"service started"',
+  live: `${CHANNELS} channels live for ${LIVE_S} s`,
+};
+
+function stageTable(result) {
+  const rows = ['| stage | VmRSS | added | VmHWM (peak so far) | main thread heap used / total | capture thread heap used / total | threads |', '|---|---|---|---|---|---|---|'];
+  let previous = 0;
+  for (const s of result.samples) {
+    const capture = s.captureHeap === null ? '' : `${mbBytes(s.captureHeap.usedBytes)} / ${mbBytes(s.captureHeap.totalBytes)}`;
+    const live = s.stage === 'live' ? ` (${s.activeCalls} calls in progress)` : '';
+    rows.push(`| ${STAGE_NAMES[s.stage] ?? s.stage}${live} | ${mb(s.rssKb)} | ${previous === 0 ? '' : `${s.rssKb >= previous ? '+' : ''}${mb(s.rssKb - previous)}`} | ${mb(s.hwmKb)} | ${mbBytes(s.heapUsedBytes)} / ${mbBytes(s.heapTotalBytes)} | ${capture} | ${s.threads} |`);
+    previous = s.rssKb;
+  }
+  rows.push(`| **peak of the service (VmHWM, all threads), start to stop** | | | **${mb(result.peakKb)}** | | | |`);
+  rows.push(`| the password hasher's process, own row (peak) | | | ${result.hasherHwmKb === 0 ? 'not started (no sign-in)' : mb(result.hasherHwmKb)} | | | |`);
+  return rows.join('\n');
+}
+
+function moduleTable(costs) {
+  const rows = ['| package | resident memory added | V8 heap added |', '|---|---|---|'];
+  for (const [name, cost] of costs) rows.push(`| ${name} | ${mb(cost.rssKb)} | ${mbBytes(cost.heapBytes)} |`);
+  return rows.join('\n');
+}
+
+async function main() {
+  ensureSimulator();
+  const result = await stages();
+  const stageText = stageTable(result);
+  console.log(stageText);
+  let moduleText = '';
+  if (!args.includes('--no-modules')) {
+    step('import cost of each package...');
+    const costs = PACKAGES.map((name) => [name, importCost(name)]);
+    costs.push(['the service (dist/main.js: everything `tallennin start` imports)', importCost(join(REPO_ROOT, 'dist', 'main.js'))]);
+    moduleText = moduleTable(costs);
+    console.log(`\n${moduleText}`);
+  }
+  const load = loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`\npeak ${mb(result.peakKb)} (target < 150 MB: ${result.peakKb < 150_000 ? 'PASS' : 'FAIL'}); load average ${load}`);
+  if (WRITE_DOCS) {
+    await writeSection(join(REPO_ROOT, 'docs', 'benchmarks.md'), 'memory-bench', `## Where the memory goes (\`npm run bench:memory\`)
+
+Written by the last run (${new Date().toISOString()}); machine ${JSON.stringify(machineInfo())}, load average at the end ${load}.
+The service as the unit starts it: \`node ${[...result.nodeArgs].join(' ')} bin/tallennin.js start\` with ${Object.keys(result.env).length === 0 ? 'no environment of its own' : Object.entries(result.env).map(([k, v]) => `\`${k}=${v}\``).join(', ')} (read from systemd/tallennin.service),
+${(DAYS * CALLS).toLocaleString('en')} contact records (the demo's generator), ${CHANNELS} channels at real time from the firmware's host build.
+
+| measurement | value | target | result |
+|---|---|---|---|
+| Peak resident memory (VmHWM) of the service, all threads, capture thread included, ${(DAYS * CALLS).toLocaleString('en')} records and ${CHANNELS} channels live | ${mb(result.peakKb)} | < 150 MB | ${result.peakKb < 150_000 ? 'PASS' : 'FAIL'} |
+
+The process at each stage of its start (a hook preloaded with \`--import\` samples \`/proc/self/status\`
+and \`v8.getHeapStatistics()\` on the service's \`tallennin:start-stage\` diagnostics channel; the
+capture thread reports its own heap in its 1 s stats):
+
+${stageText}
+
+What each package costs when it is imported alone in a fresh \`node\` that has already loaded the
+built-ins the service uses (resident memory and V8 heap after a full GC; packages that share
+dependencies each count them, so the rows do not add up):
+
+${moduleText}`);
+  }
+  if (!args.includes('--keep')) removeTempDirs();
+}
+
+main().catch((err) => {
+  console.error(err);
+  killAll();
+  process.exit(1);
+});
