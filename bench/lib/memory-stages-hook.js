@@ -38,8 +38,9 @@ function sample(stage) {
   appendFileSync(out, `${JSON.stringify(line)}\n`);
 }
 
-// Workers run the --import preloads too: the capture thread's heap comes in its stats instead.
-if (isMainThread) {
+// Workers run the --import preloads too (the capture thread's heap comes in its stats instead),
+// and so does the password hasher's process, which inherits node's options: it has its own row.
+if (isMainThread && process.argv[1]?.endsWith('tallennin.js')) {
   sample('bare-node');
   subscribe('tallennin:start-stage', (message) => {
     if (message.appliance !== undefined) {
