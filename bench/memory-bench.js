@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { DEMO_AUDIO_FILES, BRIDGE_SIM, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, removeTempDirs, startService } from './lib/setup.js';
 import { killAll, sleep, startChild, stopChild } from './lib/children.js';
 import { machineInfo, memoryKb } from './lib/proc.js';
@@ -110,10 +111,13 @@ async function stages() {
   const env = { ...process.env, ...launch.env, ...EXTRA_ENV, TALLENNIN_MEMORY_STAGES: stagesFile };
   const nodeArgs = [...launch.nodeArgs, ...EXTRA_NODE_ARGS, '--import', HOOK];
   step(`starting the service: node ${nodeArgs.join(' ')} bin/tallennin.js start; environment ${JSON.stringify({ ...launch.env, ...EXTRA_ENV })}`);
+  const launchedAt = performance.now();
   const { service } = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], extraNodeArgs: nodeArgs, env });
   const linkUp = service.waitForLine('stderr', (line) => line.includes('"bridge link up"'), 300_000, 'bridge link up');
   linkUp.catch(() => undefined);
   await service.waitForLine('stderr', (line) => line.includes('"service started"'), 300_000, 'service started');
+  const startedMs = performance.now() - launchedAt;
+  step(`service started in ${(startedMs / 1000).toFixed(2)} s`);
   await linkUp;
   const pid = service.child.pid;
   step(`${CHANNELS} calls for ${LIVE_S} s...`);
@@ -128,7 +132,7 @@ async function stages() {
   await stopChild(service, 60_000);
   await stopChild(sim, 5000);
   const samples = readStages(stagesFile);
-  return { samples, live, peakKb: Math.max(atEnd?.hwmKb ?? 0, ...samples.map((s) => s.hwmKb)), hasherHwmKb, env: { ...launch.env, ...EXTRA_ENV }, nodeArgs: [...launch.nodeArgs, ...EXTRA_NODE_ARGS] };
+  return { startedMs, samples, live, peakKb: Math.max(atEnd?.hwmKb ?? 0, ...samples.map((s) => s.hwmKb)), hasherHwmKb, env: { ...launch.env, ...EXTRA_ENV }, nodeArgs: [...launch.nodeArgs, ...EXTRA_NODE_ARGS] };
 }
 
 /** RSS and heap a package adds when imported alone after node's own built-ins, after a full GC. */
@@ -170,6 +174,7 @@ function stageTable(result) {
     previous = s.rssKb;
   }
   rows.push(`| **peak of the service (VmHWM, all threads), start to stop** | | | **${mb(result.peakKb)}** | | | |`);
+  rows.push(`| launch to "service started" (the index of every day built) | ${(result.startedMs / 1000).toFixed(2)} s | | | | | |`);
   rows.push(`| the password hasher's process, own row (peak) | | | ${result.hasherHwmKb === 0 ? 'not started (no sign-in)' : mb(result.hasherHwmKb)} | | | |`);
   return rows.join('\n');
 }
