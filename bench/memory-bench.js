@@ -41,6 +41,76 @@ const HOOK = join(REPO_ROOT, 'bench', 'lib', 'memory-stages-hook.js');
 /** The packages the service uses, heaviest suspects first; each imported alone in a fresh process. */
 const PACKAGES = ['pdfkit', 'age-encryption', 'serialport', 'nodemailer', '@zxcvbn-ts/language-common', 'zod', 'express', 'net-snmp', 'libphonenumber-js/max', 'prom-client', 'systeminformation', 'ml-matrix', 'qrcode', 'reflect-metadata + @peculiar/x509', 'tar', 'argon2', 'helmet', 'lowdb', 'otpauth', 'node-wav'];
 
+/** Measured by hand on 2026-11-30 with this script (load average 9-13 on 2 cores: other work ran) and kept as written: not rewritten by the runs. */
+const READING = `### The cuts, one at a time (measured 2026-11-30, not rewritten by the runs)
+Peak resident memory (VmHWM) of the service with 180,000 records and 120 live channels, each
+step measured with this script (\`--plain\`, \`--env\`, \`--node-arg\` for the steps before the
+unit had them); memory figures are little disturbed by the machine's load, but they do vary
+from run to run by up to ~30 MB (below):
+
+| step | modules imported | history index built | capture thread started | 120 channels live | peak |
+|---|---|---|---|---|---|
+| before (every package imported at start, plain \`node\`) | +93.9 MB | +57.5 MB | +19.0 MB | +46.0 MB | 260.3 MB |
+| rarely used packages loaded at first use | +50.6 MB | +89.3 MB | +1.7 MB | +24.3 MB | 211.2 MB |
+| + \`MALLOC_ARENA_MAX=2\` | +48.7 MB | +84.4 MB | +11.5 MB | +13.7 MB | 203.9 MB |
+| + \`MALLOC_MMAP_THRESHOLD_=131072\` | +50.3 MB | +52.6 MB | +15.3 MB | +17.1 MB | 182.1 MB |
+| + \`--max-semi-space-size=2\`, capture thread young generation 8 MB | +40.4 MB | +48.2 MB | +15.7 MB | +8.2 MB | 157.8 MB |
+| the same with 4 MB semi-spaces | +40.0 MB | +62.2 MB | +16.9 MB | +13.3 MB | 175.8 MB |
+| the same with 1 MB semi-spaces, capture thread 4 MB | +39.3 MB | +72.7 MB | +11.9 MB | -44.9 MB (a late full GC) | 177.3 MB |
+| as shipped (unit: the two malloc settings, 2 MB semi-spaces; capture thread 6 MB), 4 runs | +40.7 MB | +57.9 to +64.0 MB | +12.6 to +16.1 MB | +7.3 to +9.4 MB | 166.8, 167.7, 168.5, 170.6 MB |
+| as shipped, a run where the allocator gave the build's garbage back | +40.5 MB | +29.1 MB | +14.8 MB | +9.3 MB | 143.8 MB |
+
+- **What the start imports** (+94 MB before, +40 MB now). pdfkit and its fonts, qrcode,
+  age-encryption (with @noble's curves and post-quantum code), tar, @peculiar/x509 with
+  reflect-metadata (needed only to make the self-signed certificate at the first start), the
+  breached-password list of @zxcvbn-ts (read at the first password set), serialport's native
+  binding (the capture thread reads the line through its own tty binding) and the CLI's other
+  commands (the demo's simulators) are loaded when used. nodemailer and net-snmp were already
+  loaded by the first delivery; ml-matrix is no longer reached from the research desk (the
+  McAdams coefficient is drawn in a module of its own). What a start still imports: zod
+  (21 schema files, ~11 MB alone), express, libphonenumber-js with its full metadata (~10 MB in
+  each of the two threads; its single-file browser bundle costs 2.8 MB but is not an exported
+  entry of the package), prom-client, systeminformation, lowdb, argon2's binding, otpauth.
+  \`test/integration/start-imports.test.ts\` keeps the rarely used packages out of the start.
+- **The allocator.** Every thread that allocates (main, capture thread, libuv's 16 pool
+  threads, V8's helpers) had a glibc arena of its own, each keeping what was freed in it:
+  \`MALLOC_ARENA_MAX=2\` (-7 MB). Blocks of 128 KiB and more (a day document decrypted and
+  parsed at start, the index's arrays as they grow) are now mapped apart and unmapped when
+  freed; without a fixed threshold glibc raises it after the first such free and keeps them
+  in the heap (-22 MB). \`MALLOC_TRIM_THRESHOLD_\` adds nothing: a fixed mmap threshold
+  already stops glibc from moving the trim threshold (143.8 and 168.5 MB with it, 166.8 and
+  167.7 MB without).
+- **V8's young generation.** By default each semi-space grows to 16 MB, so the main thread's
+  heap reached 73 MB with 35 MB in use. 2 MB semi-spaces: 25-39 MB total (-24 MB at the
+  peak). The index build takes as long either way (history alone, two runs each at load
+  ~10: 3.1 and 2.0 s with node's defaults, 4.3 and 1.8 s with the unit's settings). 1 MB promotes the build's short-lived
+  objects into the old generation (62 MB used after the build) and makes the peak worse. The
+  capture thread gets the same 6 MB young generation (\`resourceLimits\`, 13-14 MB used of
+  17 MB, 49 MB before) and an old-generation cap of 256 MB as a guard only. Its real time
+  held: \`npm run bench:capture -- --window 30\` at load average 9-13 on 2 cores, 0 s of gaps
+  in 120 recordings, event-loop delay p99 20 ms in the median second (11 ms on a quiet machine
+  before the change; at this load most of it is the wait for a core).
+- **The start-up read of the history** reads, decrypts and parses one day at a time and lets
+  it go (\`ContactHistory.build\` keeps no day: \`bench/lib/history-memory-probe.js\`, the
+  history alone in its own process after a forced GC, is 54 MB before the build and 89-91 MB
+  after it, 94-96 MB at its peak, with the unit's settings; 137-139 MB after it and 137-141 MB
+  at its peak with node's defaults; 22.3 MB of it typed arrays, ~7 MB strings and maps). What
+  varies between runs of the service (+29 to +64 MB for the build) is how much of what the
+  build freed V8 and the allocator have given back before the next stage.
+- **120 open recordings** cost the capture thread little: an 8 KB chunk buffer, a cipher and a
+  SHA-256 per call (~1 MB for 120); their audio is buffered only until the call's contact
+  record is durable. What 120 calls add (+7 to +9 MB) is mostly garbage between two sweeps.
+
+**Verdict.** Under 150 MB is reached in some runs (143.8 MB, and 137.6 MB with 2 s of live
+calls) but not reliably: the runs as shipped peak at 167-171 MB, 17-21 MB over the target.
+What remains, all resident at once: node itself 44 MB, the modules of a start 40 MB, the
+history index 36-60 MB (its arrays, strings, and what the allocator keeps after the build),
+the capture thread 13-16 MB (a second V8 isolate and its own copy of libphonenumber-js), 120
+calls 8-9 MB. The password hasher's process (argon2id, its own row) peaks at ~113 MB while a
+sign-in is hashed and is not counted in the service's figure. The index in a store outside
+the process (the SQLite proposal in "Contact history at three months") would remove the
+36-60 MB and reach the target; the figures of that proposal stay as they are.`;
+
 process.on('exit', killAll);
 const step = (text) => process.stderr.write(`bench: ${text}\n`);
 
@@ -196,7 +266,9 @@ async function main() {
     const costs = PACKAGES.map((name) => [name, importCost(name)]);
     costs.push(['the service (dist/main.js: everything `tallennin start` imports)', importCost(join(REPO_ROOT, 'dist', 'main.js'))]);
     moduleText = moduleTable(costs);
-    console.log(`\n${moduleText}`);
+    console.log(`\n${moduleText}
+
+${READING}`);
   }
   const load = loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`\npeak ${mb(result.peakKb)} (target < 150 MB: ${result.peakKb < 150_000 ? 'PASS' : 'FAIL'}); load average ${load}`);
@@ -221,7 +293,9 @@ What each package costs when it is imported alone in a fresh \`node\` that has a
 built-ins the service uses (resident memory and V8 heap after a full GC; packages that share
 dependencies each count them, so the rows do not add up):
 
-${moduleText}`);
+${moduleText}
+
+${READING}`);
   }
   if (!args.includes('--keep')) removeTempDirs();
 }

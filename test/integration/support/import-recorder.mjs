@@ -5,5 +5,6 @@
  * A package imported from our ES modules is resolved here, even a CommonJS one.
  */
 import { register } from 'node:module';
+import { URL } from 'node:url';
 
 register(new URL('./import-recorder-hooks.mjs', import.meta.url), { data: { file: process.env.TALLENNIN_IMPORT_LOG } });
