@@ -59,6 +59,7 @@ from run to run by up to ~30 MB (below):
 | the same with 1 MB semi-spaces, capture thread 4 MB | +39.3 MB | +72.7 MB | +11.9 MB | -44.9 MB (a late full GC) | 177.3 MB |
 | as shipped (unit: the two malloc settings, 2 MB semi-spaces; capture thread 6 MB), 4 runs | +40.7 MB | +57.9 to +64.0 MB | +12.6 to +16.1 MB | +7.3 to +9.4 MB | 166.8, 167.7, 168.5, 170.6 MB |
 | as shipped, a run where the allocator gave the build's garbage back | +40.5 MB | +29.1 MB | +14.8 MB | +9.3 MB | 143.8 MB |
+| + the index sized while it is built (one step, not six growths by half), 2 runs | +38 to +41 MB | +29.7, +33.5 MB | +14.5, +16.2 MB | +9.9, +5.9 MB | 140.6, 141.9 MB |
 
 - **What the start imports** (+94 MB before, +40 MB now). pdfkit and its fonts, qrcode,
   age-encryption (with @noble's curves and post-quantum code), tar, @peculiar/x509 with
@@ -90,6 +91,12 @@ from run to run by up to ~30 MB (below):
   held: \`npm run bench:capture -- --window 30\` at load average 9-13 on 2 cores, 0 s of gaps
   in 120 recordings, event-loop delay p99 20 ms in the median second (11 ms on a quiet machine
   before the change; at this load most of it is the wait for a core).
+- **The index's arrays** grew by half whenever full: six growths on the way to 180,000
+  records, each leaving its discarded copy resident until V8 collected it (12 MB for the last
+  one alone), and the last leaving up to half of the arrays unused. The build now sizes them as
+  it reads: room for the days still to read, as busy as the busiest so far, and two days more
+  (today's calls and tomorrow's before the purge frees a day's slots). The build's share fell
+  from +58 to +64 MB (and run-to-run luck) to +30 to +34 MB.
 - **The start-up read of the history** reads, decrypts and parses one day at a time and lets
   it go (\`ContactHistory.build\` keeps no day: \`bench/lib/history-memory-probe.js\`, the
   history alone in its own process after a forced GC, is 54 MB before the build and 89-91 MB
@@ -101,15 +108,16 @@ from run to run by up to ~30 MB (below):
   SHA-256 per call (~1 MB for 120); their audio is buffered only until the call's contact
   record is durable. What 120 calls add (+7 to +9 MB) is mostly garbage between two sweeps.
 
-**Verdict.** Under 150 MB is reached in some runs (143.8 MB, and 137.6 MB with 2 s of live
-calls) but not reliably: the runs as shipped peak at 167-171 MB, 17-21 MB over the target.
-What remains, all resident at once: node itself 44 MB, the modules of a start 40 MB, the
-history index 36-60 MB (its arrays, strings, and what the allocator keeps after the build),
-the capture thread 13-16 MB (a second V8 isolate and its own copy of libphonenumber-js), 120
-calls 8-9 MB. The password hasher's process (argon2id, its own row) peaks at ~113 MB while a
-sign-in is hashed and is not counted in the service's figure. The index in a store outside
-the process (the SQLite proposal in "Contact history at three months") would remove the
-36-60 MB and reach the target; the figures of that proposal stay as they are.`;
+**Verdict.** Under 150 MB is reached with the index kept in memory: 140.6 and 141.9 MB in the
+two runs after the last cut, and the table above. The margin is ~8 MB, and run-to-run
+variation of the allocator has been up to ~30 MB before the index was sized in one step: keep
+this benchmark in the release checks. What is resident at the peak: node itself 44 MB, the
+modules of a start 38-41 MB (zod, express, libphonenumber-js, prom-client, systeminformation),
+the history index ~30 MB (22 MB of arrays, strings and maps), the capture thread 14-16 MB (a
+second V8 isolate and its own copy of libphonenumber-js), 120 calls 6-10 MB. The password
+hasher's process (argon2id, its own row) peaks at ~113 MB while a sign-in is hashed and is not
+counted in the service's figure. The SQLite proposal ("Contact history at three months") would
+take the index's ~30 MB out of the process; its figures stay as they are.`;
 
 process.on('exit', killAll);
 const step = (text) => process.stderr.write(`bench: ${text}\n`);
