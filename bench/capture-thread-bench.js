@@ -25,6 +25,7 @@ import { writeSection } from './lib/docs-section.js';
 import { seedThreeMonths } from './lib/seed-history.js';
 import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
 import { readRecordedAudio, SAMPLE_RATE_HZ } from './lib/recordings.js';
+import { unitLaunch } from './lib/unit-launch.js';
 
 const dist = (path) => import(join(REPO_ROOT, 'dist', path));
 const args = process.argv.slice(2);
@@ -39,32 +40,31 @@ const DAY_MS = 24 * 3600_000;
 
 process.on('exit', killAll);
 
-/** Measured by hand on 2026-11-30 and kept as written: not rewritten by the runs. */
+/** Measured by hand on 2026-11-30 (load average 31-34 on 2 cores) and kept as written: not rewritten by the runs. */
 const READING = `### Reading of the runs of 2026-11-30 (not rewritten by the runs)
-- On a quiet machine (load average 1-2 on 2 cores, the table above) every target but memory is
-  met: 0 s of gaps in 16,200 channel-seconds while the client signed in, searched, paged and read
-  the health report; the capture thread's event-loop delay p99 11 ms in the median second, 17 ms
-  in the worst; the searches p95 9 ms. Ended during 120 live calls, the capture thread was
-  replaced in 0.36 s and every call resumed in its own recording with one gap marked
-  \`capture-restart\` (0.6 s median, 0.8 s at most): the restart itself.
-- The same bench earlier the same day on the same machine overloaded by other work (load average
-  31-34 on 2 cores, about 6 % of a core per runnable thread) lost 45 % of the audio, every gap
-  marked: the capture thread needs about 9 % of a core for 120 channels and waited for the CPU
-  (event-loop delay p99 228 ms), and the bridge's 512 KiB buffer (0.5 s of 120 channels)
-  overflowed. A separate thread protects the capture path from the service's own work, not from
-  a machine with no CPU to give; on a real box the unit's \`CPUWeight=1000\` keeps other
-  services' work behind it.
+- On a quiet machine (load average 1-2 on 2 cores), before the memory cuts: 0 s of gaps in
+  16,200 channel-seconds while the client signed in, searched, paged and read the health report;
+  the capture thread's event-loop delay p99 11 ms in the median second, 17 ms in the worst; the
+  searches p95 9 ms. Ended during 120 live calls, the capture thread was replaced in 0.36 s and
+  every call resumed in its own recording with one gap marked \`capture-restart\` (0.6 s
+  median, 0.8 s at most): the restart itself. Peak memory 276.5 MB.
+- After the memory cuts ("Where the memory goes" below), two runs of 30 s at load average 9-14
+  on 2 cores: 0 s of gaps both times, event-loop delay p99 20 ms and 31 ms in the median second
+  (most of it the wait for a core at this load), the restart gap 0.8-1.6 s, peak memory 174 MB
+  before the index was sized in one step and 158 MB after: 8 MB over the target here, where
+  \`npm run bench:memory\` (the same history and calls, no client) peaks at 135-142 MB. The
+  client's work (sign-ins, a search, a page and a health report every second over HTTPS) costs
+  the difference.
+- The same bench on the same machine overloaded by other work (load average 31-34 on 2 cores,
+  about 6 % of a core per runnable thread) lost 45 % of the audio, every gap marked: the capture
+  thread needs about 9 % of a core for 120 channels and waited for the CPU (event-loop delay
+  p99 228 ms), and the bridge's 512 KiB buffer (0.5 s of 120 channels) overflowed. A separate
+  thread protects the capture path from the service's own work, not from a machine with no CPU
+  to give; on a real box the unit's \`CPUWeight=1000\` keeps other services' work behind it.
 - Ingest with 120 channels and an empty history (\`measureServiceRealtime\` of
-  \`bench/measure-service.js\`, 15 s window): 9.3 % of one core, 2.80 CPU-seconds per channel-hour,
-  peak RSS 174 MB; before the capture thread 8.1 %, 2.44 s, 142.5 MB. The thread costs about
-  0.4 CPU-seconds per channel-hour (messages, a second event loop) and about 30 MB (its own V8
-  heap and its copy of the code). \`age\`'s figure (0.02 CPU-seconds per channel-hour) is in the
-  table above.
-- Memory with 180,000 records and 120 channels: 257-277 MB peak, against the 150 MB target. The
-  capture thread and its 120 open recordings take ~60 MB above the 111 MB of an idle service; the
-  history's index takes the rest (22 MB of typed arrays, ~7 MB of strings and maps, and ~45 MB the
-  allocator keeps after the start reads and decrypts 90 day documents: the section above). The
-  target is out of reach with the index in the service's memory (the SQLite proposal above).`;
+  \`bench/measure-service.js\`, 15 s window, at that load): 9.3 % of one core, 2.80 CPU-seconds
+  per channel-hour; before the capture thread 8.1 %, 2.44 s at a lower load. \`npm run bench\`
+  above is the figure against \`age\`.`;
 
 const step = (text) => process.stderr.write(`bench: ${text}\n`);
 
@@ -105,7 +105,9 @@ async function liveWindow() {
   const done = sim.waitForLine('stdout', (line) => line === 'DONE', 600_000, 'DONE');
   done.catch(() => undefined);
   const launchedAt = performance.now();
-  const { service, config } = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER] });
+  // As the unit starts it: its allocator settings and node options (systemd/tallennin.service).
+  const launch = unitLaunch();
+  const { service, config } = await startService(dir, { recordedNumbers: [FLOOD_CALLED_NUMBER], extraNodeArgs: launch.nodeArgs, env: { ...process.env, ...launch.env } });
   const linkUp = service.waitForLine('stderr', (line) => line.includes('"bridge link up"'), 300_000, 'bridge link up');
   linkUp.catch(() => undefined);
   const token = service.waitForLine('stdout', (line) => /^\s+[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/.test(line), 300_000, 'the setup token');
@@ -282,7 +284,8 @@ ${(DAYS * CALLS).toLocaleString('en')} contact records (the demo's generator), $
 
 ${table}
 
-- Part 1 runs \`tallennin start\`; the client signs in an administrator (second factor) and a
+- Part 1 runs \`tallennin start\` as the unit starts it (its \`Environment=\` and node options,
+  systemd/tallennin.service); the client signs in an administrator (second factor) and a
   supervisor while the calls run, then each second searches by a caller, reads a page of the
   history and reads the health report, whose \`capture.eventLoopDelay\` is the capture thread's
   own (perf_hooks.monitorEventLoopDelay, p99 and max of the last second). Gaps are read from the

@@ -46,7 +46,10 @@ const VERDICT = `### What the memory target needs (measured 2026-11-30, not rewr
   \`--max-semi-space-size=1\` to 114 MB at a 60 % slower build. Even with no slack at all the
   index costs ~30 MB on top of a 111 MB service, before the 120 live channels (\`npm run bench\`:
   145 MB peak recording them with an empty history): under 150 MB is out of reach for any index
-  kept in the service's memory.
+  kept in the service's memory with node's default settings. (Later the same day: with the
+  start's rarely used packages loaded at first use, the unit's allocator and V8 settings and
+  the index sized in one step, the service peaks at ~141 MB with 180,000 records and 120 live
+  channels: "Where the memory goes" below.)
 - The store that can: SQLite through \`better-sqlite3@12\` (12.11.1; 13.x needs Node 22). The same
   180,000 records in one table with indexes on (caller, started_at), started_at, recording_id and
   the open calls, an 8 MB page cache: the process grows by 11 MB (50 to 62 MB peak), nothing to

@@ -24,6 +24,7 @@ import { AuditExportAccess } from './access/audit-export-access.js';
 import { AuditExportCheck, type AuditExportDocument } from './health/checks/audit-export-check.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { channel } from 'node:diagnostics_channel';
 import { AlarmDelivery } from './health/alarm-delivery.js';
 import { DeliverySettings } from './health/delivery-settings.js';
 import { Metrics } from './health/metrics.js';
@@ -73,6 +74,16 @@ import { annotateHandsOn, BOX_ACTIONS } from './doors/hands-on-actions.js';
 import { UsbChangeCheck } from './health/checks/usb-change-check.js';
 import { describeUsbDevice, listUsbDevices } from './health/usb-devices.js';
 import { DoorAccess } from './access/door-access.js';
+
+/**
+ * Each stage of the start as it is done ({ stage, appliance? }): the memory benchmark measures
+ * the process there (bench/memory-bench.js). A channel nobody subscribes to costs nothing.
+ */
+export const START_STAGES = channel('tallennin:start-stage');
+export type StartStage = 'modules-loaded' | 'storage-open' | 'history-indexed' | 'capture-thread-ready' | 'http-listening' | 'started';
+const stageDone = (stage: StartStage, appliance?: Appliance): void => {
+  if (START_STAGES.hasSubscribers) START_STAGES.publish(appliance === undefined ? { stage } : { stage, appliance });
+};
 
 /** The built web UI, served by the service. */
 const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -129,6 +140,7 @@ export interface Appliance {
 }
 
 export async function startAppliance(config: Config, options: ApplianceOptions = {}): Promise<Appliance> {
+  stageDone('modules-loaded');
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const notifier = new SystemdNotifier(logger.child('systemd'));
@@ -143,7 +155,11 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   });
   // Alarms survive a restart: those of the previous run come back, open or recent.
   await alarms.persistTo(storage.documents);
+  stageDone('storage-open');
   const history = new ContactHistory(storage.documents);
+  // The index of every day, before the capture thread starts (its recovery searches it anyway).
+  await history.ready();
+  stageDone('history-indexed');
 
   // The agent directory, recorded numbers and retention are managed in the web UI; config.json seeds them.
   const callSettings = await CallSettings.open(storage.documents, config);
@@ -197,6 +213,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     ...(options.capture === 'inline' ? { inline: { clock, ...(options.serialBinding === undefined ? {} : { serialBinding: options.serialBinding }) } } : {}),
   });
   await capture.start();
+  stageDone('capture-thread-ready');
   if (recovered.recovered.length > 0 || closed > 0 || held > 0) {
     logger.warn('recovered from an unclean stop', { recordings: recovered.recovered.length, calls: closed, callsHeld: held });
   }
@@ -360,6 +377,7 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   );
   const web = await startWebServer(app, { host: config.http.host, port: config.http.port, tls });
   logger.info('web UI listening', { host: web.address.address, port: web.address.port, tlsFingerprint: tls.fingerprint, tlsSource: tls.source });
+  stageDone('http-listening');
   // No default password: while no user exists, a one-time setup token creates the first administrator.
   const setupToken = users.count() === 0 ? await setupTokens.issue() : undefined;
 
@@ -406,7 +424,9 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     return stopping;
   };
 
-  return { config, storage, history, capture, alarms, healthChecks, retention, audit, users, doors, research, web, setupToken, stop };
+  const appliance: Appliance = { config, storage, history, capture, alarms, healthChecks, retention, audit, users, doors, research, web, setupToken, stop };
+  stageDone('started', appliance);
+  return appliance;
 }
 
 /**

@@ -72,7 +72,7 @@ export function removeTempDirs(keep = new Set()) {
  * web UI on a loopback port chosen by the kernel) and starts the service under test:
  * `tallennin start --config FILE`.
  */
-export async function startService(dir, { recordedNumbers, extraNodeArgs = [] }) {
+export async function startService(dir, { recordedNumbers, extraNodeArgs = [], env }) {
   const config = {
     mode: 'demo',
     dataDir: join(dir, 'data'),
@@ -86,7 +86,7 @@ export async function startService(dir, { recordedNumbers, extraNodeArgs = [] })
   const configFile = join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const entry = [resolve(REPO_ROOT, 'bin/tallennin.js'), 'start', '--config', configFile];
-  const service = startChild(process.execPath, [...extraNodeArgs, ...entry], { cwd: dir });
+  const service = startChild(process.execPath, [...extraNodeArgs, ...entry], { cwd: dir, ...(env === undefined ? {} : { env }) });
   return { service, config, configFile };
 }
 

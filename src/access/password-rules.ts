@@ -6,7 +6,7 @@
  * Length is counted in Unicode code points after NFKC normalisation, the same form the hasher
  * hashes, so "Å" is one character however the keyboard produced it.
  */
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
 
 export const MIN_PASSWORD_LENGTH = 15;
 export const MAX_PASSWORD_LENGTH = 128;
@@ -32,7 +32,19 @@ const CONTEXT_MESSAGES: Record<PasswordContextReason, string> = {
   'repeated-character': 'the password must not be one character repeated',
 };
 
-const COMMON_PASSWORDS: ReadonlySet<string> = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+/**
+ * The breached list, read at the first password set or changed (a rare event on a running box):
+ * parsed and kept, the list and its set cost ~10 MB that every start would otherwise carry.
+ * Read synchronously (the package has a CommonJS entry), so the rules stay a plain function.
+ */
+let commonPasswords: ReadonlySet<string> | undefined;
+function commonPasswordSet(): ReadonlySet<string> {
+  if (commonPasswords === undefined) {
+    const { dictionary } = createRequire(import.meta.url)('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    commonPasswords = new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+  }
+  return commonPasswords;
+}
 
 /** Unicode NFKC, so the same password typed on another keyboard or OS still matches. */
 export function normalizePassword(password: string): string {
@@ -92,15 +104,16 @@ function repeatedUnit(chars: readonly string[]): string | undefined {
  * at most four characters repeated ("salasanasalasana", "abcabcabcabcabc").
  */
 function isCommon(lower: string): boolean {
+  const common = commonPasswordSet();
   const stripped = lower.replace(/^[\p{N}\p{P}\p{S}\s]+|[\p{N}\p{P}\p{S}\s]+$/gu, '');
   const candidates = new Set([lower, stripped, lower.replace(/\s+/gu, ''), stripped.replace(/\s+/gu, '')]);
   for (const candidate of candidates) {
     if (candidate.length === 0) continue;
-    if (COMMON_PASSWORDS.has(candidate)) return true;
+    if (common.has(candidate)) return true;
     const chars = [...candidate];
     if (isSequential(chars)) return true;
     const unit = repeatedUnit(chars);
-    if (unit !== undefined && (COMMON_PASSWORDS.has(unit) || [...unit].length <= 4 || isSequential([...unit]))) return true;
+    if (unit !== undefined && (common.has(unit) || [...unit].length <= 4 || isSequential([...unit]))) return true;
   }
   return false;
 }

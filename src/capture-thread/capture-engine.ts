@@ -10,6 +10,7 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { access } from 'node:fs/promises';
+import { getHeapStatistics } from 'node:v8';
 import type { Clock } from '../clock.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { createKeyHierarchy } from '../storage/key-hierarchy.js';
@@ -270,6 +271,7 @@ export class CaptureEngine {
       activeCalls: this.tracker.activeCalls(),
       eventLoopDelay: { p99Ms, maxMs, maxEverMs: this.maxEverMs },
       gapTicksFilled: this.gaps.ticks,
+      heap: threadHeap(),
     };
   }
 
@@ -280,6 +282,11 @@ export class CaptureEngine {
   private post(message: CaptureEvent): void {
     this.port.postMessage(message);
   }
+}
+
+function threadHeap(): CaptureStats['heap'] {
+  const heap = getHeapStatistics();
+  return { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, externalBytes: heap.external_memory };
 }
 
 /** Log lines go to the main thread, which writes them with its own logger (one stream, in order). */

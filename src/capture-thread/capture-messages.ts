@@ -65,6 +65,8 @@ export interface CaptureStats {
   readonly eventLoopDelay: EventLoopDelay;
   /** Ticks of silence the recording writers filled for lost audio (all causes), since the thread started. */
   readonly gapTicksFilled: number;
+  /** The thread's own V8 heap (a worker has an isolate of its own), in bytes: what the memory benchmark names. */
+  readonly heap: { readonly usedBytes: number; readonly totalBytes: number; readonly externalBytes: number };
 }
 
 export const CAPTURE_STATS_INTERVAL_MS = 1000;

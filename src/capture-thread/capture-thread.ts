@@ -38,6 +38,15 @@ const QUICK_DEATH_MS = 10_000;
 const MAX_RESTART_PAUSE_MS = 30_000;
 /** A thread that does not confirm a stop within this is ended (hang guard; the calls are sealed by then). */
 const STOP_DEADLINE_MS = 60_000;
+/**
+ * The capture thread's own V8 heap (docs/benchmarks.md, "Where the memory goes"). Its garbage is
+ * short-lived (a frame's buffers): a young generation of 6 MB (the main thread's, 2 MB
+ * semi-spaces, systemd/tallennin.service) is swept in well under a millisecond, where V8's
+ * default lets it grow to tens of MB that stay resident. The old generation's cap is only a
+ * guard, about ten times what 120 calls use: a thread that leaks past it ends
+ * (ERR_WORKER_OUT_OF_MEMORY) and another takes its calls over.
+ */
+export const CAPTURE_HEAP_LIMITS = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 256 } as const;
 
 export interface CaptureThreadEvents {
   linkUp: [LinkUpEvent];
@@ -208,7 +217,7 @@ export class CaptureThread extends EventEmitter<CaptureThreadEvents> {
     });
     this.startedAt = this.options.now();
     if (this.options.inline === undefined) {
-      const worker = new Worker(WORKER_ENTRY, { workerData: start });
+      const worker = new Worker(WORKER_ENTRY, { workerData: start, resourceLimits: CAPTURE_HEAP_LIMITS });
       this.worker = worker;
       this.port = worker;
       worker.on('message', (message: CaptureEvent) => this.onEvent(message));

@@ -13,7 +13,7 @@
 import { SerialPortStream } from '@serialport/stream';
 // The package's ESM entry has no types; its CommonJS one does.
 import type { BindingInterface } from '@serialport/bindings-interface' with { 'resolution-mode': 'require' };
-import { SerialPort } from 'serialport';
+import { createRequire } from 'node:module';
 import { AppError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { SafeEmitter } from './safe-emitter.js';
@@ -94,6 +94,17 @@ export interface BridgeLink {
   stats(): SerialLinkStats;
 }
 
+/**
+ * @serialport/bindings-cpp (through `serialport`), loaded only by a link that uses it: the
+ * capture thread reads the bridge through its own tty binding and never needs the native addon
+ * and its dependencies (~10 MB resident in the thread). Loaded synchronously (CommonJS), so a
+ * link is still made in one step.
+ */
+function platformBinding(): BindingInterface {
+  const { SerialPort } = createRequire(import.meta.url)('serialport') as typeof import('serialport');
+  return SerialPort.binding as BindingInterface;
+}
+
 export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeLink {
   private readonly path: string;
   private readonly baudRate: number;
@@ -128,7 +139,7 @@ export class SerialLink extends SafeEmitter<SerialLinkEvents> implements BridgeL
     });
     this.path = options.path;
     this.baudRate = options.baudRate ?? DEFAULT_BAUD_RATE;
-    this.binding = options.binding ?? (SerialPort.binding as BindingInterface);
+    this.binding = options.binding ?? platformBinding();
     this.logger = logger;
     this.initialDelayMs = options.reconnectInitialDelayMs ?? RECONNECT_INITIAL_DELAY_MS;
     this.maxDelayMs = options.reconnectMaxDelayMs ?? RECONNECT_MAX_DELAY_MS;

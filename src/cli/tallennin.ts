@@ -5,13 +5,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, errnoCode } from '../errors.js';
 import { EXIT_FAILURE, EXIT_NO_KEY, EXIT_USAGE } from './exit-codes.js';
-import { runDemo } from './demo-command.js';
-import { runStart } from './start-command.js';
-import { runRecordingsExportWav, runRecordingsList, runRecordingsVerify } from './recordings-commands.js';
-import { runPurge } from './purge-command.js';
-import { runAuditVerify } from './audit-command.js';
-import { runSetupToken } from './setup-token-command.js';
-import { runDisclosureVerify } from './disclosure-command.js';
+
+// Each command's module is loaded when that command runs: `tallennin start` (the service, for
+// months) then carries neither the demo's simulators nor the tools of the other commands.
+const recordingsCommands = (): Promise<typeof import('./recordings-commands.js')> => import('./recordings-commands.js');
 
 const USAGE = `Usage: tallennin <command> [options]
 
@@ -95,29 +92,29 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'demo':
-        return await runDemo(options, positionalsNone(sub, rest));
+        return await (await import('./demo-command.js')).runDemo(options, positionalsNone(sub, rest));
       case 'start':
-        return await runStart(options, positionalsNone(sub, rest));
+        return await (await import('./start-command.js')).runStart(options, positionalsNone(sub, rest));
       case 'purge':
-        return await runPurge(options, positionalsNone(sub, rest));
+        return await (await import('./purge-command.js')).runPurge(options, positionalsNone(sub, rest));
       case 'setup-token':
-        return await runSetupToken(options, positionalsNone(sub, rest));
+        return await (await import('./setup-token-command.js')).runSetupToken(options, positionalsNone(sub, rest));
       case 'recordings':
         switch (sub) {
           case 'list':
-            return await runRecordingsList(options, positionalsNone(undefined, rest));
+            return await (await recordingsCommands()).runRecordingsList(options, positionalsNone(undefined, rest));
           case 'verify':
-            return await runRecordingsVerify(options, rest);
+            return await (await recordingsCommands()).runRecordingsVerify(options, rest);
           case 'export-wav':
-            return await runRecordingsExportWav(options, rest);
+            return await (await recordingsCommands()).runRecordingsExportWav(options, rest);
           default:
             throw new UsageError(`unknown recordings command ${sub === undefined ? '(none)' : `"${sub}"`}: list, verify or export-wav`);
         }
       case 'audit':
-        if (sub === 'verify') return await runAuditVerify(options, rest);
+        if (sub === 'verify') return await (await import('./audit-command.js')).runAuditVerify(options, rest);
         throw new UsageError(`unknown audit command ${sub === undefined ? '(none)' : `"${sub}"`}: verify`);
       case 'disclosure':
-        if (sub === 'verify') return await runDisclosureVerify(options, rest);
+        if (sub === 'verify') return await (await import('./disclosure-command.js')).runDisclosureVerify(options, rest);
         throw new UsageError(`unknown disclosure command ${sub === undefined ? '(none)' : `"${sub}"`}: verify`);
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -11,9 +11,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomInt } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import * as tar from 'tar';
-import { Decrypter, Encrypter } from 'age-encryption';
 import { AppError } from '../errors.js';
+
+// age-encryption (with its post-quantum and curve code) and tar are loaded when a bundle is
+// sealed or opened: a running box does that rarely, and they cost ~15 MB resident once loaded.
+const ageEncryption = (): Promise<typeof import('age-encryption')> => import('age-encryption');
+const tarPackage = (): Promise<typeof import('tar')> => import('tar');
 
 export const PASSPHRASE_MIN_LENGTH = 16;
 /** Letters and digits that are not mistaken for each other when read aloud or copied by hand. */
@@ -39,6 +42,7 @@ export function checkPassphrase(passphrase: string): void {
 /** Packs `dir` (as its own top directory) into `outFile`, encrypted to the passphrase. */
 export async function sealDirectory(dir: string, outFile: string, passphrase: string): Promise<void> {
   checkPassphrase(passphrase);
+  const [{ Encrypter }, tar] = await Promise.all([ageEncryption(), tarPackage()]);
   const encrypter = new Encrypter();
   encrypter.setPassphrase(passphrase);
   const packed = Readable.from(tar.c({ cwd: dirname(dir), portable: true }, [basename(dir)]));
@@ -49,6 +53,7 @@ export async function sealDirectory(dir: string, outFile: string, passphrase: st
 /** Decrypts an .age bundle with the passphrase and unpacks it under `destDir`. Wrong passphrase or a damaged file: BUNDLE_INVALID. */
 export async function openSealed(file: string, passphrase: string, destDir: string): Promise<void> {
   await mkdir(destDir, { recursive: true });
+  const [{ Decrypter }, tar] = await Promise.all([ageEncryption(), tarPackage()]);
   const decrypter = new Decrypter();
   decrypter.addPassphrase(passphrase);
   // Decrypted whole into a file first: every chunk's tag is checked before anything is unpacked

@@ -9,7 +9,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tar from 'tar';
 import { AppError } from '../errors.js';
 import { can } from '../access/policy.js';
 import type { Viewer } from '../access/call-access.js';
@@ -191,6 +190,8 @@ export class DisclosureDesk {
         withAgentNames: record.subject?.type !== 'caller',
       });
       const file = join(workDir, `${name}.tar`);
+      // tar is loaded at the first copy, not by every start (bundle-archive.ts says why).
+      const tar = await import('tar');
       await tar.c({ cwd: workDir, portable: true, file }, [name]);
       const { sha256, bytes } = await fileDigest(file);
       await desk.audit(viewer, 'case.copy', 'success', clientAddress, caseId, { copyId, sha256, bytes, recordings: manifest.calls.length, callIds: manifest.calls.map((call) => call.callId).join(' ') });

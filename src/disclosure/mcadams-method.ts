@@ -20,21 +20,18 @@
  * Voice anonymisation changes who seems to speak, not what is said: names and numbers spoken
  * aloud stay, which is why the registrar confirms the content was checked before a disclosure.
  */
-import { randomInt } from 'node:crypto';
 import { SAMPLE_RATE_HZ } from '../recording/recording-format.js';
 import { hannWindow, inverseFilter, lpcOfFrame, synthesisFilter } from './linear-prediction.js';
 import { polynomialFromRoots, polynomialRoots, type Complex } from './polynomial-roots.js';
 
+export { drawMcAdamsAlpha, MCADAMS_ALPHA_MAX, MCADAMS_ALPHA_MIN } from './mcadams-alpha.js';
+
 export const MCADAMS_LPC_ORDER = 20;
 export const MCADAMS_FRAME_MS = 20;
 export const MCADAMS_HOP_MS = 10;
-export const MCADAMS_ALPHA_MIN = 0.7;
-export const MCADAMS_ALPHA_MAX = 0.9;
 
 const FRAME_SAMPLES = (MCADAMS_FRAME_MS * SAMPLE_RATE_HZ) / 1000;
 const HOP_SAMPLES = (MCADAMS_HOP_MS * SAMPLE_RATE_HZ) / 1000;
-/** The resolution of the drawn alpha: far finer than any audible or measurable difference. */
-const ALPHA_STEPS = 1_000_000;
 
 /** sqrt(Hann / K), K = sum(Hann) / hop: applied at analysis and at synthesis. */
 const HALF_WINDOW: Float64Array = (() => {
@@ -42,11 +39,6 @@ const HALF_WINDOW: Float64Array = (() => {
   const k = hann.reduce((sum, value) => sum + value, 0) / HOP_SAMPLES;
   return hann.map((value) => Math.sqrt(value / k));
 })();
-
-/** A McAdams coefficient drawn uniformly from [0.7, 0.9] with the system's CSPRNG. */
-export function drawMcAdamsAlpha(): number {
-  return MCADAMS_ALPHA_MIN + ((MCADAMS_ALPHA_MAX - MCADAMS_ALPHA_MIN) * randomInt(0, ALPHA_STEPS + 1)) / ALPHA_STEPS;
-}
 
 /** The poles with every complex one's angle phi moved to phi^alpha (within [0, pi]); radii kept. */
 export function movePoleAngles(poles: readonly Complex[], alpha: number): Complex[] {

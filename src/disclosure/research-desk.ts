@@ -17,7 +17,7 @@ import type { CaseDesk } from './case-desk.js';
 import type { DisclosureCase } from './case-record.js';
 import { isOverdue, researchFactsOf, type ResearchFacts } from './research-case.js';
 import { buildResearchPackage, hasAudio } from './research-package.js';
-import { drawMcAdamsAlpha } from './mcadams-method.js';
+import { drawMcAdamsAlpha } from './mcadams-alpha.js';
 
 /** How often overdue returns are looked for: a date is a day, an hour late is soon enough. */
 export const RESEARCH_REMINDER_INTERVAL_MS = 3600_000;

@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { create as createTar } from 'tar';
 import type { ContactRecord } from '../history/contact-record.js';
 import type { WavSource } from '../recording/wav-export.js';
 import { moveDurable, writeFileDurable } from '../storage/durable-file.js';
@@ -89,6 +88,8 @@ export async function buildResearchPackage(input: ResearchPackageInput): Promise
     files.push('SHA256SUMS');
     const tarFile = join(work, 'package.tar');
     // portable: no owner, group or user names of the box in the archive; a fixed mtime for the same reason.
+    // tar is loaded when a package is made, not by every start (bundle-archive.ts says why).
+    const { create: createTar } = await import('tar');
     await createTar({ file: tarFile, cwd: work, portable: true, mtime: new Date(0) }, files);
     const { sha256, bytes } = await sha256OfFile(tarFile);
     await moveDurable(tarFile, input.outFile);

@@ -2,7 +2,6 @@
  * The data subject's report as a PDF (pdfkit): the same text and tables as the HTML rendering,
  * on A4 pages, in the standard Helvetica (its encoding has the Finnish letters).
  */
-import PDFDocument from 'pdfkit';
 import type { ReportLanguage, SubjectReport } from './subject-report.js';
 import { reportRows, reportTime, reportWords } from './subject-report-text.js';
 
@@ -14,6 +13,8 @@ const CELL_PADDING = 4;
 const WIDTHS = { calls: [1, 4, 4, 4, 2], roles: [5, 5, 2], accesses: [4, 4, 1.5, 5, 2.5] } as const;
 
 export async function subjectReportPdf(report: SubjectReport, language: ReportLanguage, options: { compress?: boolean } = {}): Promise<Buffer> {
+  // pdfkit and its fonts (~20 MB resident) are loaded at the first report, not by every start.
+  const { default: PDFDocument } = await import('pdfkit');
   const w = reportWords(language);
   const rows = reportRows(report, language);
   const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress ?? true, lang: language, info: { Title: w.title, Producer: 'Tallennin', Creator: 'Tallennin' } });

@@ -20,6 +20,8 @@ export type { HistoryDay, HistoryDocuments } from './day-cache.js';
 
 /** Day documents kept in memory: today, yesterday and a few a search or a player just used. */
 export const DEFAULT_CACHED_DAYS = 4;
+/** Days of records the index has room for beyond those on disk at start. */
+const SPARE_DAYS = 2;
 
 export interface HistorySearch extends IndexQuery {
   /**
@@ -44,6 +46,8 @@ export interface HistoryStats {
   /** Day documents read once to build the index. */
   readonly indexScans: number;
   readonly indexTypedBytes: number;
+  /** Records the index's arrays have room for. */
+  readonly indexSlots: number;
 }
 
 export class ContactHistory {
@@ -80,6 +84,7 @@ export class ContactHistory {
       dayLoads: this.cache.loads,
       indexScans: this.indexScans,
       indexTypedBytes: this.index.typedBytes,
+      indexSlots: this.index.slotCapacity,
     };
   }
 
@@ -283,12 +288,20 @@ export class ContactHistory {
 
   private async build(): Promise<void> {
     await this.listed();
-    for (const day of [...this.pending].sort()) {
+    const days = [...this.pending].sort();
+    let busiestDay = 0;
+    for (const [read, day] of days.entries()) {
       await this.cache.exclusive(day, async () => {
         if (!this.pending.has(day)) return;
         // A day in memory may hold writes the build must not miss; it is the newest copy.
         const data = this.cache.peek(day)?.doc.data ?? (await this.documents.readDocument<HistoryDay>(DOCUMENT_PREFIX + day));
-        for (const record of data?.records ?? []) this.index.add(record);
+        const records = data?.records ?? [];
+        // Room for the days still to read as busy as the busiest so far, and two more (today's
+        // calls and tomorrow's before the purge frees a day's slots): the index is sized in one
+        // step or two rather than grown by half a dozen times (history-index.ts, reserve).
+        busiestDay = Math.max(busiestDay, records.length);
+        this.index.reserve(this.index.size + records.length + busiestDay * (days.length - read - 1 + SPARE_DAYS));
+        for (const record of records) this.index.add(record);
         this.pending.delete(day);
         this.indexScans++;
       });

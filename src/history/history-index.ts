@@ -375,14 +375,28 @@ export class HistoryIndex {
     this.flags[slot] = LIVE;
   }
 
+  /** Slots the arrays have room for (records and free slots included). */
+  get slotCapacity(): number {
+    return this.capacity;
+  }
+
+  /**
+   * Makes room for `slots` records at once, when more than the arrays hold: the start's build
+   * knows roughly how many records are coming, and one step to the right size leaves neither
+   * the spare half of a growth by half nor the discarded copies of every step before it
+   * (they stay resident until V8 collects them).
+   */
+  reserve(slots: number): void {
+    if (slots > this.capacity) this.resize(Math.ceil(slots));
+  }
+
   private newSlot(): number {
-    if (this.nextSlot === this.capacity) this.grow();
+    // By half: doubling would leave up to half of 180,000 slots' worth of arrays unused.
+    if (this.nextSlot === this.capacity) this.resize(Math.ceil(this.capacity * 1.5));
     return this.nextSlot++;
   }
 
-  private grow(): void {
-    // By half: doubling would leave up to half of 180,000 slots' worth of arrays unused.
-    const capacity = Math.ceil(this.capacity * 1.5);
+  private resize(capacity: number): void {
     const grown = <T extends Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(capacity);
       next.set(array);

@@ -4,13 +4,10 @@
  * kept in <dataDir>/tls/ (not the RSA/SHA-1 defaults of older tools). Browsers will warn about a
  * self-signed certificate until the administrator installs one of the fund's own.
  */
-// @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs this polyfill first.
-import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { webcrypto, X509Certificate, createPrivateKey } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
 import { AppError, errnoCode } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -69,6 +66,11 @@ async function readPair(certFile: string, keyFile: string, source: TlsMaterial['
 }
 
 async function makeSelfSigned(nowMs: number): Promise<TlsMaterial> {
+  // Loaded only to make the certificate (once, at the first start): reading one needs node:crypto
+  // alone. @peculiar/x509 resolves its ASN.1 schemas through tsyringe, which needs the
+  // reflect-metadata polyfill first.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as never);
   const keys = (await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const name = hostname();

@@ -77,7 +77,8 @@ t.test('when the LAN example is enabled as a drop-in, then verify is clean and t
 t.test('when the unit is read, then it runs the packaged CLI as the tallennin user with its key and its sandbox', async (t) => {
   const unit = settings(await readFile(UNIT, 'utf8'));
   const value = (key: string): string[] => unit.filter(([k]) => k === key).map(([, v]) => v);
-  t.same(value('ExecStart'), ['/usr/bin/node /usr/lib/tallennin/bin/tallennin.js start --config /etc/tallennin/config.json']);
+  t.same(value('ExecStart'), ['/usr/bin/node --max-semi-space-size=2 /usr/lib/tallennin/bin/tallennin.js start --config /etc/tallennin/config.json']);
+  t.same(value('Environment'), ['MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072'], 'two malloc arenas for every thread, large blocks given back when freed (docs/benchmarks.md)');
   t.same(value('Type'), ['notify']);
   t.same(value('NotifyAccess'), ['all'], 'systemd-notify runs as a child of the service');
   t.same(value('WatchdogSec'), ['30s']);

@@ -37,8 +37,8 @@ export function startService(configPath: string): ServiceProcess {
 }
 
 /** Any long-running `tallennin` command (start, demo), its JSON log lines collected from stderr. */
-export function startCommand(args: string[]): ServiceProcess {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCommand(args: string[], options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): ServiceProcess {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env === undefined ? {} : { env: options.env }) });
   const logs: LogLine[] = [];
   const waiters: Array<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
   createInterface({ input: child.stderr! }).on('line', (text) => {

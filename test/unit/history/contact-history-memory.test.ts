@@ -151,6 +151,20 @@ t.test('when a call is added and then closed, then the index answers at once, wi
   t.equal(history.stats().records, DAYS * CALLS + 1);
 });
 
+t.test('when the index of 90 days is built, then its arrays have room for the records and two days more, and a day of new calls fits without growing them', async (t) => {
+  const { store, all } = await seededStore(t);
+  const history = new ContactHistory(store);
+  await history.ready();
+  const { records, indexSlots } = history.stats();
+  t.equal(records, DAYS * CALLS);
+  // Not the spare half of a growth by half (1,536 slots for 1,080 records before).
+  t.ok(indexSlots >= records && indexSlots <= records + 2 * CALLS, `${indexSlots} slots for ${records} records`);
+  for (let i = 0; i < CALLS; i++) {
+    await history.add({ ...(all[i] as ContactRecord), callId: randomUUID(), startedAt: new Date(NOW_MS + i * 1000).toISOString(), endedAt: null, recordingId: null, recordingState: 'not-recorded', endReason: null });
+  }
+  t.equal(history.stats().indexSlots, indexSlots, "today's calls fit in the room kept");
+});
+
 t.test('when the service starts after a crash, then the search for unfinished calls reads only the days that hold one', async (t) => {
   const { dataDir, key, store, all } = await seededStore(t);
   // Two calls were in progress when the power went: one 40 days ago, one yesterday.
