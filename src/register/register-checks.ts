@@ -60,7 +60,8 @@ export function checkP5(facts: RegisterFacts, nowMs: number): PromiseCheck {
   let latest: { name: string; minutes: number } | null = null;
   for (const source of sources) {
     if (source.lastHeardAt === null) return check('P5', 'fail', 'door-source-never-heard', { source: source.name, sources: sources.length }, silentMinutes);
-    const minutes = Math.floor((nowMs - Date.parse(source.lastHeardAt)) / MINUTE_MS);
+    // A clock set back must not read as a source heard in the future.
+    const minutes = Math.max(0, Math.floor((nowMs - Date.parse(source.lastHeardAt)) / MINUTE_MS));
     if (minutes >= silentMinutes) return check('P5', 'fail', 'door-source-silent', { source: source.name, minutes, sources: sources.length }, silentMinutes);
     if (latest === null || minutes > latest.minutes) latest = { name: source.name, minutes };
   }

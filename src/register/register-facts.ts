@@ -131,7 +131,7 @@ export async function gatherRegisterFacts(sources: RegisterSources): Promise<Reg
         heldRecords += 1;
         continue;
       }
-      oldest = { startedAt: record.startedAt, ageDays: Math.floor((nowMs - Date.parse(record.startedAt)) / DAY_MS) };
+      oldest = { startedAt: record.startedAt, ageDays: Math.max(0, Math.floor((nowMs - Date.parse(record.startedAt)) / DAY_MS)) };
       break;
     }
     if (page.length < PAGE) break;
@@ -212,4 +212,25 @@ export function deskFacts(cases: readonly DisclosureCase[], nowMs: number): Desk
     }
   }
   return { cases: byKind, copies, policeBundles, unapprovedBundles, copiesOutsideRequests, research, requestsPastDeadline, requestsAnswered };
+}
+
+/** The contact history as the facts read it: how many records, and the oldest first. */
+export function historySource(history: { ready(): Promise<void>; stats(): { records: number }; page(query: Record<string, never>, options: { order: 'asc'; offset: number; limit: number }): Promise<{ records: readonly ContactRecord[] }> }): RegisterSources['history'] {
+  return {
+    count: async () => {
+      await history.ready();
+      return history.stats().records;
+    },
+    oldest: async (offset, limit) => (await history.page({}, { order: 'asc', offset, limit })).records,
+  };
+}
+
+/** When each door source was last heard, from the events the log keeps (the newest receive time per source). */
+export function lastHeardFromLog(events: readonly { readonly sourceId: string; readonly receivedAt: string }[]): (sourceId: string) => string | null {
+  const latest = new Map<string, string>();
+  for (const event of events) {
+    const seen = latest.get(event.sourceId);
+    if (seen === undefined || event.receivedAt > seen) latest.set(event.sourceId, event.receivedAt);
+  }
+  return (sourceId) => latest.get(sourceId) ?? null;
 }

@@ -302,6 +302,9 @@ export function registerDocument(facts: RegisterFacts, language: RegisterLanguag
   };
 }
 
+/** The word before a limit, "(limit 92 days)", in every rendering. */
+export const LIMIT_WORD: Readonly<Record<RegisterLanguage, string>> = { fi: 'raja', en: 'limit' };
+
 /** The document as plain text: what `tallennin register` prints by default. */
 export function registerText(doc: RegisterDocument): string {
   const out: string[] = [doc.title.toUpperCase(), '', doc.intro, ''];
@@ -312,7 +315,7 @@ export function registerText(doc: RegisterDocument): string {
     for (const paragraph of section.paragraphs) out.push(paragraph);
     for (const promise of section.promises) {
       out.push(`${promise.promise}. ${promise.text}`);
-      out.push(`    [${promise.statusText}] ${promise.measured}${promise.limit === null ? '' : ` (${doc.language === 'fi' ? 'raja' : 'limit'} ${promise.limit})`}`);
+      out.push(`    [${promise.statusText}] ${promise.measured}${promise.limit === null ? '' : ` (${LIMIT_WORD[doc.language]} ${promise.limit})`}`);
     }
     out.push('');
   }
