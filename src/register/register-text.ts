@@ -144,12 +144,12 @@ const FI: Words = {
       { label: 'Henkilötietoryhmät', value: `Puhelun aloitus- ja lopetusaika, soittajan numero, soitettu palvelunumero, vastanneen virkailijan nimi ja puhelinnumero (P3); palvelunumeroihin (${facts.recordedServiceNumbers.length}) soitettujen puhelujen äänitteet (P4).` },
       { label: 'Vastaanottajat', value: 'Tutkimuslaitos (anonymisoidut tallenteet, palautetaan tai hävitetään, P9); poliisi tai muu toimivaltainen viranomainen laissa mainituissa tilanteissa (P10); rekisteröity itse (kopio omista tiedoistaan, P14).' },
       { label: 'Siirrot EU:n tai ETA:n ulkopuolelle', value: 'Ei siirtoja: tiedot ovat vain tässä laitteessa.' },
-      { label: 'Säilytysajat', value: `Kontaktihistoria ja tallenteet ${facts.retentionMonths} kuukautta (P7; oikeudellisen pidon alaiset pidempään); lokitiedot ${facts.otherRetention.auditDays} päivää; rekisterinpitäjän asiat ${facts.otherRetention.caseYears} vuotta sulkemisesta; kulunvalvonnan tapahtumat ${facts.otherRetention.doorMonths} kuukautta.` },
+      { label: 'Säilytysajat', value: `Kontaktihistoria ja tallenteet ${facts.retentionMonths} kuukautta (P7; oikeudellisen pidon alaiset pidempään); käyttöloki ${facts.otherRetention.auditDays} päivää; rekisterinpitäjän asiat ${facts.otherRetention.caseYears} vuotta sulkemisesta; kulunvalvonnan tapahtumat ${facts.otherRetention.doorMonths} kuukautta.` },
       {
         label: 'Turvatoimet',
         value:
           `TLS 1.2+ (${facts.tls === 'installed' ? 'asennettu varmenne' : 'itse allekirjoitettu varmenne'}); salasanat argon2id-tiivisteinä; toinen tunnistustekijä ylläpidon ja luovutusten tehtävissä (${facts.accounts.withSecondFactor}/${facts.accounts.enabled} tilillä); ` +
-          `tallenteet salattu AES-256-GCM:llä, jokaisella oma avain, pääavain ${facts.masterKeySource === 'credential' ? 'sinetöity systemd-creds-tunnisteeksi' : 'demon avaintiedostossa (ei tuotantokäyttöön)'}; muuttumaton, allekirjoitettu lokitieto jokaisesta henkilötietojen käytöstä; ` +
+          `tallenteet salattu AES-256-GCM:llä, jokaisella oma avain, pääavain ${facts.masterKeySource === 'credential' ? 'sinetöity systemd-creds-tunnisteeksi' : 'demon avaintiedostossa (ei tuotantokäyttöön)'}; muuttumaton, allekirjoitettu käyttöloki jokaisesta henkilötietojen käytöstä; ` +
           `palvelinhuone kulunvalvottu (${facts.doors.sources.length === 0 ? 'ei lähteitä asetettu' : facts.doors.sources.map((source) => `${source.name} (${source.kind})`).join(', ')}).`,
       },
     ],
