@@ -55,18 +55,18 @@ export function checkP4(facts: RegisterFacts): PromiseCheck {
 
 /** P5: the server room's electronic access control: a door source watches it and has been heard lately. */
 export function checkP5(facts: RegisterFacts, nowMs: number): PromiseCheck {
-  const { sources, silentMinutes } = facts.doors;
+  const { sources, silentMinutes, heardFrom } = facts.doors;
   if (sources.length === 0) return check('P5', 'fail', 'no-door-source', { sources: 0 }, silentMinutes);
   let latest: { name: string; minutes: number } | null = null;
   for (const source of sources) {
-    if (source.lastHeardAt === null) return check('P5', 'fail', 'door-source-never-heard', { source: source.name, sources: sources.length }, silentMinutes);
+    if (source.lastHeardAt === null) return check('P5', 'fail', 'door-source-never-heard', { source: source.name, sources: sources.length, heardFrom }, silentMinutes);
     // A clock set back must not read as a source heard in the future.
     const minutes = Math.max(0, Math.floor((nowMs - Date.parse(source.lastHeardAt)) / MINUTE_MS));
-    if (minutes >= silentMinutes) return check('P5', 'fail', 'door-source-silent', { source: source.name, minutes, sources: sources.length }, silentMinutes);
+    if (minutes >= silentMinutes) return check('P5', 'fail', 'door-source-silent', { source: source.name, minutes, sources: sources.length, heardFrom }, silentMinutes);
     if (latest === null || minutes > latest.minutes) latest = { name: source.name, minutes };
   }
   // The source heard longest ago is the one the promise rests on.
-  return check('P5', 'pass', 'room-watched', { source: latest!.name, minutes: latest!.minutes, sources: sources.length }, silentMinutes);
+  return check('P5', 'pass', 'room-watched', { source: latest!.name, minutes: latest!.minutes, sources: sources.length, heardFrom }, silentMinutes);
 }
 
 /** P6: personal accounts only; everyone who runs the box or lets data out has a second factor. */

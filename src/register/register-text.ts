@@ -39,6 +39,8 @@ export interface RegisterDocument {
   readonly summary: { readonly promises: number; readonly passed: number; readonly failed: number; readonly notCheckable: number; readonly text: string };
   readonly sections: readonly RegisterSection[];
   readonly record: { readonly heading: string; readonly intro: string; readonly rows: readonly { readonly label: string; readonly value: string }[] };
+  /** The checks as measured, for machines (a monitoring system): the same in both languages. */
+  readonly checks: readonly PromiseCheck[];
 }
 
 type Measured = PromiseCheck['measured'];
@@ -108,9 +110,9 @@ const FI: Words = {
     'no-agent-directory': (m) => `Virkailijaluettelo on tyhjä: puheluista ei tallennu vastanneen virkailijan nimeä eikä numeroa (${n(m.records)} yhteystietoa)`,
     'numbers-recorded': (m) => `tallennettavia palvelunumeroita ${n(m.count)}: ${n(m.numbers)}`,
     'no-numbers-recorded': () => 'Yhtään palvelunumeroa ei ole asetettu tallennettavaksi: puheluita ei tallenneta.',
-    'room-watched': (m) => `palvelinhuoneen kulunvalvonnan lähteitä ${n(m.sources)}; ${n(m.source)} kuultu viimeksi ${n(m.minutes)} min sitten`,
+    'room-watched': (m) => `palvelinhuoneen kulunvalvonnan lähteitä ${n(m.sources)}; ${n(m.source)} kuultu viimeksi ${n(m.minutes)} min sitten${m.heardFrom === 'log' ? ' (kulunvalvonnan tapahtumalokin mukaan)' : ''}`,
     'no-door-source': () => 'Palvelinhuoneelle ei ole asetettu kulunvalvonnan lähdettä: huoneen kulunvalvonta ei näy järjestelmään.',
-    'door-source-never-heard': (m) => `Kulunvalvonnan lähteestä ${n(m.source)} ei ole kuultu koskaan.`,
+    'door-source-never-heard': (m) => `Kulunvalvonnan lähteestä ${n(m.source)} ei ole kuultu koskaan${m.heardFrom === 'log' ? ' (kulunvalvonnan tapahtumalokin mukaan)' : ''}.`,
     'door-source-silent': (m) => `Kulunvalvonnan lähteestä ${n(m.source)} ei ole kuultu ${n(m.minutes)} minuuttiin.`,
     'personal-accounts': (m) => `jokainen tili henkilökohtainen, yhteisiä ei ole; käytössä ${n(m.accounts)} tiliä, joista ${n(m.withSecondFactor)} toisella tunnistustekijällä`,
     'shared-account': (m) => `${n(m.sharedNames)} tilin nimi on yhteisen tilin nimi (kuten admin): tili ei ole henkilökohtainen`,
@@ -200,9 +202,9 @@ const EN: Words = {
     'no-agent-directory': (m) => `The agent directory is empty: no call keeps the answering agent’s name and number (${n(m.records)} contact records)`,
     'numbers-recorded': (m) => `${n(m.count)} service numbers recorded: ${n(m.numbers)}`,
     'no-numbers-recorded': () => 'No service number is set to be recorded: no call is recorded.',
-    'room-watched': (m) => `${n(m.sources)} door sources for the server room; ${n(m.source)} last heard ${n(m.minutes)} min ago`,
+    'room-watched': (m) => `${n(m.sources)} door sources for the server room; ${n(m.source)} last heard ${n(m.minutes)} min ago${m.heardFrom === 'log' ? ' (by the door event log)' : ''}`,
     'no-door-source': () => 'No door source is set for the server room: the room’s access control is not visible to the system.',
-    'door-source-never-heard': (m) => `Door source ${n(m.source)} has never been heard.`,
+    'door-source-never-heard': (m) => `Door source ${n(m.source)} has never been heard${m.heardFrom === 'log' ? ' (by the door event log)' : ''}.`,
     'door-source-silent': (m) => `Door source ${n(m.source)} not heard for ${n(m.minutes)} min.`,
     'personal-accounts': (m) => `every account personal, none shared; ${n(m.accounts)} accounts in use, ${n(m.withSecondFactor)} with a second factor`,
     'shared-account': (m) => `${n(m.sharedNames)} accounts have the name of a shared account (such as admin): not personal`,
@@ -299,6 +301,7 @@ export function registerDocument(facts: RegisterFacts, language: RegisterLanguag
       promises: section.promises.map(line),
     })),
     record: w.record(facts),
+    checks: all,
   };
 }
 

@@ -63,6 +63,7 @@ t.test('when people of each role ask for the register, then only the registrar a
   t.match(line(fi, 'P11').measured, /^käyttöoikeustaulun tarkistus onnistui käynnistyksessä 28\.11\.2026 klo 10\.00\.00; esihenkilöitä 1, laatu- ja koulutusasiantuntijoita 0$/);
   t.match(line(fi, 'P13').measured, /teknisiä ylläpitäjiä 1, pääkäyttäjiä 1$/);
   t.equal(fi.record.rows.find((row) => row.label === 'Siirrot EU:n tai ETA:n ulkopuolelle')?.value, 'Ei siirtoja: tiedot ovat vain tässä laitteessa.');
+  t.match(fi.checks.find((check) => check.promise === 'P6'), { status: 'pass', finding: 'personal-accounts', measured: { accounts: 5, withSecondFactor: 3, pendingEnrolment: 0, sharedNames: 0 }, limit: 0 }, 'the measured values for machines too');
   t.equal((await users.registrar.client.get('/api/v1/register?lang=sv')).status, 400);
   t.equal((await fixture.appliance.audit.search({ action: 'register.' })).total, 0, 'reading the view is not a print');
 

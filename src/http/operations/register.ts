@@ -37,6 +37,15 @@ export const registerDocumentAnswer = z.object({
     }),
   ),
   record: z.object({ heading: z.string(), intro: z.string(), rows: z.array(labelled) }),
+  checks: z.array(
+    z.object({
+      promise: z.enum(PROMISES),
+      status: z.enum(['pass', 'fail', 'not-checkable']),
+      finding: z.string(),
+      measured: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+      limit: z.number().nullable(),
+    }),
+  ),
 });
 
 export const REGISTER_OPERATIONS: readonly ApiOperation[] = [

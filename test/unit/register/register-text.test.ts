@@ -36,7 +36,7 @@ void t.test('when the box is in order, then the Finnish description is filled fr
   t.equal(row(doc, 'Rekisterinpitäjä'), 'Testikassa, Testikatu 3, 00530 Helsinki');
   t.equal(row(doc, 'Siirrot EU:n tai ETA:n ulkopuolelle'), 'Ei siirtoja: tiedot ovat vain tässä laitteessa.');
   t.match(row(doc, 'Vastaanottajat'), /Tutkimuslaitos.*poliisi/);
-  t.match(row(doc, 'Säilytysajat'), /Kontaktihistoria ja tallenteet 3 kuukautta.*lokitiedot 730 päivää.*5 vuotta.*12 kuukautta/);
+  t.match(row(doc, 'Säilytysajat'), /Kontaktihistoria ja tallenteet 3 kuukautta.*käyttöloki 730 päivää.*5 vuotta.*12 kuukautta/);
   t.match(row(doc, 'Turvatoimet'), /asennettu varmenne.*argon2id.*7\/11 tilillä.*AES-256-GCM.*systemd-creds.*Ovi-ohjain \(webhook\)/);
 });
 
