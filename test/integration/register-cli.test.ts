@@ -98,7 +98,7 @@ t.test('when the register is printed from a box in order, then it states its con
   t.match(promiseLine(broken.stdout, 'P7'), /\[EI TÄYTY\] vanhin yhteystieto 100 päivää, yli rajan 9\d päivää: poistoajoa ei ole ajettu/);
   const brokenEn = await runCli(['register', '--config', configPath, '--lang', 'en']);
   t.match(promiseLine(brokenEn.stdout, 'P7'), /\[FAILED\] oldest contact record 100 days, past the limit of 9\d days: the purge has not run/);
-  t.match(promiseLine(brokenEn.stdout, 'P6'), /\[FAILED\] 1 accounts lack the second factor their roles require/);
+  t.match(promiseLine(brokenEn.stdout, 'P6'), /\[FAILED\] accounts without the second factor their roles require: 1 \(5 accounts in use, 2 with a second factor\)/);
 });
 
 t.test('when a production configuration does not name the register, or an option is wrong, then the command says so and exits 2', async (t) => {

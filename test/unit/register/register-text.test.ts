@@ -48,7 +48,7 @@ void t.test('when the box is in order, then the English description follows the 
   t.equal(promise(doc, 'P7').text, 'Identification data of the contact history are kept for at most 3 months.');
   t.equal(promise(doc, 'P7').measured, 'oldest contact record 89 days');
   t.equal(promise(doc, 'P7').limit, '92 days');
-  t.equal(promise(doc, 'P5').measured, '1 door sources for the server room; Ovi-ohjain last heard 2 min ago');
+  t.equal(promise(doc, 'P5').measured, 'server-room door sources: 1; Ovi-ohjain last heard 2 min ago');
   t.equal(promise(doc, 'P6').measured, 'every account personal, none shared; 11 accounts in use, 7 with a second factor');
   t.match(promise(doc, 'P11').measured, /^policy test passed at start 28\/11\/2026, 08:00:00; supervisors 2, quality\/training experts 1$/);
   t.equal(promise(doc, 'P1').measured, 'A purpose is a commitment: the system cannot measure it.');
@@ -78,4 +78,36 @@ void t.test('when promises break, then they read as failed in words, in both lan
   t.match(text, /^REGISTER DESCRIPTION AND RECORD OF PROCESSING ACTIVITIES\n/);
   t.match(text, /\nP7\. Identification data of the contact history are kept for at most 3 months\.\n {4}\[FAILED\] oldest contact record 100 days, past the limit of 92 days: the purge has not run \(limit 92 days\)\n/);
   t.match(registerText(fi), /\nP6\. Kontaktihistoriaan .*\n {4}\[EI TÄYTY\] 1 tililtä/);
+});
+
+void t.test('when any check fails or passes, then what it found is worded in both languages, never left as its code', async (t) => {
+  const base = knownFacts();
+  const variants = [
+    base,
+    knownFacts({ agentsInDirectory: 0, recordedServiceNumbers: [], oldestRecord: null, heldRecords: 2 }),
+    knownFacts({ oldestRecord: { startedAt: '2026-08-31T10:00:00.000Z', ageDays: 89 }, heldRecords: 3 }),
+    knownFacts({ doors: { ...base.doors, sources: [{ id: 'x', name: 'X', kind: 'osdp', lastHeardAt: null }], heardFrom: 'log' } }),
+    knownFacts({ doors: { ...base.doors, sources: [{ id: 'x', name: 'X', kind: 'osdp', lastHeardAt: '2026-11-28T08:00:00.000Z' }] } }),
+    knownFacts({ accounts: { ...base.accounts, sharedNames: 1 } }),
+    knownFacts({ accounts: { ...base.accounts, pendingEnrolment: 1 }, doors: { ...base.doors, sources: [] }, oldestRecord: { startedAt: '2026-08-01T00:00:00.000Z', ageDays: 119 } }),
+    knownFacts({ desk: { ...base.desk, copiesOutsideRequests: 1, requestsPastDeadline: 2, research: { ...base.desk.research, overdue: 1 } } }),
+    knownFacts({ desk: { ...base.desk, unapprovedBundles: 1, research: { ...base.desk.research, packagesWithoutContentCheck: 1 } } }),
+    knownFacts({ policyCheck: { at: '2026-11-28T06:00:00.000Z', passed: false, when: 'now', problems: (['P6', 'P11', 'P12', 'P13'] as const).map((promise) => ({ promise, role: 'agent' as const, permission: 'calls:read-all' as const, expected: 'denied' as const })) } }),
+  ];
+  const findings = new Set<string>();
+  for (const facts of variants) {
+    for (const language of ['fi', 'en'] as const) {
+      const doc = registerDocument(facts, language);
+      for (const check of doc.checks) {
+        findings.add(check.finding);
+        const line = promise(doc, check.promise);
+        t.not(line.measured, check.finding, `${language} ${check.promise} ${check.finding} is worded`);
+        t.notMatch(line.measured, /undefined|NaN|\[object/, `${language} ${check.promise} ${check.finding}`);
+      }
+    }
+  }
+  t.equal(findings.size, 27, 'every finding was worded');
+  t.match(promise(registerDocument(variants[9]!, 'fi'), 'P11').measured, /^käyttöoikeustaulun tarkistus epäonnistui nyt/);
+  t.match(promise(registerDocument(variants[9]!, 'en'), 'P12').measured, /^policy test failed now \(by this print/);
+  t.match(promise(registerDocument(variants[2]!, 'en'), 'P7').measured, /oldest contact record 89 days; 3 kept under a legal hold/);
 });
