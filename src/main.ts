@@ -74,6 +74,10 @@ import { annotateHandsOn, BOX_ACTIONS } from './doors/hands-on-actions.js';
 import { UsbChangeCheck } from './health/checks/usb-change-check.js';
 import { describeUsbDevice, listUsbDevices } from './health/usb-devices.js';
 import { DoorAccess } from './access/door-access.js';
+import { checkPolicy } from './access/policy-self-check.js';
+import { UNNAMED_REGISTER } from './config/config-schema.js';
+import { gatherRegisterFacts, historySource } from './register/register-facts.js';
+import { RegisterPrints } from './register/register-prints.js';
 
 /**
  * Each stage of the start as it is done ({ stage, appliance? }): the memory benchmark measures
@@ -143,6 +147,10 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   stageDone('modules-loaded');
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level });
+  // The register description names the register and its controller. A box whose configuration
+  // does not (one upgraded from a version before the register) still records: REGISTER_NOT_NAMED
+  // says what to add, and the printed register shows the gap.
+  const registerIdentity = config.register ?? UNNAMED_REGISTER;
   const notifier = new SystemdNotifier(logger.child('systemd'));
   const alarms = new AlarmLog(clock, logger.child('alarms'));
 
@@ -326,6 +334,13 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
   await research.removeLeftovers();
   const researchReminderTimer = setInterval(() => void research.remindOverdue().catch((err: unknown) => logger.error('research reminders failed', { error: err instanceof Error ? err.name : 'unknown' })), RESEARCH_REMINDER_INTERVAL_MS);
   const startedAtMs = clock.now();
+  // The policy's self-check against the register's access promises (P6, P11-P13): once, at start;
+  // the register shows its result and time. A table that breaks them is an alarm.
+  const policyCheck = { ...checkPolicy(new Date(startedAtMs).toISOString()), when: 'service-start' as const };
+  if (config.register === undefined) alarms.raise('REGISTER_NOT_NAMED', 'the configuration does not name the register and its controller (register in config.json)');
+  else alarms.clear('REGISTER_NOT_NAMED');
+  if (!policyCheck.passed) alarms.raise('POLICY_SELF_CHECK_FAILED', 'the permission table breaks the register description’s access promises', { problems: policyCheck.problems.length, promises: [...new Set(policyCheck.problems.map((problem) => problem.promise))].join(' ') });
+  else alarms.clear('POLICY_SELF_CHECK_FAILED');
   const health = () => healthReport({ dataDir: config.dataDir, bridge: capture, linkErrorAlarmPerMinute: LINK_ERROR_ALARM_PER_MINUTE, tracker: { activeCalls: () => capture.activeCalls(), stats: () => capture.trackerStats() }, capture, alarms, startedAtMs, now: () => clock.now() });
   // Operations: alarms reach people (e-mail, syslog, SNMP) through queues that never hold up recording.
   const deliverySettings = await DeliverySettings.open(storage.documents);
@@ -343,6 +358,28 @@ export async function startAppliance(config: Config, options: ApplianceOptions =
     disclosures,
     research,
     reports: new SubjectReports({ desk: cases, audit, rolesOf: (id) => users.get(id)?.roles ?? [], now: () => clock.now() }),
+    register: new RegisterPrints({
+      audit,
+      facts: () =>
+        gatherRegisterFacts({
+          identity: registerIdentity,
+          mode: config.mode,
+          settings: callSettings.current,
+          auditRetentionDays: config.audit.retentionDays,
+          caseRetentionYears: config.cases.retentionYears,
+          history: historySource(history),
+          accounts: users.list(),
+          masterKeySource: storage.masterKey.source,
+          tls: config.http.tls.certFile === undefined ? 'self-signed' : 'installed',
+          doorSettings: doorSettings.current,
+          // The door service's own view: events, and a pull feed's answers and a reader's polls too.
+          lastHeard: (id) => doors.health().sources.find((source) => source.id === id)?.lastHeardAt ?? null,
+          heardFrom: 'live',
+          cases: caseStore.all(),
+          policyCheck,
+          nowMs: clock.now(),
+        }),
+    }),
     audit,
     logger: logger.child('http'),
     isRecentlyReauthenticated: (session) => sessions.isRecentlyReauthenticated(session),

@@ -159,6 +159,19 @@ export class AuditTrail {
   }
 
   /**
+   * Every entry as the files hold it, oldest first, without taking the writer lock: for an
+   * offline report while the service may run (`tallennin register`). No trail yet: none.
+   */
+  static async readDirectory(options: AuditTrailOptions): Promise<AuditRecord[]> {
+    try {
+      return (await new AuditTrail(options).readSegments()).flatMap((segment) => segment.records);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /**
    * Appends an entry. The write itself is synchronous, so the order of the chain is the order of
    * the file whatever the callers do in between; entries that arrive while a commit runs share
    * the next one (group commit). Rejects with AUDIT_UNAVAILABLE when the entry cannot be

@@ -40,6 +40,8 @@ export const PERMISSIONS = [
   'cases:manage',
   /** Approve another person's disclosure to an authority (P10, four eyes). */
   'disclosures:approve',
+  /** The register description and record of processing with each promise's live check (P1-P14). */
+  'register:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -52,21 +54,23 @@ export type Permission = (typeof PERMISSIONS)[number];
  * another registrar than the one who entered the request (the desk refuses one's own).
  * Supervisors, quality experts and technical maintainers see the live channels (calls:live):
  * which channels are busy, for how long, which agent; never a number or audio.
+ * The registrar and the two administrator roles read the register description with its live
+ * checks (register:read): those who answer for the register and those who run the box.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = Object.freeze({
   agent: ['calls:read-own', 'recordings:play-own'],
   supervisor: ['calls:read-all', 'recordings:play-all', 'calls:live'],
   'quality-expert': ['calls:read-all', 'recordings:play-all', 'calls:live'],
-  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read', 'doors:read', 'calls:live'],
-  'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'doors:read'],
-  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read', 'doors:read', 'cases:manage', 'disclosures:approve'],
+  'technical-maintainer': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'audit:read', 'doors:read', 'calls:live', 'register:read'],
+  'phone-admin': ['calls:read-all', 'recordings:play-all', 'users:manage', 'config:manage', 'health:read', 'doors:read', 'register:read'],
+  registrar: ['calls:read-all', 'recordings:play-all', 'recordings:export', 'audit:read', 'doors:read', 'cases:manage', 'disclosures:approve', 'register:read'],
 });
 
 /** How a session was signed in: with the password only, or with the password and the second factor (TOTP). */
 export type AuthStrength = 'password' | 'second-factor';
 
 /** Permissions that need a session signed in with the second factor, whatever the roles say. */
-export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export', 'doors:read', 'cases:manage', 'disclosures:approve']);
+export const SECOND_FACTOR_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['users:manage', 'config:manage', 'health:read', 'audit:read', 'recordings:export', 'doors:read', 'cases:manage', 'disclosures:approve', 'register:read']);
 
 /** The two administrator roles. */
 export const ADMIN_ROLES: readonly Role[] = ['technical-maintainer', 'phone-admin'];

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { parseConfig } from '../config/load-config.js';
-import type { Config } from '../config/config-schema.js';
+import { DEMO_REGISTER_IDENTITY, type Config } from '../config/config-schema.js';
 
 /**
  * The desk's switchboard: its calls get a contact record but no recording (P4), as in the demo
@@ -20,6 +20,8 @@ export function demoConfig(dataDir: string, port: number): Config {
     // The demo is for this machine only.
     http: { host: '127.0.0.1', port },
     recording: { recordedServiceNumbers: ['020 123 4567', '020 765 4321'] },
+    // The register description names these (tallennin register, the Register view).
+    register: DEMO_REGISTER_IDENTITY,
     agents: [
       { extension: '2001', name: 'Aino Asiakaspalvelija', phone: '050 100 2001' },
       { extension: '2002', name: 'Eero Esimerkki', phone: '050 100 2002' },

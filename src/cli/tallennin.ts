@@ -28,6 +28,10 @@ Commands:
   setup-token                              a new one-time token for creating the first administrator
   audit verify                             check the audit trail's hash chain and signatures; exit 1
                                            naming the first bad entry
+  register [--lang fi|en] [--format text|html|pdf] [--out FILE]
+                                           the register description and the record of processing
+                                           (GDPR Art. 30) from the configuration, each promise
+                                           P1-P14 with its live check; exit 1 if one fails
   disclosure verify BUNDLE [--passphrase-file FILE] [--public-key PEM]
                                            check a disclosure bundle on any machine: its directory,
                                            or the .age file with its passphrase; exit 1 naming
@@ -50,6 +54,8 @@ const OPTIONS = {
   faults: { type: 'boolean' },
   'passphrase-file': { type: 'string' },
   'public-key': { type: 'string' },
+  lang: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -67,6 +73,8 @@ export type CliOptions = {
   faults?: boolean;
   'passphrase-file'?: string;
   'public-key'?: string;
+  lang?: string;
+  format?: string;
   help?: boolean;
 };
 
@@ -97,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./start-command.js')).runStart(options, positionalsNone(sub, rest));
       case 'purge':
         return await (await import('./purge-command.js')).runPurge(options, positionalsNone(sub, rest));
+      case 'register':
+        return await (await import('./register-command.js')).runRegister(options, positionalsNone(sub, rest));
       case 'setup-token':
         return await (await import('./setup-token-command.js')).runSetupToken(options, positionalsNone(sub, rest));
       case 'recordings':

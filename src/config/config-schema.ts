@@ -16,6 +16,39 @@ export const agentSchema = z.object({
   phone: z.string().min(3).max(32),
 });
 
+/**
+ * The register this box keeps and who keeps it, as the register description names them (the
+ * printed description and the record of processing start with these: src/register/).
+ */
+export const registerIdentitySchema = z
+  .object({
+    /** The register's name, e.g. "Kuljetusalan Työttömyyskassan kontaktihistorian ja puhelutallenteiden rekisteri". */
+    name: z.string().trim().min(3).max(300),
+    controller: z
+      .object({
+        name: z.string().trim().min(2).max(200),
+        /** The postal address, one line. */
+        address: z.string().trim().min(5).max(300),
+      })
+      .strict(),
+  })
+  .strict();
+
+/**
+ * Used when a demo data directory has no register of its own: a fictional fund, so the demo's
+ * register description reads as a real one does. A production box must name its own.
+ */
+export const DEMO_REGISTER_IDENTITY = Object.freeze({
+  name: 'Esimerkkikassan kontaktihistorian ja puhelutallenteiden rekisteri',
+  controller: Object.freeze({ name: 'Esimerkkikassa (demo)', address: 'Esimerkkikatu 1, 00100 Helsinki' }),
+});
+
+/** What the register shows where a configuration names no register (REGISTER_NOT_NAMED is raised). */
+export const UNNAMED_REGISTER = Object.freeze({
+  name: '(ei nimetty asetuksissa / not named in the configuration: register.name)',
+  controller: Object.freeze({ name: '(ei nimetty / not named: register.controller.name)', address: '(register.controller.address)' }),
+});
+
 export const configSchema = z
   .object({
     mode: z.enum(['production', 'demo']).default('production'),
@@ -78,9 +111,13 @@ export const configSchema = z
       })
       .prefault({}),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).default('info') }).prefault({}),
+    /** The register and its controller (required in production: the register description names them). */
+    register: registerIdentitySchema.optional(),
   })
-  .strict();
+  .strict()
+  .transform((config) => (config.register === undefined && config.mode === 'demo' ? { ...config, register: DEMO_REGISTER_IDENTITY } : config));
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type AgentEntry = z.infer<typeof agentSchema>;
+export type RegisterIdentity = z.infer<typeof registerIdentitySchema>;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError, errnoCode } from '../errors.js';
-import { configSchema, type Config } from './config-schema.js';
+import { configSchema, type Config, type RegisterIdentity } from './config-schema.js';
 
 /** Validates a parsed config object; all problems in one AppError('CONFIG_INVALID'). */
 export function parseConfig(input: unknown): Config {
@@ -12,6 +12,17 @@ export function parseConfig(input: unknown): Config {
     });
   }
   return deepFreeze(result.data);
+}
+
+/**
+ * The register and its controller, which the register description names: a production box must
+ * set them (a demo has the demo's). CONFIG_REGISTER_MISSING says which fields.
+ */
+export function requireRegisterIdentity(config: Config): RegisterIdentity {
+  if (config.register === undefined) {
+    throw new AppError('CONFIG_REGISTER_MISSING', 'register: the configuration must name the register and its controller, as the register description does: "register": { "name": ..., "controller": { "name": ..., "address": ... } }');
+  }
+  return config.register;
 }
 
 /** Reads and validates a JSON config file. */

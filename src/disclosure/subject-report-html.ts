@@ -4,12 +4,7 @@
  */
 import type { ReportLanguage, SubjectReport } from './subject-report.js';
 import { reportRows, reportTime, reportWords } from './subject-report-text.js';
-
-const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] as string);
-}
+import { escapeHtml } from '../print/html-escape.js';
 
 function table(id: string, columns: readonly string[], rows: readonly string[][], empty: string): string {
   if (rows.length === 0) return `<p id="${id}">${escapeHtml(empty)}</p>`;

@@ -90,6 +90,12 @@ export class DoorEventLog {
     return { log, events };
   }
 
+  /** The events kept, read without the writer lock (an offline report: `tallennin register`). */
+  static async readStored(options: Omit<DoorEventLogOptions, 'cards' | 'onFault'>): Promise<StoredDoorEvent[]> {
+    const records = await AuditTrail.readDirectory({ dataDir: options.dataDir, directory: DOOR_EVENTS_DIRECTORY, signingKey: options.signingKey, clock: options.clock, logger: options.logger });
+    return records.map(toStored).filter((event): event is StoredDoorEvent => event !== undefined);
+  }
+
   /** Told of every event once it is stored (presence, alarms); a listener's error is its own. */
   onStored(listener: (event: StoredDoorEvent) => void): void {
     this.listeners.push(listener);

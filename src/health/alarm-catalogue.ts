@@ -34,6 +34,8 @@ export const ALARM_CATALOGUE: Readonly<Record<string, AlarmCodeInfo>> = {
   AUDIT_EXPORT_OVERDUE: { severity: 'warning', action: 'Export the audit trail’s signed checkpoint from the System view and keep it off the box.' },
   TEMPERATURE_HIGH: { severity: 'warning', action: 'Check the box’s cooling and the room temperature.' },
   MEMORY_LOW: { severity: 'warning', action: 'Check the service log; restart the service if memory stays low.' },
+  REGISTER_NOT_NAMED: { severity: 'warning', action: 'Name the register and its controller in config.json ("register": { "name", "controller": { "name", "address" } }, see docs/register.md) and restart the service.' },
+  POLICY_SELF_CHECK_FAILED: { severity: 'critical', action: 'The permission table breaks the register description’s access promises (P6, P11-P13): report it to the supplier; see the Register view.' },
   DELIVERY_TEST: { severity: 'info', action: 'A test from the Settings view: nothing to do.' },
 };
 

@@ -37,6 +37,8 @@ import type { DisclosureDesk } from '../disclosure/disclosure-desk.js';
 import { researchRoutes } from './routes/research-routes.js';
 import type { ResearchDesk } from '../disclosure/research-desk.js';
 import { subjectReportRoutes } from './routes/subject-report-routes.js';
+import { registerRoutes } from './routes/register-routes.js';
+import type { RegisterPrints } from '../register/register-prints.js';
 import type { SubjectReports } from '../disclosure/subject-report.js';
 import type { SettingsAccess } from '../access/settings-access.js';
 import { openApiDocument } from './openapi.js';
@@ -56,6 +58,8 @@ export interface AppDependencies {
   readonly disclosures: DisclosureDesk;
   readonly research: ResearchDesk;
   readonly reports: SubjectReports;
+  /** The register description with its live checks (P1-P14). */
+  readonly register: RegisterPrints;
   readonly audit: AuditTrail;
   readonly health: () => Promise<HealthReport>;
   readonly alarms: AlarmAccess;
@@ -151,6 +155,7 @@ export function createApp(deps: AppDependencies): Express {
   api.use('/cases', caseRoutes(deps.cases, deps.disclosures, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use('/audit-checkpoint', auditCheckpointRoutes(deps.auditExport));
   api.use('/cases', subjectReportRoutes(deps.reports));
+  api.use('/register', registerRoutes(deps.register));
   api.use('/cases', researchRoutes(deps.research, (res) => deps.isRecentlyReauthenticated(actorOf(res).session)));
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API endpoint')));
   app.use('/api/v1', api);

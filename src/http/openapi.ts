@@ -23,6 +23,7 @@ import { CASE_OPERATIONS } from './operations/cases.js';
 import { AUDIT_CHECKPOINT_OPERATIONS } from './operations/audit-checkpoint.js';
 import { RESEARCH_OPERATIONS } from './operations/research.js';
 import { SUBJECT_REPORT_OPERATIONS } from './operations/subject-report.js';
+import { REGISTER_OPERATIONS } from './operations/register.js';
 
 type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -201,6 +202,7 @@ export const OPERATIONS: readonly ApiOperation[] = [
   ...AUDIT_CHECKPOINT_OPERATIONS,
   ...RESEARCH_OPERATIONS,
   ...SUBJECT_REPORT_OPERATIONS,
+  ...REGISTER_OPERATIONS,
 ];
 
 const STATE_CHANGING: ReadonlySet<HttpMethod> = new Set(['post', 'put', 'patch', 'delete']);

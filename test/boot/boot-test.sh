@@ -219,6 +219,14 @@ else
   fail "no completed recording within 180 s" "$(cli recordings list 2>&1)"$'\n'"$(ct journalctl -u tallennin --no-pager | tail -20)"
 fi
 
+# --- The register description from the packaged configuration (a fresh box fails some checks: exit 1) ---
+out=$(cli register 2>&1)
+if [[ "$out" == *"Rekisterinpitäjä: Kuljetusalan Työttömyyskassa, Siltasaarenkatu 3–5, 00530 Helsinki"* && "$out" == *"P14. "* && "$out" == *"käyttöoikeustaulun tarkistus onnistui"* ]]; then
+  pass "tallennin register prints the packaged register description with its checks"
+else
+  fail "tallennin register" "$out"
+fi
+
 # --- The watchdog: a frozen process is killed and the service comes back ---
 pid=$(ct systemctl show -p MainPID --value tallennin)
 restarts=$(ct systemctl show -p NRestarts --value tallennin)

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * axe-core on every view in English (calls, a call and its player in use, live channels with a
- * call on, users, audit trail, system, settings, my account, the second factor's page), and on
+ * call on, users, audit trail, system, register, settings, my account, the second factor's page), and on
  * the calls list and a call on a tablet (768 px). No violation of impact moderate or above.
  */
 import t from 'tap';
@@ -41,6 +41,7 @@ t.test('when every view is checked with axe-core in English and on a tablet, the
   await visit(page, 'users', 'table', 'users (en)');
   await visit(page, 'audit', '#audit-status', 'audit trail (en)');
   await visit(page, 'system', 'dl.details', 'system (en)');
+  await visit(page, 'register', '#register-summary', 'register (en)');
   await visit(page, 'settings', '#recorded-numbers', 'settings (en)');
   await visit(page, 'account', '#totp-state', 'my account (en)');
   await page.click('#totp-link');

@@ -2,7 +2,7 @@
 /**
  * axe-core on every view a browser can reach, in Finnish: first-run setup, sign-in, TOTP
  * enrolment, the calls list, a call with its player, the live channels (with a call on), users,
- * the audit trail, system, settings, my account and the second factor's page. No violation of
+ * the audit trail, system, the register description, settings, my account and the second factor's page. No violation of
  * impact moderate or above. (English and a tablet: accessibility-english-tablet.test.ts.)
  */
 import t from 'tap';
@@ -64,6 +64,7 @@ t.test('when every view is checked with axe-core in Finnish, then none has a vio
     await visit(page, 'users', 'table', `users (${language})`);
     await visit(page, 'audit', '#audit-status', `audit trail (${language})`);
     await visit(page, 'system', 'dl.details', `system (${language})`);
+    await visit(page, 'register', '#register-summary', `register (${language})`);
     await visit(page, 'settings', '#recorded-numbers', `settings (${language})`);
     await visit(page, 'account', '#totp-state', `my account (${language})`);
     await page.click('#totp-link');

@@ -91,7 +91,7 @@ t.test('when a fresh box is set up in the browser, then the first administrator 
   await page.click('button[type=submit]');
   await page.waitForSelector('#calls');
   t.match(await page.textContent('#status'), /Toinen tunnistustekijä on käytössä/);
-  t.same(await page.locator('#nav a').allTextContents(), ['Puhelut', 'Kanavat nyt', 'Käyttäjät', 'Käyttöloki', 'Palvelinhuone', 'Järjestelmä', 'Asetukset', 'Hälytysten välitys', 'Oma tili', 'Kirjaudu ulos']);
+  t.same(await page.locator('#nav a').allTextContents(), ['Puhelut', 'Kanavat nyt', 'Käyttäjät', 'Käyttöloki', 'Palvelinhuone', 'Järjestelmä', 'Asetukset', 'Hälytysten välitys', 'Rekisteriseloste', 'Oma tili', 'Kirjaudu ulos']);
 
   // Calls in Helsinki time, newest first by default, oldest first on request.
   let rows = await rowTexts();

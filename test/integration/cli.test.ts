@@ -104,7 +104,7 @@ t.test('when the config is unreadable or invalid, then the command says why and 
 t.test('when a production box has no master key credential, then the service refuses to start with exit 3', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'tallennin-nokey-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ mode: 'production', dataDir: join(dir, 'data'), bridge: { path: join(dir, 'link') } }));
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ mode: 'production', dataDir: join(dir, 'data'), bridge: { path: join(dir, 'link') }, register: { name: 'Testirekisteri', controller: { name: 'Testikassa', address: 'Testikatu 1, 00100 Helsinki' } } }));
   const result = await runCli(['start', '--config', join(dir, 'config.json')]);
   t.equal(result.code, 3);
   t.match(result.stderr, /MASTER_KEY_MISSING/);

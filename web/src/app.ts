@@ -20,6 +20,7 @@ import { usersView } from './views/users.js';
 import { serverRoomView } from './views/server-room.js';
 import { deskView } from './views/desk.js';
 import { deskCaseView } from './views/desk-case.js';
+import { registerView } from './views/register.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
@@ -32,6 +33,7 @@ const routes: readonly Route[] = [
   { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
   { path: 'alarm-delivery', nav: 'nav.alarmDelivery', visible: () => can('config:manage'), show: alarmDeliveryView },
   { path: 'desk', nav: 'nav.desk', visible: () => can('cases:manage'), show: (_params, id) => (id === undefined ? deskView() : deskCaseView(id)) },
+  { path: 'register', nav: 'nav.register', visible: () => can('register:read'), show: registerView },
   { path: 'account', nav: 'nav.account', show: accountView },
   { path: 'totp', show: totpView },
   { path: 'reset', show: (_params, token) => passwordResetView(token) },

@@ -34,7 +34,7 @@ export interface ApiFixture {
   call(options: { channel: number; extension: string; caller?: string; called?: string; seconds?: number }): Promise<string>;
 }
 
-export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; config?: Partial<ConfigInput>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[]; commandRunner?: CommandRunner; usbDevicesRoot?: string } = {}): Promise<ApiFixture> {
+export async function startApiAppliance(t: Test, options: { throttle?: Omit<LoginThrottleOptions, 'clock'>; config?: Partial<ConfigInput>; dataDir?: string; startMs?: number; deliveryBackoffMs?: readonly number[]; commandRunner?: CommandRunner; usbDevicesRoot?: string; credentialsDirectory?: string } = {}): Promise<ApiFixture> {
   // A given data directory is a restart of an appliance the test started before.
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'tallennin-api-')));
   if (options.dataDir === undefined) t.teardown(() => rm(dataDir, { recursive: true, force: true }));
@@ -60,6 +60,7 @@ export async function startApiAppliance(t: Test, options: { throttle?: Omit<Logi
     ...(options.deliveryBackoffMs === undefined ? {} : { deliveryBackoffMs: options.deliveryBackoffMs }),
     ...(options.commandRunner === undefined ? {} : { commandRunner: options.commandRunner }),
     ...(options.usbDevicesRoot === undefined ? {} : { usbDevicesRoot: options.usbDevicesRoot }),
+    ...(options.credentialsDirectory === undefined ? {} : { credentialsDirectory: options.credentialsDirectory }),
     // The health checks run when a test asks (appliance.healthChecks.runAll()), never on a timer.
     healthCheckIntervalMs: null,
     // Stands still: with the manual clock, only a move the test makes is a jump of the wall clock.

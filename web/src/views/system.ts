@@ -5,6 +5,8 @@ import { formatTime, t } from '../i18n.js';
 import { screen } from '../router.js';
 import { doorSourcesHealth } from '../widgets/door-sources-health.js';
 import { alarmList } from '../widgets/alarm-list.js';
+import { can } from '../session.js';
+import { fetchRegister } from './register.js';
 
 /** The link's error counters since the service started (src/capture/link-errors.ts), in display order. */
 const LINK_ERROR_NAMES = ['rxCrcErrors', 'garbageBytes', 'lostFrames', 'duplicateFrames', 'oversizeFrames', 'malformedFrames', 'resyncs'] as const;
@@ -15,9 +17,12 @@ export async function systemView(): Promise<void> {
   const health = await api<{ capture: { running: boolean; restarts: number; eventLoopDelay: { p99Ms: number; maxMs: number; maxEverMs: number }; eventLoopDelayAlarmMs: number; gapSecondsFilled: number }; bridge: { linkUp: boolean; linkErrors: Record<LinkErrorName, number>; linkErrorAlarmPerMinute: number }; calls: { active: Array<{ channel: number; startedAt: string; recording: boolean }> }; alarms: { recent: Array<{ code: string; message: string; raisedAt: string }> }; system: { disk: { usePercent: number } | null; memory: { totalBytes: number; availableBytes: number } | null; load: { currentPercent: number } | null; temperatureC: number | null } }>('GET', '/health');
   const doorSources = await doorSourcesHealth();
   const alarms = await alarmList();
+  // One line of the register's checks, for those who may read it (the Register view has the rest).
+  const register = can('register:read') ? (await fetchRegister()).summary : null;
   const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   show(
     t('system.title'),
+    ...(register === null ? [] : [h('p', { id: 'register-summary-line', class: register.failed > 0 ? 'error' : 'ok' }, h('a', { href: '#/register' }, t('register.summaryLine', { promises: register.promises, passed: register.passed, failed: register.failed })))]),
     h('dl', { class: 'details' },
       h('dt', {}, t('system.link')), h('dd', { class: health.bridge.linkUp ? 'ok' : 'error' }, health.bridge.linkUp ? t('system.up') : t('system.down')),
       h('dt', {}, t('system.active')), h('dd', {}, String(health.calls.active.length)),
