@@ -53,7 +53,7 @@ t.test('when a maintainer opens the Server room view, then it shows who is in an
   await page.fill('#totp', fixture.totp(secret));
   await page.click('button[type=submit]');
   await page.waitForSelector('nav a[href="#/server-room"]');
-  t.match(await page.textContent('nav'), /Palvelinhuone/, 'the menu has the Server room for a maintainer');
+  t.match(await page.textContent('#nav'), /Palvelinhuone/, 'the menu has the Server room for a maintainer');
 
   await page.click('nav a[href="#/server-room"]');
   await page.waitForSelector('#people-in');
@@ -87,8 +87,9 @@ t.test('when a maintainer opens the Server room view, then it shows who is in an
   await page.click('#card-next');
   await page.waitForSelector('#card-state:has-text("Waiting for a card at Palvelinhuone")');
 
-  // The Settings view: the door source as configured, its secret never shown.
+  // Settings, door access: the door source as configured, its secret never shown.
   await page.click('nav a[href="#/settings"]');
+  await page.click('#settings-sections a[href="#/settings/doors"]');
   await page.waitForSelector('#door-sources');
   t.equal(await page.inputValue('#door-sources .source-id'), 'ovi-ohjain');
   t.equal(await page.inputValue('#door-sources .source-secret'), '', 'the secret is not sent to the browser');

@@ -68,7 +68,9 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   // Alarm delivery: syslog over UDP to a listener started here, and its "send a test" button.
   const syslog = await startUdpSyslogReceiver();
   t.teardown(() => syslog.close());
-  await page.click('nav a[href="#/alarm-delivery"]');
+  // A sub-page of Settings: one main-menu entry, the section picked from its own sub-navigation.
+  await page.click('nav a[href="#/settings"]');
+  await page.click('#settings-sections a[href="#/settings/alarm-delivery"]');
   await page.waitForSelector('#syslog-enabled');
   await page.check('#syslog-enabled');
   await page.selectOption('#syslog-transport', 'udp');
@@ -85,8 +87,11 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Testiviesti lähetetty.');
   t.match(await syslog.messages.waitFor((line) => /DELIVERY_TEST/.test(line), 'the test message'), /^<134>1 /);
   await page.goto(`${base}/#/system`);
+  // The view's old address still works: it redirects to the Settings sub-page.
   await page.goto(`${base}/#/alarm-delivery`);
   await page.waitForSelector('#syslog-counters');
+  t.equal(new URL(page.url()).hash, '#/settings/alarm-delivery', 'the old address redirects');
+  t.equal(await page.getAttribute('#settings-sections a[aria-current="page"]', 'href'), '#/settings/alarm-delivery', 'the sub-navigation marks the section');
   t.match(await page.locator('#syslog-counters').innerText(), /epäonnistunut 0/, 'the failure counter');
   await page.goto(`${base}/#/system`);
 

@@ -9,6 +9,7 @@ import { fi as callNotesFi, en as callNotesEn } from './i18n-call-notes.js';
 import * as desk from './i18n-desk.js';
 import { fi as captureFi, en as captureEn } from './i18n-capture.js';
 import * as research from './i18n-research.js';
+import * as settingsSections from './i18n-settings.js';
 
 export type Language = 'fi' | 'en';
 
@@ -63,6 +64,7 @@ const fi = {
   ...desk.fi,
   ...captureFi,
   ...research.fi,
+  ...settingsSections.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -116,6 +118,7 @@ const en: Record<MessageKey, string> = {
   ...desk.en,
   ...captureEn,
   ...research.en,
+  ...settingsSections.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };
