@@ -140,7 +140,8 @@ export class ContactHistory {
   /** Changes a call's notes and tags in its day document (durably, before it answers). */
   async annotate(callId: string, startedAt: string, change: (current: CallAnnotations) => CallAnnotations): Promise<CallAnnotations> {
     await this.listed();
-    return this.cache.use(dayKeyOf(startedAt), async (loaded) => {
+    const day = dayKeyOf(startedAt);
+    return this.cache.use(day, async (loaded) => {
       if (DayCache.find(loaded, callId) === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
       const data = loaded.doc.data;
       const before = data.annotations;
@@ -154,6 +155,9 @@ export class ContactHistory {
         else data.annotations = before;
         throw err;
       }
+      // The index knows the tags, so a search by tag reads no day document.
+      const slot = this.pending.has(day) ? -1 : this.index.slotOf(callId);
+      if (slot >= 0) this.index.setTags(slot, next.tags);
       return next;
     });
   }
@@ -289,6 +293,10 @@ export class ContactHistory {
         // A day in memory may hold writes the build must not miss; it is the newest copy.
         const data = this.cache.peek(day)?.doc.data ?? (await this.documents.readDocument<HistoryDay>(DOCUMENT_PREFIX + day));
         for (const record of data?.records ?? []) this.index.add(record);
+        for (const [callId, annotations] of Object.entries(data?.annotations ?? {})) {
+          const slot = this.index.slotOf(callId);
+          if (slot >= 0 && annotations.tags.length > 0) this.index.setTags(slot, annotations.tags);
+        }
         this.pending.delete(day);
         this.indexScans++;
       });
