@@ -66,11 +66,12 @@ t.test('when a registrar runs a research disclosure in the browser, then every s
   await page.fill('#reauth-code', totp());
   const downloaded = page.waitForEvent('download', { timeout: 300_000 });
   await page.click('#reauth button[type=submit]');
-  await page.waitForSelector('#status.ok, #status.error', { timeout: 300_000 });
-  t.match(await page.textContent('#status'), /Paketti ladattu/, 'the package was made');
+  // The anonymiser is CPU-bound: a generous guard for a busy machine, not a speed target.
+  await page.waitForSelector('#status:has-text("Paketti ladattu"), #status.error', { timeout: 300_000 });
+  const said = (await page.textContent('#status')) ?? '';
+  t.match(said, /Paketti ladattu/, `the package was made (the page said: ${said})`);
   const download = await downloaded;
   t.equal(download.suggestedFilename(), 'research-TUTK-2026-9.tar');
-  await page.waitForSelector('#status:has-text("Paketti ladattu")');
   const sha256 = createHash('sha256').update(await readFile((await download.path())!)).digest('hex');
   t.match(await page.textContent('#status'), new RegExp(`SHA-256: ${sha256}`), 'the page names the hash of the file the browser got');
   await page.waitForSelector('#research-panel li');
