@@ -37,6 +37,8 @@ export interface CallSearch {
   /** Bounds on the call's length, inclusive; calls without an end yet are left out. */
   readonly minDurationMs?: number;
   readonly maxDurationMs?: number;
+  /** A tag of the call (notes and tags, call-notes.ts); compared in lower case. */
+  readonly tag?: string;
   readonly order: 'asc' | 'desc';
   readonly page: number;
   readonly pageSize: number;
@@ -99,6 +101,7 @@ export class CallAccess {
     const caller = query.caller === undefined ? undefined : normalizePhoneNumber(query.caller, this.deps.defaultRegion);
     const service = query.service === undefined ? undefined : normalizePhoneNumber(query.service, this.deps.defaultRegion);
     const agent = query.agent?.trim().toLowerCase();
+    const tag = query.tag?.trim().toLowerCase();
     // Answered by the history's index; only the days holding this page's records are read.
     const seesAll = can(viewer, 'calls:read-all');
     const { total, records: items } = await this.deps.history.page(
@@ -109,6 +112,7 @@ export class CallAccess {
         ...(service === undefined ? {} : { serviceNumber: service }),
         ...(seesAll ? {} : { extensions: new Set(viewer.extensions) }),
         ...(agent === undefined ? {} : { agent }),
+        ...(tag === undefined ? {} : { tag }),
         recordedOnly: query.recordedOnly === true,
         ...(query.minDurationMs === undefined ? {} : { minDurationMs: query.minDurationMs }),
         ...(query.maxDurationMs === undefined ? {} : { maxDurationMs: query.maxDurationMs }),
@@ -122,6 +126,8 @@ export class CallAccess {
       caller: caller == null ? null : this.deps.pseudonyms.of('phone', caller),
       service: service ?? null,
       agent: query.agent === undefined ? null : 'filtered',
+      // A tag is free text a supervisor wrote: the trail says a tag narrowed the search, not which.
+      tag: tag === undefined ? null : 'filtered',
       recordedOnly: query.recordedOnly === true,
       minDurationMs: query.minDurationMs ?? null,
       maxDurationMs: query.maxDurationMs ?? null,

@@ -237,9 +237,19 @@ export class CaseDesk {
     return this.deps.cases.save({ ...record, approval: { approvedAt: new Date(this.deps.now()).toISOString(), approvedBy: viewer.id } });
   }
 
+  /** Closes a case; a refusal (closed already, a check not passed) is audited with its reason. */
   async close(viewer: Viewer, id: string, note: string, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.openCaseFor(viewer, id, 'case.close', clientAddress);
-    for (const check of this.closeChecks) check(record);
+    const record = await this.caseFor(viewer, id, 'case.close', clientAddress);
+    try {
+      if (record.status !== 'open') throw new AppError('CASE_CLOSED', 'the case is closed');
+      for (const check of this.closeChecks) check(record);
+    } catch (err) {
+      if (err instanceof AppError) {
+        const check = err.details?.reason;
+        await this.audit(viewer, 'case.close', 'denied', clientAddress, id, { reason: err.code, ...(typeof check === 'string' ? { check } : {}) });
+      }
+      throw err;
+    }
     await this.audit(viewer, 'case.close', 'success', clientAddress, id, { holdLifted: record.hold !== null });
     // A closed case holds nothing: its calls go at the first purge past their retention.
     return this.deps.cases.save({ ...record, status: 'closed', hold: null, closedAt: new Date(this.deps.now()).toISOString(), closedBy: viewer.id, closingNote: note });

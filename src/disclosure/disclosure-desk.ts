@@ -5,8 +5,7 @@
  * re-authentication; each is in the audit trail (committed) before anything leaves. A bundle is
  * made in a work directory and moved into view only when whole, after its audit entry.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors.js';
@@ -20,7 +19,8 @@ import type { CaseDesk } from './case-desk.js';
 import type { DisclosureCase, CaseDisclosure } from './case-record.js';
 import { checkPassphrase, generatePassphrase, sealDirectory } from './bundle-archive.js';
 import { writeBundleDirectory } from './bundle-builder.js';
-import { keyFingerprint } from './bundle-format.js';
+import { keyFingerprint, type BundleManifest } from './bundle-format.js';
+import { sha256OfFile } from './file-digest.js';
 
 export const BUNDLE_EXTENSION = '.tar.age';
 
@@ -73,61 +73,41 @@ export class DisclosureDesk {
   /** The bundle of a police or authority request (P10): approved by another registrar, on re-authentication. */
   async makePoliceBundle(viewer: Viewer, caseId: string, options: { passphrase?: string; reauthenticated: boolean }, clientAddress: string): Promise<MadeBundle> {
     const { desk } = this.deps;
-    const record = await desk.openCaseFor(viewer, caseId, 'case.disclose', clientAddress);
-    const refuse = async (code: string, message: string): Promise<never> => {
-      await desk.audit(viewer, 'case.disclose', 'denied', clientAddress, caseId, { reason: code });
-      throw new AppError(code, message);
-    };
-    if (!can(viewer, 'recordings:export')) return refuse('FORBIDDEN', 'this account may not let recordings out');
-    if (record.kind !== 'police-request') return refuse('CASE_KIND_MISMATCH', 'a signed bundle is made for an authority’s request');
-    if (record.approval === null) return refuse('APPROVAL_REQUIRED', 'another registrar approves the disclosure first');
-    if (!options.reauthenticated) return refuse('REAUTH_REQUIRED', 'confirm your password before a disclosure');
+    const { record, calls } = await this.caseToDisclose(viewer, caseId, clientAddress, {
+      action: 'case.disclose',
+      kind: 'police-request',
+      kindMessage: 'a signed bundle is made for an authority’s request',
+      approvalNeeded: true,
+      reauthenticated: options.reauthenticated,
+      reauthMessage: 'confirm your password before a disclosure',
+    });
+    // caseToDisclose refused a case without another registrar's approval.
+    const approval = record.approval!;
     if (options.passphrase !== undefined) checkPassphrase(options.passphrase);
     const passphrase = options.passphrase ?? generatePassphrase();
-    const calls = await this.recordedCalls(record);
     const bundleId = randomUUID();
     const now = this.deps.now();
     const workDir = join(this.work, bundleId);
     try {
       const dir = join(workDir, `tallennin-disclosure-${bundleId}`);
-      const manifest = await writeBundleDirectory({
-        dir,
-        bundleId,
-        createdAtMs: now,
-        caseFacts: {
-          id: record.id,
-          kind: record.kind,
-          requester: record.requester.name,
-          legalBasis: record.legalBasis.text,
-          reference: record.legalBasis.reference,
-          receivedAt: record.receivedAt,
-          requestedBy: record.openedBy,
-          approvedBy: record.approval.approvedBy,
-          approvedAt: record.approval.approvedAt,
-          disclosedBy: viewer.id,
-        },
-        calls,
-        openReader: this.deps.openReader,
-        signingKey: this.deps.signingKey,
-        withAgentNames: true,
-      });
+      const manifest = await this.writeDirectory(dir, bundleId, now, caseFactsOf(record, viewer, approval), calls, true);
       const sealed = join(workDir, `${bundleId}${BUNDLE_EXTENSION}`);
       await sealDirectory(dir, sealed, passphrase);
-      const { sha256, bytes } = await fileDigest(sealed);
+      const { sha256, bytes } = await sha256OfFile(sealed);
       // The disclosure, its approver and the bundle's hash are committed before the bundle exists for anyone.
       await desk.audit(viewer, 'case.disclose', 'success', clientAddress, caseId, {
         bundleId,
         sha256,
         bytes,
         requestedBy: record.openedBy,
-        approvedBy: record.approval.approvedBy,
+        approvedBy: approval.approvedBy,
         keyFingerprint: manifest.keyFingerprint,
         recordings: manifest.calls.length,
         callIds: manifest.calls.map((call) => call.callId).join(' '),
         recordingIds: manifest.calls.map((call) => call.recordingId).join(' '),
       });
       await moveDurable(sealed, this.bundlePath(caseId, bundleId));
-      const disclosure: CaseDisclosure = { id: bundleId, type: 'police-bundle', at: new Date(now).toISOString(), by: viewer.id, sha256, bytes, approvedBy: record.approval.approvedBy };
+      const disclosure: CaseDisclosure = { id: bundleId, type: 'police-bundle', at: new Date(now).toISOString(), by: viewer.id, sha256, bytes, approvedBy: approval.approvedBy };
       const updated = await desk.recordDisclosure(caseId, disclosure);
       return { record: updated, disclosure, passphrase, generated: options.passphrase === undefined };
     } finally {
@@ -154,46 +134,25 @@ export class DisclosureDesk {
    */
   async makeCopy(viewer: Viewer, caseId: string, reauthenticated: boolean, clientAddress: string): Promise<CopyPackage> {
     const { desk } = this.deps;
-    const record = await desk.openCaseFor(viewer, caseId, 'case.copy', clientAddress);
-    const refuse = async (code: string, message: string): Promise<never> => {
-      await desk.audit(viewer, 'case.copy', 'denied', clientAddress, caseId, { reason: code });
-      throw new AppError(code, message);
-    };
-    if (!can(viewer, 'recordings:export')) return refuse('FORBIDDEN', 'this account may not let recordings out');
-    if (record.kind !== 'access-request') return refuse('CASE_KIND_MISMATCH', 'a copy is made for a data subject’s access request');
-    if (!reauthenticated) return refuse('REAUTH_REQUIRED', 'confirm your password before a copy');
-    const calls = await this.recordedCalls(record);
+    const { record, calls } = await this.caseToDisclose(viewer, caseId, clientAddress, {
+      action: 'case.copy',
+      kind: 'access-request',
+      kindMessage: 'a copy is made for a data subject’s access request',
+      approvalNeeded: false,
+      reauthenticated,
+      reauthMessage: 'confirm your password before a copy',
+    });
     const copyId = randomUUID();
     const now = this.deps.now();
     const workDir = join(this.work, copyId);
     try {
       const name = `tallennin-copy-${copyId}`;
-      const manifest = await writeBundleDirectory({
-        dir: join(workDir, name),
-        bundleId: copyId,
-        createdAtMs: now,
-        caseFacts: {
-          id: record.id,
-          kind: record.kind,
-          requester: record.requester.name,
-          legalBasis: record.legalBasis.text,
-          reference: record.legalBasis.reference,
-          receivedAt: record.receivedAt,
-          requestedBy: record.openedBy,
-          approvedBy: '',
-          approvedAt: '',
-          disclosedBy: viewer.id,
-        },
-        calls,
-        openReader: this.deps.openReader,
-        signingKey: this.deps.signingKey,
-        withAgentNames: record.subject?.type !== 'caller',
-      });
+      const manifest = await this.writeDirectory(join(workDir, name), copyId, now, caseFactsOf(record, viewer, null), calls, record.subject?.type !== 'caller');
       const file = join(workDir, `${name}.tar`);
       // tar is loaded at the first copy, not by every start (bundle-archive.ts says why).
       const tar = await import('tar');
       await tar.c({ cwd: workDir, portable: true, file }, [name]);
-      const { sha256, bytes } = await fileDigest(file);
+      const { sha256, bytes } = await sha256OfFile(file);
       await desk.audit(viewer, 'case.copy', 'success', clientAddress, caseId, { copyId, sha256, bytes, recordings: manifest.calls.length, callIds: manifest.calls.map((call) => call.callId).join(' ') });
       await desk.recordDisclosure(caseId, { id: copyId, type: 'copy', at: new Date(now).toISOString(), by: viewer.id, sha256, bytes, approvedBy: null });
       return { file, fileName: `${name}.tar`, bytes, done: () => rm(workDir, { recursive: true, force: true }) };
@@ -234,6 +193,30 @@ export class DisclosureDesk {
     return removeCaseFiles(this.deps.dataDir, caseId);
   }
 
+  /**
+   * What the bundle and the copy check first, in this order, each refusal audited under the
+   * way's action: the case open, the permission to let recordings out, the case's kind, another
+   * registrar's approval (a bundle), a fresh re-authentication; then the case's recorded calls.
+   */
+  private async caseToDisclose(viewer: Viewer, caseId: string, clientAddress: string, way: { action: string; kind: DisclosureCase['kind']; kindMessage: string; approvalNeeded: boolean; reauthenticated: boolean; reauthMessage: string }): Promise<{ record: DisclosureCase; calls: ContactRecord[] }> {
+    const { desk } = this.deps;
+    const record = await desk.openCaseFor(viewer, caseId, way.action, clientAddress);
+    const refuse = async (code: string, message: string): Promise<never> => {
+      await desk.audit(viewer, way.action, 'denied', clientAddress, caseId, { reason: code });
+      throw new AppError(code, message);
+    };
+    if (!can(viewer, 'recordings:export')) return refuse('FORBIDDEN', 'this account may not let recordings out');
+    if (record.kind !== way.kind) return refuse('CASE_KIND_MISMATCH', way.kindMessage);
+    if (way.approvalNeeded && record.approval === null) return refuse('APPROVAL_REQUIRED', 'another registrar approves the disclosure first');
+    if (!way.reauthenticated) return refuse('REAUTH_REQUIRED', way.reauthMessage);
+    return { record, calls: await this.recordedCalls(record) };
+  }
+
+  /** The signed directory of a bundle or a copy: the case's facts, the calls' audio and the manifest. */
+  private writeDirectory(dir: string, id: string, createdAtMs: number, caseFacts: BundleManifest['case'], calls: readonly ContactRecord[], withAgentNames: boolean): Promise<BundleManifest> {
+    return writeBundleDirectory({ dir, bundleId: id, createdAtMs, caseFacts, calls, openReader: this.deps.openReader, signingKey: this.deps.signingKey, withAgentNames });
+  }
+
   private bundlePath(caseId: string, bundleId: string): string {
     return join(this.root, caseId, `${bundleId}${BUNDLE_EXTENSION}`);
   }
@@ -250,12 +233,18 @@ export async function removeCaseFiles(dataDir: string, caseId: string): Promise<
   await rm(join(dataDir, 'disclosures', caseId), { recursive: true, force: true });
 }
 
-async function fileDigest(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
+/** The case as a bundle's or a copy's manifest names it; a copy has no approval (empty fields). */
+function caseFactsOf(record: DisclosureCase, viewer: Viewer, approval: { approvedBy: string; approvedAt: string } | null): BundleManifest['case'] {
+  return {
+    id: record.id,
+    kind: record.kind,
+    requester: record.requester.name,
+    legalBasis: record.legalBasis.text,
+    reference: record.legalBasis.reference,
+    receivedAt: record.receivedAt,
+    requestedBy: record.openedBy,
+    approvedBy: approval?.approvedBy ?? '',
+    approvedAt: approval?.approvedAt ?? '',
+    disclosedBy: viewer.id,
+  };
 }

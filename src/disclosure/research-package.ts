@@ -10,8 +10,6 @@
  * anonymisation): the case keeps it. The original recordings are only read. The package is
  * made in a temporary folder beside its target and appears whole or not at all.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ContactRecord } from '../history/contact-record.js';
@@ -20,6 +18,7 @@ import { moveDurable, writeFileDurable } from '../storage/durable-file.js';
 import { ResearchPseudonymiser, researchAudioFile, researchRecords, researchRecordsCsv } from './research-records.js';
 import { writeAnonymisedWav } from './voice-anonymiser.js';
 import { AnonymiserThread } from './voice-anonymiser-thread.js';
+import { sha256OfFile } from './file-digest.js';
 
 export interface ResearchPackageInput {
   /** The disclosure's reference (the case's reference number): what the institute quotes back. */
@@ -44,16 +43,6 @@ export interface ResearchPackageResult {
 /** Recordings that hold audio (the others have a record only). */
 export function hasAudio(record: ContactRecord): boolean {
   return record.recordingId !== null && (record.recordingState === 'completed' || record.recordingState === 'interrupted');
-}
-
-export async function sha256OfFile(path: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }
 
 export async function buildResearchPackage(input: ResearchPackageInput): Promise<ResearchPackageResult> {

@@ -145,7 +145,8 @@ export class ContactHistory {
   /** Changes a call's notes and tags in its day document (durably, before it answers). */
   async annotate(callId: string, startedAt: string, change: (current: CallAnnotations) => CallAnnotations): Promise<CallAnnotations> {
     await this.listed();
-    return this.cache.use(dayKeyOf(startedAt), async (loaded) => {
+    const day = dayKeyOf(startedAt);
+    return this.cache.use(day, async (loaded) => {
       if (DayCache.find(loaded, callId) === undefined) throw new AppError('CALL_NOT_FOUND', `call ${callId} is not in the contact history`);
       const data = loaded.doc.data;
       const before = data.annotations;
@@ -159,6 +160,9 @@ export class ContactHistory {
         else data.annotations = before;
         throw err;
       }
+      // The index knows the tags, so a search by tag reads no day document.
+      const slot = this.pending.has(day) ? -1 : this.index.slotOf(callId);
+      if (slot >= 0) this.index.setTags(slot, next.tags);
       return next;
     });
   }
@@ -302,6 +306,10 @@ export class ContactHistory {
         busiestDay = Math.max(busiestDay, records.length);
         this.index.reserve(this.index.size + records.length + busiestDay * (days.length - read - 1 + SPARE_DAYS));
         for (const record of records) this.index.add(record);
+        for (const [callId, annotations] of Object.entries(data?.annotations ?? {})) {
+          const slot = this.index.slotOf(callId);
+          if (slot >= 0 && annotations.tags.length > 0) this.index.setTags(slot, annotations.tags);
+        }
         this.pending.delete(day);
         this.indexScans++;
       });

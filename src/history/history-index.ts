@@ -46,6 +46,8 @@ export interface IndexQuery {
   /** Only calls without an end (in progress, or left open by a crash). */
   readonly openOnly?: boolean;
   readonly recordingId?: string;
+  /** Only calls with this tag (lower case, as stored). */
+  readonly tag?: string;
 }
 
 export interface IndexPage {
@@ -92,6 +94,9 @@ export class HistoryIndex {
   /** Slots per day id; day keys sorted for range walks. */
   private readonly daySlots = new Map<number, DaySlots>();
   private sortedDays: string[] | null = [];
+  /** The slots of each tag, and the tags of each tagged slot (a few calls are tagged, not all). */
+  private readonly tagSlots = new Map<string, Set<number>>();
+  private readonly slotTags = new Map<number, readonly string[]>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private nextSeq = 0;
@@ -139,8 +144,26 @@ export class HistoryIndex {
     this.setFields(slot, record);
   }
 
+  /** Sets the tags of a slot's call (as stored: lower case, each once). */
+  setTags(slot: number, tags: readonly string[]): void {
+    for (const tag of this.slotTags.get(slot) ?? []) {
+      const slots = this.tagSlots.get(tag);
+      slots?.delete(slot);
+      if (slots?.size === 0) this.tagSlots.delete(tag);
+    }
+    this.slotTags.delete(slot);
+    if (tags.length === 0) return;
+    this.slotTags.set(slot, [...tags]);
+    for (const tag of tags) {
+      const slots = this.tagSlots.get(tag) ?? new Set<number>();
+      slots.add(slot);
+      this.tagSlots.set(tag, slots);
+    }
+  }
+
   remove(slot: number): void {
     if (((this.flags[slot] as number) & LIVE) === 0) return;
+    this.setTags(slot, []);
     this.clearFields(slot);
     this.callIds.clear(slot);
     const dayId = this.day[slot] as number;
@@ -264,8 +287,10 @@ export class HistoryIndex {
     const agent = query.agent === undefined || query.agent === '' ? undefined : query.agent;
     const agentExtensions = agent === undefined ? undefined : this.extensionTable((extension) => extension === agent);
     const agentNames = agent === undefined ? undefined : this.nameTable((name) => name.toLowerCase().includes(agent));
+    const tagged = query.tag === undefined ? undefined : (this.tagSlots.get(query.tag) ?? new Set<number>());
     return (slot) =>
       ((this.flags[slot] as number) & required) === required &&
+      (tagged === undefined || tagged.has(slot)) &&
       (fromMs === undefined || (this.startMs[slot] as number) >= fromMs) &&
       (toMs === undefined || (this.startMs[slot] as number) < toMs) &&
       (callerId === undefined || this.caller[slot] === callerId) &&

@@ -62,6 +62,9 @@ export const userUpdateBody = z
 
 const booleanString = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+/** A call's tag: letters, digits, space, hyphen and underscore; 1-32 characters. */
+export const callTag = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,31}$/u);
+
 export const callSearchQuery = z
   .object({
     from: isoTime.optional(),
@@ -73,6 +76,8 @@ export const callSearchQuery = z
     /** Whole seconds; a call still going on has no duration and is left out of such a search. */
     minDuration: z.coerce.number().int().min(0).max(86_400).optional(),
     maxDuration: z.coerce.number().int().min(0).max(86_400).optional(),
+    /** A tag of the call, in any letter case (tags are stored in lower case). */
+    tag: callTag.optional(),
     order: z.enum(['asc', 'desc']).default('desc'),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(200).default(50),

@@ -66,6 +66,8 @@ t.test('when every view is checked with axe-core in Finnish, then none has a vio
     await visit(page, 'system', 'dl.details', `system (${language})`);
     await visit(page, 'register', '#register-summary', `register (${language})`);
     await visit(page, 'settings', '#recorded-numbers', `settings (${language})`);
+    await visit(page, 'settings/alarm-delivery', '#syslog-enabled', `settings, alarm delivery (${language})`);
+    await visit(page, 'settings/doors', '#door-sources', `settings, door access (${language})`);
     await visit(page, 'account', '#totp-state', `my account (${language})`);
     await page.click('#totp-link');
     await page.waitForSelector('#replace-password');

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-import { startChromium } from './support/chromium.js';
+import { openBrowser } from './support/browser.js';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -17,10 +17,10 @@ t.test('when the audit trail is read in the browser, then it names people, filte
   await supervisor.login('esihenkilo', PASSWORD);
   // Enough entries for two pages: the supervisor's searches.
   for (let i = 0; i < 55; i++) await supervisor.get('/api/v1/calls');
-  const run = await startChromium(t, fixture);
+  const run = await openBrowser(t, fixture);
   const page = await run.newPage();
   await page.goto(`${run.base}/#/audit`);
-  await run.signIn(page, 'yllapitaja', PASSWORD, secret);
+  await run.signInHere(page, 'yllapitaja', PASSWORD, secret);
   await page.waitForSelector('#audit tbody tr');
   t.equal(await page.textContent('h1'), 'Käyttöloki');
   t.equal(await page.locator('#audit tbody tr').count(), 50, 'a page of 50');

@@ -5,10 +5,8 @@
  * player. The strict CSP holds throughout.
  */
 import t from 'tap';
-import { chromium, type Browser } from 'playwright-core';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { openBrowser } from './support/browser.js';
 
 t.test('when a supervisor opens a call still in progress, then the call page shows its details and that it is being recorded', async (t) => {
   const fixture = await startApiAppliance(t);
@@ -26,18 +24,9 @@ t.test('when a supervisor opens a call still in progress, then the call page sho
   }
   await tracker.drain();
 
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => browser.close());
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const consoleLines: string[] = [];
-  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
-  await page.goto(`https://localhost:${fixture.appliance.web.address.port}/#/login`);
-  await page.waitForSelector('#username');
-  await page.fill('#username', 'esihenkilo');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
+  const session = await openBrowser(t, fixture);
+  const page = await session.newPage();
+  await session.signIn(page, 'esihenkilo');
   await page.waitForSelector('table#calls');
 
   // The newest row, the one clicked first.
@@ -57,7 +46,5 @@ t.test('when a supervisor opens a call still in progress, then the call page sho
   await page.waitForSelector('#player');
   t.equal(await page.locator('#recording-in-progress').count(), 0, 'once ended, the player instead');
 
-  const csp = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
-  t.same(csp, [], 'no CSP violation in the console');
-  t.same(consoleLines.filter((line) => line.startsWith('pageerror')), [], 'no script errors');
+  t.same(session.problems(), [], 'no CSP violation or script error');
 });

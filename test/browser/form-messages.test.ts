@@ -6,15 +6,15 @@
  */
 import t from 'tap';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-import { startChromium } from './support/chromium.js';
+import { openBrowser } from './support/browser.js';
 
 t.test('when a password with the product name is chosen, then the form says so beside its button and the rules were there before', async (t) => {
   const fixture = await startApiAppliance(t);
   const { secret } = await firstAdministrator(fixture);
-  const run = await startChromium(t, fixture);
+  const run = await openBrowser(t, fixture);
   const page = await run.newPage();
   await page.goto(`${run.base}/#/account`);
-  await run.signIn(page, 'yllapitaja', PASSWORD, secret);
+  await run.signInHere(page, 'yllapitaja', PASSWORD, secret);
   await page.goto(`${run.base}/#/account`);
   await page.waitForSelector('#new');
   t.match(await page.textContent('#new-rules'), /Vähintään 15 merkkiä.*Tallennin/, 'the rules stand beside the field before any error');

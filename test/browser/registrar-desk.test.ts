@@ -9,13 +9,12 @@
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
+import type { Page } from 'playwright-core';
+import { startApiAppliance } from '../integration/support/api-appliance.js';
+import { openBrowser } from './support/browser.js';
 import { deskUsers, type DeskUser } from '../integration/support/desk-users.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
-
 // A hang guard, not a speed target: the CLI runs, scrypt (age) and argon2 are CPU-bound, and a
 // busy machine takes minutes over what an idle one does in seconds.
 t.setTimeout(600_000);
@@ -25,27 +24,13 @@ t.test('when registrars work on the desk in the browser, then cases, calls, hold
   const users = await deskUsers(fixture, ['registrar', 'registrar2']);
   const callId = await fixture.call({ channel: 0, extension: '2001', caller: '0401234567', seconds: 3 });
   await fixture.call({ channel: 1, extension: '2002', caller: '0509876543' });
-  const base = `https://localhost:${fixture.appliance.web.address.port}`;
   await mkdir(SCREENSHOTS, { recursive: true });
 
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => browser.close());
-  const consoleLines: string[] = [];
+  const session = await openBrowser(t, fixture);
+  const base = session.base;
   const signIn = async (username: string, user: DeskUser): Promise<Page> => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
-    await page.goto(`${base}/#/login`);
-    await page.waitForSelector('#username');
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('#totp', { state: 'visible' });
-    fixture.clock.advance(30_000);
-    await page.fill('#totp', fixture.totp(user.secret!));
-    await page.click('button[type=submit]');
-    await page.waitForSelector('nav a[href="#/desk"]');
+    const page = await session.newPage({ viewport: { width: 1280, height: 900 } });
+    await session.signIn(page, username, () => fixture.totp(user.secret!));
     return page;
   };
 
@@ -107,7 +92,5 @@ t.test('when registrars work on the desk in the browser, then cases, calls, hold
   await second.waitForSelector('h1:has-text("Registrar’s desk")');
   t.match(await second.textContent('#cases'), /police or authority request/);
 
-  const violations = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
-  t.same(violations, [], 'no CSP violation in the console');
-  t.same(consoleLines.filter((line) => line.startsWith('pageerror')), [], 'no script errors');
+  t.same(session.problems(), [], 'no CSP violation or script error');
 });

@@ -6,7 +6,7 @@
  */
 import t from 'tap';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-import { startChromium } from './support/chromium.js';
+import { openBrowser } from './support/browser.js';
 
 const NEW_PASSWORD = 'seitsemän siilin syysretki';
 
@@ -16,11 +16,11 @@ t.test('when a supervisor’s session ends mid-search, then the sign-in page say
   t.equal((await admin.post('/api/v1/users', { username: 'esihenkilo', displayName: 'Essi Esihenkilö', roles: ['supervisor'], password: PASSWORD })).status, 201);
   await fixture.call({ channel: 0, extension: '2001', seconds: 1 });
   await fixture.call({ channel: 1, extension: '2002', caller: '0509876543', seconds: 1 });
-  const run = await startChromium(t, fixture);
+  const run = await openBrowser(t, fixture);
   const page = await run.newPage();
 
   await page.goto(`${run.base}/#/calls`);
-  await run.signIn(page, 'esihenkilo', PASSWORD);
+  await run.signInHere(page, 'esihenkilo', PASSWORD);
   await page.waitForSelector('#calls tbody tr');
   // Fifteen minutes without use, by the appliance's clock; then the supervisor searches.
   fixture.clock.advance(15 * 60_000);
@@ -31,7 +31,7 @@ t.test('when a supervisor’s session ends mid-search, then the sign-in page say
   const searched = await page.evaluate(() => location.hash);
   t.match(searched, /^#\/calls\?.*caller=050/, 'the address still holds the search');
 
-  await run.signIn(page, 'esihenkilo', PASSWORD);
+  await run.signInHere(page, 'esihenkilo', PASSWORD);
   await page.waitForFunction(() => document.querySelectorAll('#calls tbody tr').length === 1);
   t.equal(await page.evaluate(() => location.hash), searched, 'back on the same view with the same search');
   t.equal(await page.inputValue('#caller'), '050 987 6543', 'the search field is filled as before');
@@ -44,7 +44,7 @@ t.test('when a supervisor’s session ends mid-search, then the sign-in page say
   await page.reload();
   await page.waitForSelector('#username');
   t.match(await page.textContent('#status'), /salasanasi vaihdettiin/, 'told that the password changed');
-  await run.signIn(page, 'esihenkilo', NEW_PASSWORD);
+  await run.signInHere(page, 'esihenkilo', NEW_PASSWORD);
   await page.waitForFunction(() => document.querySelectorAll('#calls tbody tr').length === 1);
   t.equal(await page.evaluate(() => location.hash), searched, 'and back to the same search again');
 
@@ -52,7 +52,7 @@ t.test('when a supervisor’s session ends mid-search, then the sign-in page say
   await page.click('#logout');
   await page.waitForSelector('#username');
   t.equal(await page.locator('#status.ok, #status.error').count(), 0, 'no session-ended notice after signing out');
-  await run.signIn(page, 'esihenkilo', NEW_PASSWORD);
+  await run.signInHere(page, 'esihenkilo', NEW_PASSWORD);
   await page.waitForFunction(() => location.hash === '#/calls');
   t.same(run.problems(), [], 'no CSP violation or script error');
 });

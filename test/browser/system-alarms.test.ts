@@ -5,11 +5,9 @@
  * it with a note, and a cleared alarm moves to the recent list. The strict CSP holds throughout.
  */
 import t from 'tap';
-import { chromium, type Browser } from 'playwright-core';
-import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
+import { firstAdministrator, startApiAppliance } from '../integration/support/api-appliance.js';
+import { openBrowser } from './support/browser.js';
 import { startUdpSyslogReceiver } from '../integration/support/alarm-receivers.js';
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 t.test('when a maintainer opens the System view, then the open alarms are listed, one is acknowledged with a note, the key backup confirmed, and a receiver set up and tested', async (t) => {
   const fixture = await startApiAppliance(t, { commandRunner: () => Promise.reject(new Error('no time service here')) });
@@ -19,25 +17,10 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: 'closed' });
   alarms.raise('CLOCK_OFFSET', 'the clock is off by 2.0 s', { offsetMs: 2000 });
   alarms.clear('CLOCK_OFFSET');
-  const base = `https://localhost:${fixture.appliance.web.address.port}`;
-
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => browser.close());
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  const consoleLines: string[] = [];
-  page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
-
-  await page.goto(`${base}/#/login`);
-  await page.waitForSelector('#username');
-  await page.fill('#username', 'yllapitaja');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('#totp', { state: 'visible' });
-  fixture.clock.advance(30_000);
-  await page.fill('#totp', fixture.totp(secret));
-  await page.click('button[type=submit]');
+  const session = await openBrowser(t, fixture);
+  const base = session.base;
+  const page = await session.newPage();
+  await session.signIn(page, 'yllapitaja', () => fixture.totp(secret));
   await page.waitForSelector('nav a[href="#/system"]');
   await page.goto(`${base}/#/system`);
 
@@ -68,7 +51,9 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   // Alarm delivery: syslog over UDP to a listener started here, and its "send a test" button.
   const syslog = await startUdpSyslogReceiver();
   t.teardown(() => syslog.close());
-  await page.click('nav a[href="#/alarm-delivery"]');
+  // A sub-page of Settings: one main-menu entry, the section picked from its own sub-navigation.
+  await page.click('nav a[href="#/settings"]');
+  await page.click('#settings-sections a[href="#/settings/alarm-delivery"]');
   await page.waitForSelector('#syslog-enabled');
   await page.check('#syslog-enabled');
   await page.selectOption('#syslog-transport', 'udp');
@@ -85,8 +70,11 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Testiviesti lähetetty.');
   t.match(await syslog.messages.waitFor((line) => /DELIVERY_TEST/.test(line), 'the test message'), /^<134>1 /);
   await page.goto(`${base}/#/system`);
+  // The view's old address still works: it redirects to the Settings sub-page.
   await page.goto(`${base}/#/alarm-delivery`);
   await page.waitForSelector('#syslog-counters');
+  t.equal(new URL(page.url()).hash, '#/settings/alarm-delivery', 'the old address redirects');
+  t.equal(await page.getAttribute('#settings-sections a[aria-current="page"]', 'href'), '#/settings/alarm-delivery', 'the sub-navigation marks the section');
   t.match(await page.locator('#syslog-counters').innerText(), /epäonnistunut 0/, 'the failure counter');
   await page.goto(`${base}/#/system`);
 
@@ -95,5 +83,5 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   await page.waitForFunction(() => document.querySelector('#alarms h2')?.textContent === 'Open alarms');
   t.match(await page.locator('table.alarms-open tr[data-code="BRIDGE_LINK_DOWN"]').innerText(), /The link to the bridge was lost/, 'and in English');
   // The 401 of the first GET /me before signing in is expected; a CSP refusal or a script error is not.
-  t.same(consoleLines.filter((line) => /Content Security Policy|Refused to|pageerror/i.test(line)), [], 'no CSP violation or page error');
+  t.same(session.problems(), [], 'no CSP violation or page error');
 });

@@ -5,13 +5,13 @@
  */
 import t from 'tap';
 import { PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-import { startChromium } from './support/chromium.js';
+import { openBrowser } from './support/browser.js';
 
 t.test('when an administrator sets up the second factor, then a QR code shows beside the key, within the CSP', async (t) => {
   const fixture = await startApiAppliance(t);
   const setup = await fixture.client().post('/api/v1/setup', { token: fixture.appliance.setupToken, username: 'yllapitaja', displayName: 'Ylläpitäjä', password: PASSWORD });
   t.equal(setup.status, 201);
-  const run = await startChromium(t, fixture);
+  const run = await openBrowser(t, fixture);
   const page = await run.newPage();
   await page.goto(`${run.base}/#/login`);
   await page.waitForSelector('#username');

@@ -8,7 +8,7 @@
  */
 import t from 'tap';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
-import { startChromium } from './support/chromium.js';
+import { openBrowser } from './support/browser.js';
 
 const AGENT_PASSWORD = 'kahdeksan kalaa kelluu kaislikossa';
 const RESET_PASSWORD = 'yhdeksän ylpeää ylioppilasta';
@@ -16,10 +16,10 @@ const RESET_PASSWORD = 'yhdeksän ylpeää ylioppilasta';
 t.test('when a maintainer manages users in the browser, then roles are edited together, changes are confirmed, and passwords are set by the person with a one-time link', async (t) => {
   const fixture = await startApiAppliance(t);
   const { secret } = await firstAdministrator(fixture);
-  const run = await startChromium(t, fixture);
+  const run = await openBrowser(t, fixture);
   const admin = await run.newPage();
   await admin.goto(`${run.base}/#/users`);
-  await run.signIn(admin, 'yllapitaja', PASSWORD, secret);
+  await run.signInHere(admin, 'yllapitaja', PASSWORD, secret);
   await admin.goto(`${run.base}/#/users`);
   await admin.waitForSelector('#new-username');
   t.match(await admin.textContent('#new-password-rules'), /Vähintään 15 merkkiä/, 'the rules beside the password field');
@@ -55,7 +55,7 @@ t.test('when a maintainer manages users in the browser, then roles are edited to
   await agent.click('main form button[type=submit]');
   await agent.waitForSelector('#username');
   t.match(await agent.textContent('#status'), /Salasana asetettu/);
-  await run.signIn(agent, 'agentti', AGENT_PASSWORD);
+  await run.signInHere(agent, 'agentti', AGENT_PASSWORD);
 
   // One form per user: a role is added beside the agent role, and the extensions change.
   await admin.click('button.edit-user[data-user="agentti"]');
@@ -100,7 +100,7 @@ t.test('when a maintainer manages users in the browser, then roles are edited to
   await agent.fill('#reset-password', RESET_PASSWORD);
   await agent.click('main form button[type=submit]');
   await agent.waitForSelector('#status:has-text("Salasana asetettu")');
-  await run.signIn(agent, 'agentti', RESET_PASSWORD, undefined);
+  await run.signInHere(agent, 'agentti', RESET_PASSWORD, undefined);
   t.pass('the person signs in with the password they chose');
 
   // Disabling is a checkbox of the same form (still open: giving a link changed nothing else).

@@ -10,47 +10,21 @@
 import t from 'tap';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { openBrowser } from './support/browser.js';
 import { firstAdministrator, PASSWORD, startApiAppliance } from '../integration/support/api-appliance.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
-
 t.test('when people use the web UI, then every main task works in the browser without a CSP violation', async (t) => {
   const fixture = await startApiAppliance(t);
   const { admin: apiAdmin, secret } = await firstAdministrator(fixture);
   const callA = await fixture.call({ channel: 0, extension: '2001', seconds: 6 });
   const callB = await fixture.call({ channel: 1, extension: '2002', caller: '0509876543', seconds: 3 });
   await fixture.call({ channel: 2, extension: '2001', called: '0912345678', seconds: 2 });
-  const base = `https://localhost:${fixture.appliance.web.address.port}`;
   await mkdir(SCREENSHOTS, { recursive: true });
 
-  const browser: Browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  t.teardown(() => browser.close());
-  const consoleLines: string[] = [];
-  const newPage = async (): Promise<Page> => {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
-    return page;
-  };
-  const signIn = async (page: Page, username: string, totp?: () => string): Promise<void> => {
-    // A fresh document, so the form filled is the one that stays (a hash change re-renders).
-    await page.goto('about:blank');
-    await page.goto(`${base}/#/login`);
-    await page.waitForSelector('#username');
-    await page.fill('#username', username);
-    await page.fill('#password', PASSWORD);
-    await page.click('button[type=submit]');
-    if (totp !== undefined) {
-      await page.waitForSelector('#totp', { state: 'visible' });
-      fixture.clock.advance(30_000);
-      await page.fill('#totp', totp());
-      await page.click('button[type=submit]');
-    }
-    await page.waitForSelector('table, p:has-text("Ei puheluita"), p:has-text("No calls")');
-  };
+  const session = await openBrowser(t, fixture);
+  const base = session.base;
+  const { newPage, signIn } = session;
 
   // An administrator signs in with password and TOTP and sees every call.
   const admin = await newPage();
@@ -174,9 +148,7 @@ t.test('when people use the web UI, then every main task works in the browser wi
   await setRoles(['supervisor']);
   await admin.waitForSelector('#status:has-text("Muutokset tallennettu")');
   // A tablet in portrait.
-  const tablet = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 820, height: 1180 }, hasTouch: true });
-  const tabletPage = await tablet.newPage();
-  tabletPage.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  const tabletPage = await newPage({ viewport: { width: 820, height: 1180 }, hasTouch: true });
   await signIn(tabletPage, 'agentti');
   t.match(await tabletPage.textContent('#status'), /Roolisi ovat muuttuneet.*asiakaspalvelija → esihenkilö/, 'the role change is told at the next sign-in');
   t.equal(await tabletPage.locator('tbody tr').count(), 3, 'with the new role’s calls');
@@ -206,7 +178,5 @@ t.test('when people use the web UI, then every main task works in the browser wi
   t.equal((await phone.get('/api/v1/me')).status, 401, 'the user’s sessions ended');
   t.equal(await admin.locator('button.reset-totp[data-user="puhelin"]').count(), 0, 'no factor left to reset');
 
-  const violations = consoleLines.filter((line) => /Content Security Policy|Refused to/i.test(line));
-  t.same(violations, [], 'no CSP violation in the console');
-  t.same(consoleLines.filter((line) => line.startsWith('pageerror')), [], 'no script errors');
+  t.same(session.problems(), [], 'no CSP violation or script error');
 });

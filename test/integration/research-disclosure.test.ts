@@ -96,6 +96,9 @@ t.test('when a research case is disclosed, then the package is anonymised and ve
   const refused = await registrar.client.post(`/api/v1/cases/${id}/close`, { note: 'Valmis.' });
   t.equal(refused.status, 409);
   t.match(refused.json<{ error: { code: string; reason: string } }>().error, { code: 'CASE_NOT_CLOSABLE', reason: 'RESEARCH_DESTRUCTION_UNCONFIRMED' });
+  // The refusal is on the trail like the desk's other refusals: who, which case, why.
+  const refusals = (await fixture.appliance.audit.search({ targetId: id, action: 'case.close' })).records;
+  t.match(refusals, [{ action: 'case.close', outcome: 'denied', actorId: registrar.id, target: { type: 'case', id }, details: { reason: 'CASE_NOT_CLOSABLE', check: 'RESEARCH_DESTRUCTION_UNCONFIRMED' } }], 'the refused close is audited');
 
   // The return date passes: one alarm, and the case shows it overdue.
   t.equal(await fixture.appliance.research.remindOverdue(), 0, 'not due yet');
@@ -119,6 +122,10 @@ t.test('when a research case is disclosed, then the package is anonymised and ve
     t.ok(actions.includes(expected), `audited: ${expected}`);
   }
   t.equal(codeOf(await registrar.client.post(`${base}/content-check`, { note: 'x' })), 'CASE_CLOSED');
+  // Closing it again is refused, and audited too.
+  t.equal(codeOf(await registrar.client.post(`/api/v1/cases/${id}/close`, { note: 'Uudestaan.' })), 'CASE_CLOSED');
+  const closes = (await fixture.appliance.audit.search({ targetId: id, action: 'case.close' })).records.map((entry) => `${entry.outcome} ${String(entry.details?.reason ?? '')}`);
+  t.same(closes.sort(), ['denied CASE_CLOSED', 'denied CASE_NOT_CLOSABLE', 'success '], 'every close of the case audited, refusals with their reason');
 });
 
 t.test('when the research steps are asked of another kind of case, then they are refused with a code', async (t) => {

@@ -21,6 +21,7 @@ import { serverRoomView } from './views/server-room.js';
 import { deskView } from './views/desk.js';
 import { deskCaseView } from './views/desk-case.js';
 import { registerView } from './views/register.js';
+import { doorSettingsView } from './views/door-settings.js';
 
 /** The views in main-menu order. */
 const routes: readonly Route[] = [
@@ -30,11 +31,13 @@ const routes: readonly Route[] = [
   { path: 'audit', nav: 'nav.audit', visible: () => can('audit:read'), show: auditView },
   { path: 'server-room', nav: 'nav.serverRoom', visible: () => can('doors:read'), show: serverRoomView },
   { path: 'system', nav: 'nav.system', visible: () => can('health:read'), show: systemView },
-  { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: settingsView },
-  { path: 'alarm-delivery', nav: 'nav.alarmDelivery', visible: () => can('config:manage'), show: alarmDeliveryView },
+  // Settings has sub-pages of its own (widgets/settings-sections.ts): one main-menu entry for all.
+  { path: 'settings', nav: 'nav.settings', visible: () => can('config:manage'), show: (_params, section) => (section === 'alarm-delivery' ? alarmDeliveryView() : section === 'doors' ? doorSettingsView() : settingsView()) },
+  // The alarm delivery view's old address, kept working for bookmarks: it redirects.
+  { path: 'alarm-delivery', show: () => location.replace('#/settings/alarm-delivery') },
   { path: 'desk', nav: 'nav.desk', visible: () => can('cases:manage'), show: (_params, id) => (id === undefined ? deskView() : deskCaseView(id)) },
   { path: 'register', nav: 'nav.register', visible: () => can('register:read'), show: registerView },
-  { path: 'account', nav: 'nav.account', show: accountView },
+  { path: 'account', nav: 'nav.account', userMenu: true, show: accountView },
   { path: 'totp', show: totpView },
   { path: 'reset', show: (_params, token) => passwordResetView(token) },
 ];

@@ -10,6 +10,7 @@ import * as desk from './i18n-desk.js';
 import { fi as captureFi, en as captureEn } from './i18n-capture.js';
 import * as research from './i18n-research.js';
 import * as register from './i18n-register.js';
+import * as settingsSections from './i18n-settings.js';
 
 export type Language = 'fi' | 'en';
 
@@ -65,6 +66,7 @@ const fi = {
   ...captureFi,
   ...research.fi,
   ...register.fi,
+  ...settingsSections.fi,
 };
 
 export type MessageKey = keyof typeof fi;
@@ -119,6 +121,7 @@ const en: Record<MessageKey, string> = {
   ...captureEn,
   ...research.en,
   ...register.en,
+  ...settingsSections.en,
 };
 
 const catalogues: Record<Language, Record<MessageKey, string>> = { fi, en };

@@ -16,6 +16,8 @@ export interface Route {
   readonly path: string;
   /** The main-menu link's text; no link when absent (the view is reached from another). */
   readonly nav?: MessageKey;
+  /** The link sits in the user menu beside the name (own account), not in the main menu. */
+  readonly userMenu?: boolean;
   /** Whether the signed-in user gets the menu link (the service decides access anyway). */
   readonly visible?: () => boolean;
   /** Draws the view: `id` is the second part of the address (`#/calls/{id}`), `params` its query. */

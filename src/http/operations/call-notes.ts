@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ApiOperation } from '../openapi.js';
 import { MAX_TAGS_PER_CALL, NOTE_MAX_CHARS } from '../../access/call-notes.js';
+import { callTag as tag } from '../api-schemas.js';
 
 /** No control characters (a line break is fine) and not only white space. */
 const noteText = z
@@ -10,8 +11,6 @@ const noteText = z
   .refine((text) => text.trim() !== '', 'a note has text')
   // eslint-disable-next-line no-control-regex
   .refine((text) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text), 'a note holds no control characters');
-/** Letters, digits, space, hyphen and underscore; 1-32 characters. */
-const tag = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,31}$/u);
 
 export const noteBody = z.object({ text: noteText }).strict();
 export const tagsBody = z.object({ tags: z.array(tag).max(MAX_TAGS_PER_CALL) }).strict();

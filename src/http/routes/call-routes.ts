@@ -37,6 +37,7 @@ export function callRoutes(calls: CallAccess, isRecentlyReauthenticated: (res: R
         ...(query.recorded === undefined ? {} : { recordedOnly: query.recorded }),
         ...(query.minDuration === undefined ? {} : { minDurationMs: query.minDuration * 1000 }),
         ...(query.maxDuration === undefined ? {} : { maxDurationMs: query.maxDuration * 1000 }),
+        ...(query.tag === undefined ? {} : { tag: query.tag }),
         order: query.order,
         page: query.page,
         pageSize: query.pageSize,

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContactRecord } from '../../../src/history/contact-record.js';
-import { buildResearchPackage, sha256OfFile } from '../../../src/disclosure/research-package.js';
+import { buildResearchPackage } from '../../../src/disclosure/research-package.js';
+import { sha256OfFile } from '../../../src/disclosure/file-digest.js';
 import { sealedRecording, storeFixture, tempDir } from '../recording/helpers.js';
 
 

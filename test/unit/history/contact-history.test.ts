@@ -167,3 +167,26 @@ t.test('when a write of the history fails with a full disk, then the error reach
   await history.update(kept.callId, kept.startedAt, { endedAt: '2026-11-28T08:05:00.000Z' });
   t.same(await history.unfinished(), [], 'writes continue after a failed one');
 });
+
+t.test('when calls are tagged, then a search by tag finds them from the index, after a restart too, and the purge takes the tags with the calls', async (t) => {
+  const { dataDir, key, history } = await openHistory(t);
+  const old = record('2026-11-20T08:00:00.000Z');
+  const a = record('2026-11-28T08:00:00.000Z');
+  const b = record('2026-11-28T09:00:00.000Z');
+  for (const call of [old, a, b]) await history.add(call);
+  await history.ready();
+  for (const call of [old, a]) await history.annotate(call.callId, call.startedAt, (current) => ({ ...current, tags: ['valitus'] }));
+  await history.annotate(b.callId, b.startedAt, (current) => ({ ...current, tags: ['kiitos'] }));
+  const tagged = async (h: ContactHistory, tag: string): Promise<string[]> => (await h.page({ tag }, { order: 'asc', offset: 0, limit: 10 })).records.map((r) => r.callId);
+  t.same(await tagged(history, 'valitus'), [old.callId, a.callId]);
+  await history.annotate(a.callId, a.startedAt, (current) => ({ ...current, tags: [] }));
+  t.same(await tagged(history, 'valitus'), [old.callId], 'a tag removed leaves the search');
+
+  const reopened = new ContactHistory(await DocumentStore.open({ dataDir, key, logger: silentLogger }));
+  await reopened.ready();
+  t.same(await tagged(reopened, 'valitus'), [old.callId], 'built from the day documents at start');
+  t.same(await tagged(reopened, 'kiitos'), [b.callId]);
+  await reopened.purgeBefore(Date.parse('2026-11-25T00:00:00.000Z'), false);
+  t.same(await tagged(reopened, 'valitus'), [], 'the purge takes the tag with its call');
+  t.same(await tagged(reopened, 'kiitos'), [b.callId]);
+});

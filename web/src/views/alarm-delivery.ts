@@ -1,11 +1,12 @@
 // Where alarms are sent: e-mail, syslog, SNMP traps and the Prometheus endpoint's token, each
 // receiver with a "send a test" button and its counters. Secrets are never shown: a password
-// field left empty keeps the stored one.
+// field left empty keeps the stored one. A sub-page of the Settings view (#/settings/alarm-delivery).
 import { api } from '../api.js';
 import { field, h } from '../dom.js';
 import { t, type MessageKey } from '../i18n.js';
 import { screen } from '../router.js';
 import { form } from '../widgets/form.js';
+import { settingsSections } from '../widgets/settings-sections.js';
 import { errorText, say } from '../widgets/status.js';
 
 type Receiver = 'email' | 'syslog' | 'snmp';
@@ -53,7 +54,9 @@ export async function alarmDeliveryView(): Promise<void> {
   const section = (title: MessageKey, receiver: Receiver | undefined, ...children: HTMLElement[]): HTMLElement =>
     h('fieldset', {}, h('legend', {}, t(title)), ...children, ...(receiver === undefined ? [] : [counters(receiver, receivers[receiver]), h('p', {}, testButton(receiver))]));
   show(
-    t('delivery.title'),
+    t('settings.title'),
+    settingsSections('alarm-delivery'),
+    h('h2', {}, t('delivery.title')),
     form(
       async () => {
         const port = (id: string): number => Number(value(id));

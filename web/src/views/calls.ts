@@ -1,4 +1,4 @@
-// The calls list: a search by time, numbers, agent and duration, a page of calls, each linking to
+// The calls list: a search by time, numbers, agent, tag and duration, a page of calls, each linking to
 // its page. The search lives in the address (#/calls?…), so a reload, a bookmark, a call's
 // "back to search" and a click on a caller or an agent in the list all keep or extend it.
 import { api } from '../api.js';
@@ -62,6 +62,7 @@ export async function callsView(params: URLSearchParams): Promise<void> {
       field('caller', t('calls.caller'), input('caller', { inputmode: 'tel' })),
       field('service', t('calls.service'), input('service', { inputmode: 'tel' })),
       field('agent', t('calls.agent'), input('agent')),
+      field('tag', t('search.tag'), input('tag', { autocomplete: 'off' })),
       h('div', { class: 'pair' },
         field('minDuration', t('search.minDuration'), durationInput('minDuration')),
         field('maxDuration', t('search.maxDuration'), durationInput('maxDuration')),

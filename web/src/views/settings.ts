@@ -1,11 +1,12 @@
-// The settings: the agent directory, the recorded service numbers, the retention time.
+// Settings, general: the agent directory, the recorded service numbers, the retention time.
+// Alarm delivery and door access are the other sub-pages (widgets/settings-sections.ts).
 import { api } from '../api.js';
 import { field, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { screen } from '../router.js';
 import { form } from '../widgets/form.js';
 import { say } from '../widgets/status.js';
-import { doorSettingsEditor } from '../widgets/door-settings.js';
+import { settingsSections } from '../widgets/settings-sections.js';
 
 interface Settings {
   agents: Array<{ extension: string; name: string; phone: string }>;
@@ -25,10 +26,10 @@ export async function settingsView(): Promise<void> {
     body.append(row);
   };
   settings.agents.forEach((agent) => addRow(agent));
-  const doorSettings = await doorSettingsEditor();
   const months = h('select', { name: 'retentionMonths', id: 'retentionMonths' }, ...[1, 2, 3].map((n) => h('option', { value: String(n), ...(n === settings.retentionMonths ? { selected: true } : {}) }, t('settings.months', { n }))));
   show(
     t('settings.title'),
+    settingsSections('general'),
     form(
       async () => {
         const agents = [...body.querySelectorAll('tr')].map((row) => ({
@@ -51,6 +52,5 @@ export async function settingsView(): Promise<void> {
       field('retentionMonths', t('settings.retention'), months),
       h('p', {}, h('button', { type: 'submit' }, t('settings.save'))),
     ),
-    doorSettings,
   );
 }

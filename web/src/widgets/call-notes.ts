@@ -65,7 +65,7 @@ export async function callNotes(callId: string): Promise<HTMLElement> {
     section.replaceChildren(
       h('h2', { id: 'notes-title' }, t('notes.title')),
       h('p', { class: 'hint' }, t('notes.help')),
-      view.tags.length === 0 ? h('p', { id: 'tag-list' }, t('notes.noTags')) : h('ul', { class: 'tags', id: 'tag-list', 'aria-label': t('notes.tags') }, ...view.tags.map((tag) => h('li', { class: 'badge' }, tag))),
+      view.tags.length === 0 ? h('p', { id: 'tag-list' }, t('notes.noTags')) : h('ul', { class: 'tags', id: 'tag-list', 'aria-label': t('notes.tags') }, ...view.tags.map((tag) => h('li', { class: 'badge' }, h('a', { href: `#/calls?tag=${encodeURIComponent(tag)}`, title: t('search.byTag', { tag }) }, tag)))),
       tagsForm,
       list,
       noteForm,
