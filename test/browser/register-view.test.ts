@@ -18,7 +18,7 @@ t.test('when a maintainer opens the System view, then its register line leads to
   const session = await openBrowser(t, fixture);
   const page = await session.newPage();
   await session.signIn(page, 'yllapitaja', () => fixture.totp(secret));
-  t.match(await page.textContent('nav'), /Rekisteriseloste/, 'the menu has the Register view for a maintainer');
+  t.match(await page.textContent('#nav'), /Rekisteriseloste/, 'the menu has the Register view for a maintainer');
 
   await page.goto(`${session.base}/#/system`);
   await page.waitForSelector('#register-summary-line a');
