@@ -48,13 +48,15 @@ const READING = `### Reading of the runs of 2026-11-30 (not rewritten by the run
   searches p95 9 ms. Ended during 120 live calls, the capture thread was replaced in 0.36 s and
   every call resumed in its own recording with one gap marked \`capture-restart\` (0.6 s
   median, 0.8 s at most): the restart itself. Peak memory 276.5 MB.
-- After the memory cuts ("Where the memory goes" below), two runs of 30 s at load average 9-14
-  on 2 cores: 0 s of gaps both times, event-loop delay p99 20 ms and 31 ms in the median second
-  (most of it the wait for a core at this load), the restart gap 0.8-1.6 s, peak memory 174 MB
-  before the index was sized in one step and 158 MB after: 8 MB over the target here, where
-  \`npm run bench:memory\` (the same history and calls, no client) peaks at 135-142 MB. The
-  client's work (sign-ins, a search, a page and a health report every second over HTTPS) costs
-  the difference.
+- After the memory cuts ("Where the memory goes" below), on a quiet machine (the table above,
+  load average under 1): every target but memory met again (0 s of gaps, event-loop delay p99
+  11 ms in the median second and 16 ms in the worst, searches p95 10 ms, restart gap 0.6-0.8 s),
+  and the peak down from 276.5 MB to 166.7 MB: 17 MB over the target. \`npm run bench:memory\`
+  (the same history and calls, no client) peaks at 135-142 MB; the client's 120 s of sign-ins,
+  searches, pages and health reports over HTTPS costs the difference (TLS sessions, answers and
+  the V8 heap they grow). Two earlier 30 s runs at load average 9-14 peaked at 158 MB with 0 s
+  of gaps, their event-loop delay p99 20-31 ms being the wait for a core at that load. The
+  proposal for the rest is the SQLite store above: the index's 28-34 MB leave the process.
 - The same bench on the same machine overloaded by other work (load average 31-34 on 2 cores,
   about 6 % of a core per runnable thread) lost 45 % of the audio, every gap marked: the capture
   thread needs about 9 % of a core for 120 channels and waited for the CPU (event-loop delay
