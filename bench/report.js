@@ -1,7 +1,7 @@
 /** The results table (stdout and docs/benchmarks.md) and the method text of the docs. */
 import { writeFile } from 'node:fs/promises';
 import { audioShareOfWire } from './lib/setup.js';
-import { readSection } from './lib/docs-section.js';
+import { readSections } from './lib/docs-section.js';
 
 const fmt = (value, digits = 0) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const mb = (kb) => `${fmt(kb / 1024, 1)} MB`;
@@ -131,8 +131,8 @@ Raw figures of the last run:
 ${JSON.stringify({ limit, flood: { ...flood, dataDir: undefined }, realtime: { ...realtime, dataDir: undefined }, age }, null, 2)}
 \`\`\`
 `;
-  // The sections of bench/access-bench.js and bench/history-bench.js: kept as they were.
-  const kept = (await Promise.all(['access-bench', 'history-bench'].map((name) => readSection(file, name)))).filter((section) => section !== '');
+  // The sections the other benchmarks write (bench:access, bench:history, bench:capture...): kept as they were.
+  const kept = await readSections(file);
   await writeFile(file, [text.trimEnd(), ...kept].join('\n\n') + '\n');
 }
 

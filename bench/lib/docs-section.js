@@ -20,6 +20,12 @@ export async function readSection(file, name) {
   return sectionOf(await readFile(file, 'utf8').catch(() => ''), name);
 }
 
+/** Every marked section of the file, in order, with its markers ([] when there is no file). */
+export async function readSections(file) {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return [...text.matchAll(/<!-- ([a-z0-9-]+): start -->/g)].map((match) => sectionOf(text, match[1])).filter((section) => section !== '');
+}
+
 /** Writes `body` as the section: in place of the old one, or at the end of the file. */
 export async function writeSection(file, name, body) {
   const [start, end] = markers(name);
