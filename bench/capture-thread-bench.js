@@ -290,7 +290,7 @@ ${table}
   systemd/tallennin.service); the client signs in an administrator (second factor) and a
   supervisor while the calls run, then each second searches by a caller, reads a page of the
   history and reads the health report, whose \`capture.eventLoopDelay\` is the capture thread's
-  own (perf_hooks.monitorEventLoopDelay, p99 and max of the last second). Gaps are read from the
+  own (a 10 ms timer of its own, src/capture-thread/loop-delay-probe.ts; p99 and max of the last second). Gaps are read from the
   sealed recordings afterwards.
 - Part 2 runs the service in the benchmark's process and ends its capture thread with
   \`terminate()\` (as a crash would); the new thread reopens the 120 recordings, and the bridge,

@@ -8,9 +8,9 @@
  * The contact records are written by the main thread (it owns the history and its search
  * index); the recordings are written here, with keys derived from the master key given at start.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { access } from 'node:fs/promises';
 import { getHeapStatistics } from 'node:v8';
+import { LoopDelayProbe } from './loop-delay-probe.js';
 import type { Clock } from '../clock.js';
 import { createLogger, type Logger, type LogLevel } from '../log.js';
 import { createKeyHierarchy } from '../storage/key-hierarchy.js';
@@ -87,7 +87,7 @@ export class CaptureEngine {
   private readonly bridgeCheck: BridgeCheck;
   private readonly deadChannels: DeadChannelCheck;
   /** This thread's event-loop delay: what a frame waits before it is read. */
-  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly delay = new LoopDelayProbe();
   private maxEverMs = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | null = null;
@@ -257,9 +257,7 @@ export class CaptureEngine {
   }
 
   private stats(): CaptureStats {
-    const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
-    const p99Ms = this.delay.count > 0 ? ms(this.delay.percentile(99)) : 0;
-    const maxMs = this.delay.count > 0 ? ms(this.delay.max) : 0;
+    const { p99Ms, maxMs } = this.delay.read();
     this.maxEverMs = Math.max(this.maxEverMs, maxMs);
     this.delay.reset();
     return {

@@ -45,7 +45,7 @@ export interface CaptureStart {
   readonly resume: { readonly records: readonly ContactRecord[]; readonly cause: RestartCause };
 }
 
-/** The capture thread's event-loop delay, in milliseconds (perf_hooks.monitorEventLoopDelay). */
+/** The capture thread's event-loop delay, in milliseconds (capture-thread/loop-delay-probe.ts: a 10 ms timer of its own). */
 export interface EventLoopDelay {
   /** Over the last report interval. */
   readonly p99Ms: number;
