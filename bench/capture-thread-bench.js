@@ -57,6 +57,13 @@ const READING = `### Reading of the runs of 2026-11-30 (not rewritten by the run
   the V8 heap they grow). Two earlier 30 s runs at load average 9-14 peaked at 158 MB with 0 s
   of gaps, their event-loop delay p99 20-31 ms being the wait for a core at that load. The
   proposal for the rest is the SQLite store above: the index's 28-34 MB leave the process.
+  Tried and not taken: node's \`--optimize-for-size\` brought the same 120 s run to 150.5 MB, but
+  120 channels in real time then cost 10.8 % of a core (3.24 CPU-seconds per channel-hour)
+  against 8.6 % (2.58 s) without it, over the 10 % target.
+- Since these runs the thread's delay is measured by a 10 ms timer of its own
+  (\`loop-delay-probe.ts\`), which reports how late the timer ran: about 1 ms at p99 on a quiet
+  machine where perf_hooks' histogram reported its 10 ms period, and it sees a stall inside a
+  timer callback, which the histogram missed.
 - The same bench on the same machine overloaded by other work (load average 31-34 on 2 cores,
   about 6 % of a core per runnable thread) lost 45 % of the audio, every gap marked: the capture
   thread needs about 9 % of a core for 120 channels and waited for the CPU (event-loop delay
