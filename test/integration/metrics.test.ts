@@ -38,6 +38,11 @@ t.test('when Prometheus scrapes /metrics, then it needs the bearer token and get
   t.equal((await scrape(fixture, 'Bearer not-the-token-0123456789abcdef0123456789')).status, 401, 'a wrong token is refused');
 
   await fixture.call({ channel: 2, extension: '2001', seconds: 1 });
+  // The counters come with the capture path's reports (once a second): a recording opened after
+  // its call's last change is counted in the next one. Thirty reports are a hang guard only.
+  for (let report = 0; report < 30 && (fixture.appliance.capture.trackerStats().recordingsStarted ?? 0) < 1; report++) {
+    await new Promise((resolve) => fixture.appliance.capture.once('stats', resolve));
+  }
   fixture.appliance.alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', {});
   fixture.appliance.alarms.raise('DISK_FORECAST', 'the disk is full in 20 days', {});
   const scraped = await scrape(fixture, `Bearer ${TOKEN}`);
