@@ -13,14 +13,13 @@
  * Writes its section of docs/benchmarks.md and prints the table.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { URLSearchParams } from 'node:url';
-import { BRIDGE_SIM, DEMO_AUDIO_FILES, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, removeTempDirs, startService } from './lib/setup.js';
+import { BRIDGE_SIM, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, oneCallPerChannel, removeTempDirs, startService } from './lib/setup.js';
 import { killAll, sleep, startChild, stopChild } from './lib/children.js';
-import { machineInfo, memoryKb } from './lib/proc.js';
+import { childPids, machineInfo, memoryKb } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
 import { seedThreeMonths } from './lib/seed-history.js';
 import { administratorAndSupervisor, apiClient } from './lib/api-client.js';
@@ -82,24 +81,6 @@ async function seed(dataDir) {
   return [...callerCounts.keys()].slice(0, 500);
 }
 
-/** One call on every channel, `callMs` long, starts spread over the first second. */
-function scenario(channels, callMs) {
-  const lines = [`channels ${channels}`];
-  for (let channel = 0; channel < channels; channel++) {
-    lines.push(`call ${Math.floor((channel * 1000) / channels)} ${channel} 0401234567 ${FLOOD_CALLED_NUMBER} 2001 ${DEMO_AUDIO_FILES[channel % DEMO_AUDIO_FILES.length]} ${callMs}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** The service's child processes (the password hasher). */
-function childPids(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 const percentile = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
 
 /** Part 1: the service as a process, a client busy on it, 120 channels live. */
@@ -108,7 +89,7 @@ async function liveWindow() {
   step(`seeding ${DAYS} days x ${CALLS} calls...`);
   const callers = await seed(join(dir, 'data'));
   const scenarioFile = join(dir, 'live.scenario');
-  await writeFile(scenarioFile, scenario(CHANNELS, (WINDOW_S + 15) * 1000));
+  await writeFile(scenarioFile, oneCallPerChannel(CHANNELS, (WINDOW_S + 15) * 1000));
   const sim = startChild(BRIDGE_SIM, ['--scenario', scenarioFile, '--link', join(dir, 'bridge.link'), '--wait-hello', '--quiet']);
   await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');
   const done = sim.waitForLine('stdout', (line) => line === 'DONE', 600_000, 'DONE');
@@ -204,7 +185,7 @@ async function restartDuringCalls() {
   const { parseConfig } = await dist('config/load-config.js');
   const { createLogger } = await dist('log.js');
   const scenarioFile = join(dir, 'restart.scenario');
-  await writeFile(scenarioFile, scenario(CHANNELS, RESTART_CALL_S * 1000));
+  await writeFile(scenarioFile, oneCallPerChannel(CHANNELS, RESTART_CALL_S * 1000));
   const linkPath = join(dir, 'bridge.link');
   const sim = startChild(BRIDGE_SIM, ['--scenario', scenarioFile, '--link', linkPath, '--wait-hello', '--quiet']);
   await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');

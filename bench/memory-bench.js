@@ -18,9 +18,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { DEMO_AUDIO_FILES, BRIDGE_SIM, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, removeTempDirs, startService } from './lib/setup.js';
+import { BRIDGE_SIM, FLOOD_CALLED_NUMBER, REPO_ROOT, ensureSimulator, makeTempDir, oneCallPerChannel, removeTempDirs, startService } from './lib/setup.js';
 import { killAll, sleep, startChild, stopChild } from './lib/children.js';
-import { machineInfo, memoryKb } from './lib/proc.js';
+import { childPids, machineInfo, memoryKb } from './lib/proc.js';
 import { writeSection } from './lib/docs-section.js';
 import { unitLaunch } from './lib/unit-launch.js';
 
@@ -144,23 +144,6 @@ async function prepare(dataDir) {
   });
 }
 
-/** One call on every channel, `callMs` long, starts spread over the first second. */
-function scenario(channels, callMs) {
-  const lines = [`channels ${channels}`];
-  for (let channel = 0; channel < channels; channel++) {
-    lines.push(`call ${Math.floor((channel * 1000) / channels)} ${channel} 0401234567 ${FLOOD_CALLED_NUMBER} 2001 ${DEMO_AUDIO_FILES[channel % DEMO_AUDIO_FILES.length]} ${callMs}`);
-  }
-  return lines.join('\n') + '\n';
-}
-
-function childPids(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 const readStages = (file) => {
   try {
     return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
@@ -183,7 +166,7 @@ async function stages() {
   const dir = await makeTempDir('tallennin-memory-bench-');
   await prepare(join(dir, 'data'));
   const scenarioFile = join(dir, 'live.scenario');
-  await writeFile(scenarioFile, scenario(CHANNELS, (LIVE_S + 30) * 1000));
+  await writeFile(scenarioFile, oneCallPerChannel(CHANNELS, (LIVE_S + 30) * 1000));
   const sim = startChild(BRIDGE_SIM, ['--scenario', scenarioFile, '--link', join(dir, 'bridge.link'), '--wait-hello', '--quiet']);
   await sim.waitForLine('stdout', (line) => line.startsWith('PTY '), 10_000, 'its PTY line');
   const launch = PLAIN ? { env: {}, nodeArgs: [] } : unitLaunch();

@@ -120,3 +120,12 @@ export function machineInfo() {
   }
   return { cpus: cpus().length, model, node: process.version, kernel };
 }
+
+/** The process's child processes (the service's password hasher), from /proc; [] when it is gone. */
+export function childPids(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}

@@ -99,3 +99,12 @@ export function logLine(line) {
     return undefined;
   }
 }
+
+/** A scenario of one call on every channel, `callMs` long, the starts spread over the first second. */
+export function oneCallPerChannel(channels, callMs) {
+  const lines = [`channels ${channels}`];
+  for (let channel = 0; channel < channels; channel++) {
+    lines.push(`call ${Math.floor((channel * 1000) / channels)} ${channel} 0401234567 ${FLOOD_CALLED_NUMBER} 2001 ${DEMO_AUDIO_FILES[channel % DEMO_AUDIO_FILES.length]} ${callMs}`);
+  }
+  return lines.join('\n') + '\n';
+}
