@@ -160,58 +160,68 @@ export class CaseDesk {
 
   /** The calls the registrar picked for the case (replacing the earlier pick). */
   async setCalls(viewer: Viewer, id: string, callIds: readonly string[], clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.openCaseFor(viewer, id, 'case.calls', clientAddress);
-    const now = new Date(this.deps.now()).toISOString();
-    const kept = new Map(record.calls.map((call) => [call.callId, call]));
-    const calls = [];
-    for (const callId of new Set(callIds)) {
-      const existing = kept.get(callId);
-      if (existing !== undefined) {
-        calls.push(existing);
-        continue;
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.openCaseFor(viewer, id, 'case.calls', clientAddress);
+      const now = new Date(this.deps.now()).toISOString();
+      const kept = new Map(record.calls.map((call) => [call.callId, call]));
+      const calls = [];
+      for (const callId of new Set(callIds)) {
+        const existing = kept.get(callId);
+        if (existing !== undefined) {
+          calls.push(existing);
+          continue;
+        }
+        const contact = await this.deps.history.find(callId);
+        if (contact === undefined) throw new AppError('CALL_NOT_FOUND', 'no such call', { details: { reason: callId } });
+        calls.push({ callId, recordingId: contact.recordingId, startedAt: contact.startedAt, addedAt: now, addedBy: viewer.id });
       }
-      const contact = await this.deps.history.find(callId);
-      if (contact === undefined) throw new AppError('CALL_NOT_FOUND', 'no such call', { details: { reason: callId } });
-      calls.push({ callId, recordingId: contact.recordingId, startedAt: contact.startedAt, addedAt: now, addedBy: viewer.id });
-    }
-    await this.audit(viewer, 'case.calls', 'success', clientAddress, id, { calls: calls.length, callIds: calls.map((call) => call.callId).join(' ') });
-    return this.deps.cases.save({ ...record, calls });
+      await this.audit(viewer, 'case.calls', 'success', clientAddress, id, { calls: calls.length, callIds: calls.map((call) => call.callId).join(' ') });
+      return this.deps.cases.save({ ...record, calls });
+    });
   }
 
   async addNote(viewer: Viewer, id: string, text: string, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.caseFor(viewer, id, 'case.note', clientAddress);
-    await this.audit(viewer, 'case.note', 'success', clientAddress, id);
-    return this.deps.cases.save({ ...record, notes: [...record.notes, { at: new Date(this.deps.now()).toISOString(), by: viewer.id, text }] });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.caseFor(viewer, id, 'case.note', clientAddress);
+      await this.audit(viewer, 'case.note', 'success', clientAddress, id);
+      return this.deps.cases.save({ ...record, notes: [...record.notes, { at: new Date(this.deps.now()).toISOString(), by: viewer.id, text }] });
+    });
   }
 
   /** Art. 12(3): a data subject's deadline may be extended once, by two months, with a reason. */
   async extend(viewer: Viewer, id: string, reason: string, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.openCaseFor(viewer, id, 'case.extend', clientAddress);
-    if (!DATA_SUBJECT_KINDS.has(record.kind) || record.deadline === null) throw new AppError('CASE_EXTENSION_NOT_ALLOWED', 'only a data subject’s request has a deadline to extend');
-    if (record.extension !== null) throw new AppError('CASE_ALREADY_EXTENDED', 'the deadline has been extended once already');
-    const now = this.deps.now();
-    const deadline = new Date(addMonths(Date.parse(record.deadline), EXTENSION_MONTHS)).toISOString();
-    // The hold placed at opening follows the new deadline, so the request is not defeated by the purge.
-    const hold = record.hold !== null && record.hold.until < deadline ? { ...record.hold, until: deadline } : record.hold;
-    await this.audit(viewer, 'case.extend', 'success', clientAddress, id, { deadline });
-    return this.deps.cases.save({ ...record, deadline, hold, extension: { reason, at: new Date(now).toISOString(), by: viewer.id } });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.openCaseFor(viewer, id, 'case.extend', clientAddress);
+      if (!DATA_SUBJECT_KINDS.has(record.kind) || record.deadline === null) throw new AppError('CASE_EXTENSION_NOT_ALLOWED', 'only a data subject’s request has a deadline to extend');
+      if (record.extension !== null) throw new AppError('CASE_ALREADY_EXTENDED', 'the deadline has been extended once already');
+      const now = this.deps.now();
+      const deadline = new Date(addMonths(Date.parse(record.deadline), EXTENSION_MONTHS)).toISOString();
+      // The hold placed at opening follows the new deadline, so the request is not defeated by the purge.
+      const hold = record.hold !== null && record.hold.until < deadline ? { ...record.hold, until: deadline } : record.hold;
+      await this.audit(viewer, 'case.extend', 'success', clientAddress, id, { deadline });
+      return this.deps.cases.save({ ...record, deadline, hold, extension: { reason, at: new Date(now).toISOString(), by: viewer.id } });
+    });
   }
 
   /** Places (or changes) the legal hold of the case's calls. */
   async placeHold(viewer: Viewer, id: string, hold: { reason: string; untilMs: number }, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.openCaseFor(viewer, id, 'case.hold', clientAddress);
-    const now = this.deps.now();
-    if (hold.untilMs <= now) throw new AppError('HOLD_INVALID', 'a hold ends in the future');
-    const placed = { reason: hold.reason, until: new Date(hold.untilMs).toISOString(), placedAt: new Date(now).toISOString(), placedBy: viewer.id };
-    await this.audit(viewer, 'case.hold', 'success', clientAddress, id, { until: placed.until, calls: record.calls.length, callIds: record.calls.map((call) => call.callId).join(' ') });
-    return this.deps.cases.save({ ...record, hold: placed });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.openCaseFor(viewer, id, 'case.hold', clientAddress);
+      const now = this.deps.now();
+      if (hold.untilMs <= now) throw new AppError('HOLD_INVALID', 'a hold ends in the future');
+      const placed = { reason: hold.reason, until: new Date(hold.untilMs).toISOString(), placedAt: new Date(now).toISOString(), placedBy: viewer.id };
+      await this.audit(viewer, 'case.hold', 'success', clientAddress, id, { until: placed.until, calls: record.calls.length, callIds: record.calls.map((call) => call.callId).join(' ') });
+      return this.deps.cases.save({ ...record, hold: placed });
+    });
   }
 
   async liftHold(viewer: Viewer, id: string, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.caseFor(viewer, id, 'case.hold-lift', clientAddress);
-    if (record.hold === null) throw new AppError('HOLD_NOT_FOUND', 'the case has no hold');
-    await this.audit(viewer, 'case.hold-lift', 'success', clientAddress, id, { calls: record.calls.length, callIds: record.calls.map((call) => call.callId).join(' ') });
-    return this.deps.cases.save({ ...record, hold: null });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.caseFor(viewer, id, 'case.hold-lift', clientAddress);
+      if (record.hold === null) throw new AppError('HOLD_NOT_FOUND', 'the case has no hold');
+      await this.audit(viewer, 'case.hold-lift', 'success', clientAddress, id, { calls: record.calls.length, callIds: record.calls.map((call) => call.callId).join(' ') });
+      return this.deps.cases.save({ ...record, hold: null });
+    });
   }
 
   /**
@@ -219,51 +229,70 @@ export class CaseDesk {
    * who did not enter the request. Every attempt is audited, refusals too.
    */
   async approve(viewer: Viewer, id: string, clientAddress: string): Promise<DisclosureCase> {
-    await this.authorize(viewer, 'disclosures:approve', 'case.approve', clientAddress, id);
-    const record = this.deps.cases.get(id);
-    if (record === undefined) {
-      await this.audit(viewer, 'case.approve', 'denied', clientAddress, id, { reason: 'CASE_NOT_FOUND' });
-      throw new AppError('CASE_NOT_FOUND', 'no such case');
-    }
-    const refuse = async (code: string, message: string): Promise<never> => {
-      await this.audit(viewer, 'case.approve', 'denied', clientAddress, id, { reason: code });
-      throw new AppError(code, message);
-    };
-    if (record.kind !== 'police-request') return refuse('APPROVAL_NOT_NEEDED', 'only a disclosure to an authority is approved');
-    if (record.status !== 'open') return refuse('CASE_CLOSED', 'the case is closed');
-    if (record.openedBy === viewer.id) return refuse('APPROVAL_BY_REQUESTER', 'the person who entered the request cannot approve it: another registrar does');
-    if (record.approval !== null) return refuse('APPROVAL_DONE', 'the disclosure is approved already');
-    await this.audit(viewer, 'case.approve', 'success', clientAddress, id, { requestedBy: record.openedBy });
-    return this.deps.cases.save({ ...record, approval: { approvedAt: new Date(this.deps.now()).toISOString(), approvedBy: viewer.id } });
+    return this.deps.cases.exclusive(id, async () => {
+      await this.authorize(viewer, 'disclosures:approve', 'case.approve', clientAddress, id);
+      const record = this.deps.cases.get(id);
+      if (record === undefined) {
+        await this.audit(viewer, 'case.approve', 'denied', clientAddress, id, { reason: 'CASE_NOT_FOUND' });
+        throw new AppError('CASE_NOT_FOUND', 'no such case');
+      }
+      const refuse = async (code: string, message: string): Promise<never> => {
+        await this.audit(viewer, 'case.approve', 'denied', clientAddress, id, { reason: code });
+        throw new AppError(code, message);
+      };
+      if (record.kind !== 'police-request') return refuse('APPROVAL_NOT_NEEDED', 'only a disclosure to an authority is approved');
+      if (record.status !== 'open') return refuse('CASE_CLOSED', 'the case is closed');
+      if (record.openedBy === viewer.id) return refuse('APPROVAL_BY_REQUESTER', 'the person who entered the request cannot approve it: another registrar does');
+      if (record.approval !== null) return refuse('APPROVAL_DONE', 'the disclosure is approved already');
+      await this.audit(viewer, 'case.approve', 'success', clientAddress, id, { requestedBy: record.openedBy });
+      return this.deps.cases.save({ ...record, approval: { approvedAt: new Date(this.deps.now()).toISOString(), approvedBy: viewer.id } });
+    });
   }
 
   /** Closes a case; a refusal (closed already, a check not passed) is audited with its reason. */
   async close(viewer: Viewer, id: string, note: string, clientAddress: string): Promise<DisclosureCase> {
-    const record = await this.caseFor(viewer, id, 'case.close', clientAddress);
-    try {
-      if (record.status !== 'open') throw new AppError('CASE_CLOSED', 'the case is closed');
-      for (const check of this.closeChecks) check(record);
-    } catch (err) {
-      if (err instanceof AppError) {
-        const check = err.details?.reason;
-        await this.audit(viewer, 'case.close', 'denied', clientAddress, id, { reason: err.code, ...(typeof check === 'string' ? { check } : {}) });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = await this.caseFor(viewer, id, 'case.close', clientAddress);
+      try {
+        if (record.status !== 'open') throw new AppError('CASE_CLOSED', 'the case is closed');
+        for (const check of this.closeChecks) check(record);
+      } catch (err) {
+        if (err instanceof AppError) {
+          const check = err.details?.reason;
+          await this.audit(viewer, 'case.close', 'denied', clientAddress, id, { reason: err.code, ...(typeof check === 'string' ? { check } : {}) });
+        }
+        throw err;
       }
-      throw err;
-    }
-    await this.audit(viewer, 'case.close', 'success', clientAddress, id, { holdLifted: record.hold !== null });
-    // A closed case holds nothing: its calls go at the first purge past their retention.
-    return this.deps.cases.save({ ...record, status: 'closed', hold: null, closedAt: new Date(this.deps.now()).toISOString(), closedBy: viewer.id, closingNote: note });
+      await this.audit(viewer, 'case.close', 'success', clientAddress, id, { holdLifted: record.hold !== null });
+      // A closed case holds nothing: its calls go at the first purge past their retention.
+      return this.deps.cases.save({ ...record, status: 'closed', hold: null, closedAt: new Date(this.deps.now()).toISOString(), closedBy: viewer.id, closingNote: note });
+    });
   }
 
-  /** For the parts of the desk built on a case (research facts): a change of the case, written through. */
+  /**
+   * For the parts of the desk built on a case (research facts): a change of the case, written
+   * through. Called inside `exclusive` of the same case, from a record read inside it.
+   */
   async update(record: DisclosureCase): Promise<DisclosureCase> {
     return this.deps.cases.save(record);
   }
 
+  /** Runs a change of case `id` after every earlier one is written (case-store.ts says why). */
+  async exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    return this.deps.cases.exclusive(id, work);
+  }
+
+  /** The case as last written (read inside `exclusive`); undefined once it is destroyed. */
+  latest(id: string): DisclosureCase | undefined {
+    return this.deps.cases.get(id);
+  }
+
   /** Records what left the box under the case (the audit entry is its maker's). */
   async recordDisclosure(id: string, disclosure: CaseDisclosure): Promise<DisclosureCase> {
-    const record = this.deps.cases.require(id);
-    return this.deps.cases.save({ ...record, disclosures: [...record.disclosures, disclosure] });
+    return this.deps.cases.exclusive(id, async () => {
+      const record = this.deps.cases.require(id);
+      return this.deps.cases.save({ ...record, disclosures: [...record.disclosures, disclosure] });
+    });
   }
 
   /** A case for an action of the desk: permission first, then the case; both refusals audited. */

@@ -13,8 +13,10 @@ export async function purgeClosedCases(cases: CaseStore, nowMs: number, years: n
   const expired = cases.all().filter((record) => record.status === 'closed' && record.closedAt !== null && Date.parse(record.closedAt) < cutoff).map((record) => record.id);
   if (!dryRun) {
     for (const id of expired) {
-      await removeFiles(id);
-      await cases.remove(id);
+      await cases.exclusive(id, async () => {
+        await removeFiles(id);
+        await cases.remove(id);
+      });
     }
   }
   return expired;

@@ -66,16 +66,20 @@ export class ResearchDesk {
   }
 
   async setReturnDue(viewer: Viewer, id: string, returnDue: string, clientAddress: string): Promise<ResearchView> {
-    const record = await this.researchCase(viewer, id, 'case.research-due', clientAddress, true);
-    if (Date.parse(`${returnDue}T00:00:00Z`) + 24 * 3600_000 <= this.deps.now()) throw new AppError('RESEARCH_INVALID', 'the return date has passed already');
-    await this.deps.desk.audit(viewer, 'case.research-due', 'success', clientAddress, id, { returnDue });
-    return this.saveAndView(record, { ...researchFactsOf(record), returnDue, remindedAt: null });
+    return this.deps.desk.exclusive(id, async () => {
+      const record = await this.researchCase(viewer, id, 'case.research-due', clientAddress, true);
+      if (Date.parse(`${returnDue}T00:00:00Z`) + 24 * 3600_000 <= this.deps.now()) throw new AppError('RESEARCH_INVALID', 'the return date has passed already');
+      await this.deps.desk.audit(viewer, 'case.research-due', 'success', clientAddress, id, { returnDue });
+      return this.saveAndView(record, { ...researchFactsOf(record), returnDue, remindedAt: null });
+    });
   }
 
   async confirmContentCheck(viewer: Viewer, id: string, note: string, clientAddress: string): Promise<ResearchView> {
-    const record = await this.researchCase(viewer, id, 'case.research-content-check', clientAddress, true);
-    await this.deps.desk.audit(viewer, 'case.research-content-check', 'success', clientAddress, id, { calls: record.calls.length });
-    return this.saveAndView(record, { ...researchFactsOf(record), contentCheck: { at: this.iso(), by: viewer.id, note } });
+    return this.deps.desk.exclusive(id, async () => {
+      const record = await this.researchCase(viewer, id, 'case.research-content-check', clientAddress, true);
+      await this.deps.desk.audit(viewer, 'case.research-content-check', 'success', clientAddress, id, { calls: record.calls.length });
+      return this.saveAndView(record, { ...researchFactsOf(record), contentCheck: { at: this.iso(), by: viewer.id, note } });
+    });
   }
 
   /**
@@ -85,62 +89,67 @@ export class ResearchDesk {
    * same case gives the same voices, so comparing two packages reveals nothing more.
    */
   async makePackage(viewer: Viewer, id: string, clientAddress: string, reauthenticated: boolean): Promise<MadePackage> {
-    const record = await this.researchCase(viewer, id, 'case.research-package', clientAddress, true);
-    const refuse = async (code: string, message: string): Promise<never> => {
-      await this.deps.desk.audit(viewer, 'case.research-package', 'denied', clientAddress, id, { reason: code });
-      throw new AppError(code, message);
-    };
-    if (!reauthenticated) return refuse('REAUTH_REQUIRED', 'confirm your password before the package is made');
-    const facts = researchFactsOf(record);
-    if (facts.returnDue === null) return refuse('RESEARCH_RETURN_DUE_MISSING', 'set the date by which the institute returns or destroys the data first');
-    if (facts.contentCheck === null) return refuse('RESEARCH_CONTENT_UNCHECKED', 'confirm first that the calls were checked for names and numbers spoken aloud');
-    const records = await this.deps.desk.callsOf(record);
-    if (records.length === 0) return refuse('RESEARCH_NO_CALLS', 'pick the calls of the disclosure first');
-    const voices = [...facts.voices];
-    for (const contact of records) {
-      if (hasAudio(contact) && !voices.some((voice) => voice.recordingId === contact.recordingId)) voices.push({ recordingId: contact.recordingId!, alpha: drawMcAdamsAlpha() });
-    }
-    const alphaOf = new Map(voices.map((voice) => [voice.recordingId, voice.alpha]));
-    // The coefficients are part of the case before any audio is made with them.
-    let current = await this.save(record, { ...facts, voices });
-    const packageId = randomUUID();
-    await ensureDirectory(this.deps.outgoingDir);
-    const file = join(this.deps.outgoingDir, `${packageId}.tar`);
-    const discard = async (): Promise<void> => rm(file, { force: true });
-    try {
-      const made = await buildResearchPackage({
-        reference: record.legalBasis.reference,
-        records,
-        alphaOf: (recordingId) => alphaOf.get(recordingId)!,
-        openReader: this.deps.openReader,
-        returnDue: facts.returnDue,
-        outFile: file,
-      });
-      await this.deps.desk.audit(viewer, 'case.research-package', 'success', clientAddress, id, {
-        packageId,
-        sha256: made.sha256,
-        bytes: made.bytes,
-        calls: made.calls,
-        audioFiles: made.audioFiles,
-        callIds: records.map((contact) => contact.callId).join(' '),
-      });
-      const latest = researchFactsOf(current);
-      current = await this.save(current, { ...latest, packages: [...latest.packages, { id: packageId, at: this.iso(), by: viewer.id, sha256: made.sha256, bytes: made.bytes, calls: made.calls, audioFiles: made.audioFiles }] });
-      return { file, fileName: `research-${record.legalBasis.reference.replace(/[^A-Za-z0-9._-]+/g, '_')}.tar`, sha256: made.sha256, bytes: made.bytes, discard };
-    } catch (err) {
-      await discard();
-      throw err;
-    }
+    // The whole making holds the case: a close or a second package waits for this one to be recorded.
+    return this.deps.desk.exclusive(id, async () => {
+      const record = await this.researchCase(viewer, id, 'case.research-package', clientAddress, true);
+      const refuse = async (code: string, message: string): Promise<never> => {
+        await this.deps.desk.audit(viewer, 'case.research-package', 'denied', clientAddress, id, { reason: code });
+        throw new AppError(code, message);
+      };
+      if (!reauthenticated) return refuse('REAUTH_REQUIRED', 'confirm your password before the package is made');
+      const facts = researchFactsOf(record);
+      if (facts.returnDue === null) return refuse('RESEARCH_RETURN_DUE_MISSING', 'set the date by which the institute returns or destroys the data first');
+      if (facts.contentCheck === null) return refuse('RESEARCH_CONTENT_UNCHECKED', 'confirm first that the calls were checked for names and numbers spoken aloud');
+      const records = await this.deps.desk.callsOf(record);
+      if (records.length === 0) return refuse('RESEARCH_NO_CALLS', 'pick the calls of the disclosure first');
+      const voices = [...facts.voices];
+      for (const contact of records) {
+        if (hasAudio(contact) && !voices.some((voice) => voice.recordingId === contact.recordingId)) voices.push({ recordingId: contact.recordingId!, alpha: drawMcAdamsAlpha() });
+      }
+      const alphaOf = new Map(voices.map((voice) => [voice.recordingId, voice.alpha]));
+      // The coefficients are part of the case before any audio is made with them.
+      let current = await this.save(record, { ...facts, voices });
+      const packageId = randomUUID();
+      await ensureDirectory(this.deps.outgoingDir);
+      const file = join(this.deps.outgoingDir, `${packageId}.tar`);
+      const discard = async (): Promise<void> => rm(file, { force: true });
+      try {
+        const made = await buildResearchPackage({
+          reference: record.legalBasis.reference,
+          records,
+          alphaOf: (recordingId) => alphaOf.get(recordingId)!,
+          openReader: this.deps.openReader,
+          returnDue: facts.returnDue,
+          outFile: file,
+        });
+        await this.deps.desk.audit(viewer, 'case.research-package', 'success', clientAddress, id, {
+          packageId,
+          sha256: made.sha256,
+          bytes: made.bytes,
+          calls: made.calls,
+          audioFiles: made.audioFiles,
+          callIds: records.map((contact) => contact.callId).join(' '),
+        });
+        const latest = researchFactsOf(current);
+        current = await this.save(current, { ...latest, packages: [...latest.packages, { id: packageId, at: this.iso(), by: viewer.id, sha256: made.sha256, bytes: made.bytes, calls: made.calls, audioFiles: made.audioFiles }] });
+        return { file, fileName: `research-${record.legalBasis.reference.replace(/[^A-Za-z0-9._-]+/g, '_')}.tar`, sha256: made.sha256, bytes: made.bytes, discard };
+      } catch (err) {
+        await discard();
+        throw err;
+      }
+    });
   }
 
   /** The institute's written confirmation that the data were destroyed or returned. */
   async confirmDestruction(viewer: Viewer, id: string, input: { confirmedOn: string; confirmedBy: string; reference: string }, clientAddress: string): Promise<ResearchView> {
-    const record = await this.researchCase(viewer, id, 'case.research-destruction', clientAddress, true);
-    const facts = researchFactsOf(record);
-    if (facts.packages.length === 0) throw new AppError('RESEARCH_NOTHING_DISCLOSED', 'no package has left under this case: there is nothing to destroy');
-    if (Date.parse(`${input.confirmedOn}T00:00:00Z`) > this.deps.now()) throw new AppError('RESEARCH_INVALID', 'a confirmation cannot be dated in the future');
-    await this.deps.desk.audit(viewer, 'case.research-destruction', 'success', clientAddress, id, { confirmedOn: input.confirmedOn, reference: input.reference });
-    return this.saveAndView(record, { ...facts, destruction: { ...input, enteredAt: this.iso(), enteredBy: viewer.id } });
+    return this.deps.desk.exclusive(id, async () => {
+      const record = await this.researchCase(viewer, id, 'case.research-destruction', clientAddress, true);
+      const facts = researchFactsOf(record);
+      if (facts.packages.length === 0) throw new AppError('RESEARCH_NOTHING_DISCLOSED', 'no package has left under this case: there is nothing to destroy');
+      if (Date.parse(`${input.confirmedOn}T00:00:00Z`) > this.deps.now()) throw new AppError('RESEARCH_INVALID', 'a confirmation cannot be dated in the future');
+      await this.deps.desk.audit(viewer, 'case.research-destruction', 'success', clientAddress, id, { confirmedOn: input.confirmedOn, reference: input.reference });
+      return this.saveAndView(record, { ...facts, destruction: { ...input, enteredAt: this.iso(), enteredBy: viewer.id } });
+    });
   }
 
   /**
@@ -150,13 +159,16 @@ export class ResearchDesk {
   async remindOverdue(): Promise<number> {
     let raised = 0;
     const now = this.deps.now();
-    for (const record of this.deps.allCases()) {
-      if (record.kind !== 'research' || record.status !== 'open') continue;
-      const facts = researchFactsOf(record);
-      if (!isOverdue(facts, now) || facts.remindedAt !== null) continue;
-      this.deps.alarms.raise('RESEARCH_RETURN_OVERDUE', 'research data were due back or destroyed and no confirmation has been entered', { caseId: record.id, returnDue: facts.returnDue! });
-      await this.save(record, { ...facts, remindedAt: this.iso() });
-      raised += 1;
+    for (const { id } of this.deps.allCases()) {
+      await this.deps.desk.exclusive(id, async () => {
+        const record = this.deps.desk.latest(id);
+        if (record === undefined || record.kind !== 'research' || record.status !== 'open') return;
+        const facts = researchFactsOf(record);
+        if (!isOverdue(facts, now) || facts.remindedAt !== null) return;
+        this.deps.alarms.raise('RESEARCH_RETURN_OVERDUE', 'research data were due back or destroyed and no confirmation has been entered', { caseId: record.id, returnDue: facts.returnDue! });
+        await this.save(record, { ...facts, remindedAt: this.iso() });
+        raised += 1;
+      });
     }
     return raised;
   }

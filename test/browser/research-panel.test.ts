@@ -50,11 +50,16 @@ t.test('when a registrar runs a research disclosure in the browser, then every s
   // The return date and the content check.
   await page.waitForSelector('#research-return-due');
   await page.fill('#research-return-due', '2027-06-30');
-  await Promise.all([page.waitForResponse((res) => res.url().endsWith('/research/return-due') && res.status() === 200), page.click('#research-panel button:has-text("Tallenna päivä")')]);
-  await page.waitForFunction(() => (document.getElementById('research-return-due') as HTMLInputElement | null)?.value === '2027-06-30');
+  // What is typed in another form survives the redraw after the date's save (the panel keeps unsent fields).
+  await page.fill('#research-confirmed-by', 'Tutkimuslaitos');
+  await page.click('#research-panel button:has-text("Tallenna päivä")');
+  await page.waitForFunction(() => document.querySelector('#research-panel [aria-busy]') === null);
+  t.equal(await page.inputValue('#research-confirmed-by'), 'Tutkimuslaitos', 'an unsent field keeps what was typed');
   await page.fill('#research-content-note', 'Kuunneltu: ei nimiä eikä numeroita.');
   await page.click('#research-panel button:has-text("Vahvista: puhelut on tarkistettu")');
-  await page.waitForSelector('#research-panel p:has-text("Tarkistettu")');
+  await page.waitForSelector('#research-check-state[data-checked="true"]');
+  t.match(await page.textContent('#research-check-state'), /^Tarkistettu /, 'the panel shows the check');
+  t.equal(await page.inputValue('#research-return-due'), '2027-06-30', 'the saved date is shown');
   await checkAxe(t, page, 'the research panel');
 
   // The package: re-authentication first (the sign-in is no longer fresh), then the download.
@@ -69,7 +74,12 @@ t.test('when a registrar runs a research disclosure in the browser, then every s
   // The anonymiser is CPU-bound: a generous guard for a busy machine, not a speed target.
   await page.waitForSelector('#status:has-text("Paketti ladattu"), #status.error', { timeout: 300_000 });
   const said = (await page.textContent('#status')) ?? '';
-  t.match(said, /Paketti ladattu/, `the package was made (the page said: ${said})`);
+  if (!/Paketti ladattu/.test(said)) {
+    // No download follows a refusal: end here with what the page said, not after the guard's wait.
+    downloaded.catch(() => undefined);
+    t.fail(`the package was made (the page said: ${said})`);
+    return;
+  }
   const download = await downloaded;
   t.equal(download.suggestedFilename(), 'research-TUTK-2026-9.tar');
   const sha256 = createHash('sha256').update(await readFile((await download.path())!)).digest('hex');

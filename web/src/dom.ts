@@ -16,3 +16,22 @@ export function field(id: string, label: string, input: HTMLElement): HTMLElemen
   input.id = id;
   return h('div', {}, h('label', { for: id }, label), input);
 }
+
+type Editable = HTMLInputElement | HTMLTextAreaElement;
+
+/**
+ * Replaces `container`'s content with `children`, carrying over what the user has typed (and not
+ * sent) in fields outside `sent`: a panel redrawn after one of its forms is saved must not wipe a
+ * note being written in another. Fields are matched by id; the sent form's fields show the saved state.
+ */
+export function replaceKeepingTyped(container: HTMLElement, sent: HTMLFormElement | null, ...children: HTMLElement[]): void {
+  const typed = new Map<string, string>();
+  for (const input of container.querySelectorAll<Editable>('input[id], textarea[id]')) {
+    if (input.value !== input.defaultValue && (sent === null || !sent.contains(input))) typed.set(input.id, input.value);
+  }
+  container.replaceChildren(...children);
+  for (const [id, value] of typed) {
+    const input = container.querySelector<Editable>(`#${CSS.escape(id)}`);
+    if (input !== null) input.value = value;
+  }
+}

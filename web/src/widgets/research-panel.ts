@@ -2,7 +2,7 @@
 // the return date, the content check, the package download (after re-authentication), the packages
 // that left, and the institute's confirmation of destruction.
 import { api, apiFile } from '../api.js';
-import { field, h } from '../dom.js';
+import { field, h, replaceKeepingTyped } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { form, text } from './form.js';
 import { withReauth } from './reauth.js';
@@ -20,17 +20,24 @@ interface ResearchAnswer {
   overdue: boolean;
 }
 
-/** Draws the panel of case `caseId` into `container`, and again after each change. */
-export async function researchPanel(container: HTMLElement, caseId: string): Promise<void> {
+/**
+ * Draws the panel of case `caseId` into `container`, and again after each change (`sent`: the form
+ * whose save caused the redraw; what is typed in the others stays).
+ */
+export async function researchPanel(container: HTMLElement, caseId: string, sent: HTMLFormElement | null = null): Promise<void> {
   const base = `/cases/${encodeURIComponent(caseId)}/research`;
+  // Two saves in quick succession redraw twice: the answer of the later request is the one shown.
+  const draw = String(Number(container.dataset.draw ?? '0') + 1);
+  container.dataset.draw = draw;
   const answer = await api<ResearchAnswer>('GET', base);
-  const redraw = (): Promise<void> => researchPanel(container, caseId);
+  if (container.dataset.draw !== draw) return;
+  const redraw = (form: HTMLFormElement | null = null): Promise<void> => researchPanel(container, caseId, form);
   const { research, overdue } = answer;
 
   const returnDue = form(
     async (data) => {
       await api('PUT', `${base}/return-due`, { returnDue: text(data, 'returnDue') });
-      await redraw();
+      await redraw(returnDue);
     },
     field('research-return-due', t('research.returnDue'), h('input', { name: 'returnDue', type: 'date', required: true, value: research.returnDue ?? '' })),
     h('button', { type: 'submit' }, t('research.saveReturnDue')),
@@ -39,9 +46,9 @@ export async function researchPanel(container: HTMLElement, caseId: string): Pro
   const contentCheck = form(
     async (data) => {
       await api('POST', `${base}/content-check`, { note: text(data, 'note') });
-      await redraw();
+      await redraw(contentCheck);
     },
-    h('p', {}, research.contentCheck === null ? t('research.notChecked') : t('research.contentChecked', { when: formatTime(research.contentCheck.at) })),
+    h('p', { id: 'research-check-state', 'data-checked': String(research.contentCheck !== null) }, research.contentCheck === null ? t('research.notChecked') : t('research.contentChecked', { when: formatTime(research.contentCheck.at) })),
     field('research-content-note', t('research.contentCheckNote'), h('textarea', { name: 'note', required: true, maxlength: '4000' })),
     h('button', { type: 'submit' }, t('research.confirmContentCheck')),
   );
@@ -69,7 +76,7 @@ export async function researchPanel(container: HTMLElement, caseId: string): Pro
     : form(
       async (data) => {
         await api('POST', `${base}/destruction`, { confirmedOn: text(data, 'confirmedOn'), confirmedBy: text(data, 'confirmedBy'), reference: text(data, 'reference') });
-        await redraw();
+        await redraw(destruction as HTMLFormElement);
       },
       field('research-confirmed-on', t('research.confirmedOn'), h('input', { name: 'confirmedOn', type: 'date', required: true })),
       field('research-confirmed-by', t('research.confirmedBy'), h('input', { name: 'confirmedBy', required: true, maxlength: '200' })),
@@ -77,7 +84,7 @@ export async function researchPanel(container: HTMLElement, caseId: string): Pro
       h('button', { type: 'submit' }, t('research.enterDestruction')),
     );
 
-  container.replaceChildren(
+  replaceKeepingTyped(container, sent,
     h('section', { class: 'panel', id: 'research-panel', 'aria-labelledby': 'research-title' },
       h('h2', { id: 'research-title' }, t('research.title')),
       h('p', {}, t('research.help')),
