@@ -43,14 +43,22 @@ let options: RouterOptions | undefined;
 /** Counts navigations; a view draws only if no newer navigation started while it waited for data. */
 let renderSeq = 0;
 
+/** Counts the draws of each view that redraws itself after a change (`screen(redraw)`). */
+const redraws = new Map<string, number>();
+
 /**
  * The renderer of the view being built: it draws only while its navigation is the latest, so a
- * slow answer for a view the user has already left never replaces the view they went to.
+ * slow answer for a view the user has already left never replaces the view they went to. A view
+ * that redraws itself after each change names itself (`redraw`): of two quick changes, the
+ * answer read after the later one is the one shown, whichever arrives last.
  */
-export function screen(): (title: string, ...content: HTMLElement[]) => void {
+export function screen(redraw?: string): (title: string, ...content: HTMLElement[]) => void {
   const seq = renderSeq;
+  const draw = redraw === undefined ? 0 : (redraws.get(redraw) ?? 0) + 1;
+  if (redraw !== undefined) redraws.set(redraw, draw);
   return (title, ...content) => {
     if (seq !== renderSeq) return;
+    if (redraw !== undefined && redraws.get(redraw) !== draw) return;
     document.title = `${title} – Tallennin`;
     main.replaceChildren(h('h1', {}, title), ...content);
     keepStatusInView();

@@ -16,7 +16,7 @@ import { researchPanel } from '../widgets/research-panel.js';
 import { subjectReportLinks } from '../widgets/subject-report-links.js';
 
 export async function deskCaseView(id: string): Promise<void> {
-  const show = screen();
+  const show = screen('desk-case');
   const path = `/cases/${encodeURIComponent(id)}`;
   const { case: item, calls } = await api<{ case: DeskCase; calls: Call[] }>('GET', path);
   const open = item.status === 'open';

@@ -56,7 +56,7 @@ function busyButton(label: string, attrs: Record<string, string>, action: () => 
 }
 
 export async function usersView(params: URLSearchParams = new URLSearchParams()): Promise<void> {
-  const show = screen();
+  const show = screen('users');
   const me = currentUser();
   const { users } = await api<{ users: UserRow[] }>('GET', '/users');
   const redraw = (): Promise<void> => usersView(params);
