@@ -42,9 +42,13 @@ t.test('when a supervisor and the call’s agent write notes and tags on a call 
   await agent.goto(`${session.base}/#/calls/${call}`);
   await agent.waitForSelector('#notes li.note');
   t.same(await agent.locator('#tag-list li').allTextContents(), ['palaute', 'jäsenmaksu']);
+  // A tag typed and not yet saved stays while the section redraws after the note.
+  await agent.fill('#note-tags', 'palaute, jäsenmaksu, takaisinsoitto');
   await agent.fill('#note-text', 'Soitin takaisin.');
   await agent.click('#note-form button[type=submit]');
   await agent.waitForFunction(() => document.querySelectorAll('#notes li.note').length === 2);
+  t.equal(await agent.inputValue('#note-tags'), 'palaute, jäsenmaksu, takaisinsoitto', 'the unsaved tags stay');
+  t.equal(await agent.inputValue('#note-text'), '', 'the note sent is cleared');
   await agent.click('#notes li.note:first-child button.remove-note');
   await agent.waitForSelector('#notes-status:has-text("Muistiinpano poistettu")');
   t.same(await agent.locator('#notes .note-text').allTextContents(), ['Soitin takaisin.']);

@@ -20,6 +20,17 @@ export function field(id: string, label: string, input: HTMLElement): HTMLElemen
 type Editable = HTMLInputElement | HTMLTextAreaElement;
 
 /**
+ * Starts a draw of a region that draws itself again after each change; the answer says whether
+ * this draw is still the newest of `container`. After two quick changes the answers may arrive in
+ * either order: only the one asked for last is drawn.
+ */
+export function startDraw(container: HTMLElement): () => boolean {
+  const draw = String(Number(container.dataset.draw ?? '0') + 1);
+  container.dataset.draw = draw;
+  return () => container.dataset.draw === draw;
+}
+
+/**
  * Replaces `container`'s content with `children`, carrying over what the user has typed (and not
  * sent) in fields outside `sent`: a panel redrawn after one of its forms is saved must not wipe a
  * note being written in another. Fields are matched by id; the sent form's fields show the saved state.

@@ -1,7 +1,7 @@
 // The alarms of the System view: the open ones (most severe first), each with its text and what
 // to do, how often and when, and its acknowledgement; then the recently cleared ones.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replaceKeepingTyped, startDraw } from '../dom.js';
 import { formatTime, t, tryT, type MessageKey } from '../i18n.js';
 import { can } from '../session.js';
 import { errorText, say } from './status.js';
@@ -29,7 +29,7 @@ function severityCell(alarm: AlarmRecord): HTMLElement {
   return h('td', { class: `severity-${alarm.severity}` }, t(`severity.${alarm.severity}` as MessageKey));
 }
 
-function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLElement {
+function acknowledgement(alarm: AlarmRecord, redraw: (sent?: HTMLFormElement) => Promise<void>): HTMLElement {
   if (alarm.acknowledged !== null) return h('td', { class: 'acknowledged' }, t('alarms.ackBy', { when: formatTime(alarm.acknowledged.at), note: alarm.acknowledged.note }));
   if (!can('config:manage')) return h('td', {}, '–');
   // The box cannot see the master key's backup: a maintainer's confirmation (audited) closes it.
@@ -64,13 +64,13 @@ function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLE
           },
         }, t('alarms.exportCheckpoint'))
       : null;
-  const note = h('input', { name: 'note', required: true, maxlength: '500', 'aria-label': t('alarms.note'), class: 'alarm-note' });
+  const note = h('input', { name: 'note', id: `alarm-note-${alarm.id}`, required: true, maxlength: '500', 'aria-label': t('alarms.note'), class: 'alarm-note' });
   const form = h('form', { class: 'inline' }, note, h('button', { type: 'submit' }, t('alarms.acknowledge')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     api('POST', `/alarms/${alarm.id}/acknowledgement`, { note: note.value.trim() })
       .then(async () => {
-        await redraw();
+        await redraw(form);
         say(t('alarms.acknowledged'));
       })
       .catch((err: unknown) => say(errorText(err), true));
@@ -78,12 +78,17 @@ function acknowledgement(alarm: AlarmRecord, redraw: () => Promise<void>): HTMLE
   return h('td', {}, form, confirmBackup);
 }
 
-/** The alarm list as one element, redrawn in place after an acknowledgement. */
+/**
+ * The alarm list as one element, redrawn in place after an acknowledgement (`sent`: its form); a
+ * note being typed for another alarm stays.
+ */
 export async function alarmList(): Promise<HTMLElement> {
   const container = h('section', { id: 'alarms' });
-  const redraw = async (): Promise<void> => {
+  const redraw = async (sent?: HTMLFormElement): Promise<void> => {
+    const newest = startDraw(container);
     const { open, recent } = await api<{ open: AlarmRecord[]; recent: AlarmRecord[] }>('GET', '/alarms');
-    container.replaceChildren(
+    if (!newest()) return;
+    replaceKeepingTyped(container, sent ?? null,
       h('h2', {}, t('alarms.open')),
       open.length === 0
         ? h('p', {}, t('alarms.none'))

@@ -1,7 +1,7 @@
 // The notes and tags of a call, on its page: read and changed by whoever may see the call; the
 // section redraws itself after each change, and says what happened in its own live region.
 import { api } from '../api.js';
-import { field, h } from '../dom.js';
+import { field, h, replaceKeepingTyped, startDraw } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { errorText } from './status.js';
 
@@ -26,18 +26,24 @@ export async function callNotes(callId: string): Promise<HTMLElement> {
     message.textContent = text;
     message.className = isError ? 'error' : 'ok';
   };
-  /** Runs a change, then draws the notes again from the service. */
-  const change = async (run: () => Promise<unknown>, done: string): Promise<void> => {
+  /**
+   * Runs a change (`sent`: its form, if any), then draws the notes again from the service: the
+   * newest answer only, with what is typed in the other form kept.
+   */
+  const change = async (run: () => Promise<unknown>, done: string, sent: HTMLFormElement | null = null): Promise<void> => {
     try {
       await run();
-      draw(await api<NotesView>('GET', `${base}/notes`));
+      const newest = startDraw(section);
+      const view = await api<NotesView>('GET', `${base}/notes`);
+      if (!newest()) return;
+      draw(view, sent);
       tell(done);
     } catch (err) {
       tell(errorText(err), true);
     }
   };
 
-  const draw = (view: NotesView): void => {
+  const draw = (view: NotesView, sent: HTMLFormElement | null): void => {
     const tagsInput = h('input', { name: 'tags', value: view.tags.join(', '), autocomplete: 'off' });
     const tagsForm = h('form', { class: 'inline', id: 'tags-form' },
       field('note-tags', t('notes.tags'), tagsInput),
@@ -46,7 +52,7 @@ export async function callNotes(callId: string): Promise<HTMLElement> {
     tagsForm.addEventListener('submit', (event) => {
       event.preventDefault();
       const tags = tagsInput.value.split(',').map((tag) => tag.trim()).filter((tag) => tag !== '');
-      void change(() => api('PUT', `${base}/tags`, { tags }), t('notes.tagsSaved'));
+      void change(() => api('PUT', `${base}/tags`, { tags }), t('notes.tagsSaved'), tagsForm);
     });
     const list = view.notes.length === 0
       ? h('p', { id: 'notes-none' }, t('notes.none'))
@@ -60,9 +66,9 @@ export async function callNotes(callId: string): Promise<HTMLElement> {
     const noteForm = h('form', { id: 'note-form' }, field('note-text', t('notes.new'), text), h('button', { type: 'submit' }, t('notes.add')));
     noteForm.addEventListener('submit', (event) => {
       event.preventDefault();
-      void change(() => api('POST', `${base}/notes`, { text: text.value }), t('notes.added'));
+      void change(() => api('POST', `${base}/notes`, { text: text.value }), t('notes.added'), noteForm);
     });
-    section.replaceChildren(
+    replaceKeepingTyped(section, sent,
       h('h2', { id: 'notes-title' }, t('notes.title')),
       h('p', { class: 'hint' }, t('notes.help')),
       view.tags.length === 0 ? h('p', { id: 'tag-list' }, t('notes.noTags')) : h('ul', { class: 'tags', id: 'tag-list', 'aria-label': t('notes.tags') }, ...view.tags.map((tag) => h('li', { class: 'badge' }, h('a', { href: `#/calls?tag=${encodeURIComponent(tag)}`, title: t('search.byTag', { tag }) }, tag)))),
@@ -72,6 +78,6 @@ export async function callNotes(callId: string): Promise<HTMLElement> {
       message,
     );
   };
-  draw(await api<NotesView>('GET', `${base}/notes`));
+  draw(await api<NotesView>('GET', `${base}/notes`), null);
   return section;
 }

@@ -2,7 +2,7 @@
 // the return date, the content check, the package download (after re-authentication), the packages
 // that left, and the institute's confirmation of destruction.
 import { api, apiFile } from '../api.js';
-import { field, h, replaceKeepingTyped } from '../dom.js';
+import { field, h, replaceKeepingTyped, startDraw } from '../dom.js';
 import { formatTime, t } from '../i18n.js';
 import { form, text } from './form.js';
 import { withReauth } from './reauth.js';
@@ -26,11 +26,9 @@ interface ResearchAnswer {
  */
 export async function researchPanel(container: HTMLElement, caseId: string, sent: HTMLFormElement | null = null): Promise<void> {
   const base = `/cases/${encodeURIComponent(caseId)}/research`;
-  // Two saves in quick succession redraw twice: the answer of the later request is the one shown.
-  const draw = String(Number(container.dataset.draw ?? '0') + 1);
-  container.dataset.draw = draw;
+  const newest = startDraw(container);
   const answer = await api<ResearchAnswer>('GET', base);
-  if (container.dataset.draw !== draw) return;
+  if (!newest()) return;
   const redraw = (form: HTMLFormElement | null = null): Promise<void> => researchPanel(container, caseId, form);
   const { research, overdue } = answer;
 
