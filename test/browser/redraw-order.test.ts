@@ -41,6 +41,22 @@ async function holdBackNextRead(page: Page, path: string): Promise<{ read: Promi
   };
 }
 
+/**
+ * Sends two notes through the form whose text field is `field`, the answer read after the first
+ * held back until the view has drawn the second; resolves once the held answer has reached the page.
+ */
+async function twoNotesFirstAnswerLast(page: Page, path: string, field: string, items: string): Promise<void> {
+  const held = await holdBackNextRead(page, path);
+  const submit = `form:has(${field}) button[type=submit]`;
+  await page.fill(field, 'ensimmäinen');
+  await page.click(submit);
+  await held.read;
+  await page.fill(field, 'toinen');
+  await page.click(submit);
+  await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 2, items);
+  await held.deliver();
+}
+
 t.test('when the answer to the first of two quick notes arrives last, then the case view still shows both', async (t) => {
   const fixture = await startApiAppliance(t);
   const { registrar } = await deskUsers(fixture, ['registrar']);
@@ -53,15 +69,7 @@ t.test('when the answer to the first of two quick notes arrives last, then the c
   await page.goto(`${session.base}/#/desk/${id}`);
   await page.waitForSelector('#case-note');
 
-  const held = await holdBackNextRead(page, `/api/v1/cases/${id}`);
-  await page.fill('#case-note', 'ensimmäinen');
-  await page.click('form:has(#case-note) button[type=submit]');
-  await held.read;
-  await page.fill('#case-note', 'toinen');
-  await page.click('form:has(#case-note) button[type=submit]');
-  await page.waitForFunction(() => document.querySelectorAll('#case-notes li').length === 2);
-
-  await held.deliver();
+  await twoNotesFirstAnswerLast(page, `/api/v1/cases/${id}`, '#case-note', '#case-notes li');
   t.equal(await page.locator('#case-notes li').count(), 2, 'both notes are still shown');
   t.match(await page.textContent('#case-notes'), /ensimmäinen[\s\S]*toinen/);
   t.same(session.problems(), [], 'no CSP violation or script error');
@@ -78,15 +86,7 @@ t.test('when the answer to the first of two quick notes on a call arrives last, 
   await page.goto(`${session.base}/#/calls/${call}`);
   await page.waitForSelector('#note-form');
 
-  const held = await holdBackNextRead(page, `/api/v1/calls/${call}/notes`);
-  await page.fill('#note-text', 'ensimmäinen');
-  await page.click('#note-form button[type=submit]');
-  await held.read;
-  await page.fill('#note-text', 'toinen');
-  await page.click('#note-form button[type=submit]');
-  await page.waitForFunction(() => document.querySelectorAll('#notes li.note').length === 2);
-
-  await held.deliver();
+  await twoNotesFirstAnswerLast(page, `/api/v1/calls/${call}/notes`, '#note-text', '#notes li.note');
   t.same((await page.locator('#notes .note-text').allTextContents()).sort(), ['ensimmäinen', 'toinen'], 'both notes are still shown');
   t.same(session.problems(), [], 'no CSP violation or script error');
 });

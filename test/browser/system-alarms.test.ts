@@ -17,6 +17,7 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   alarms.raise('BRIDGE_LINK_DOWN', 'the link to the firmware bridge was lost', { reason: 'closed' });
   alarms.raise('CLOCK_OFFSET', 'the clock is off by 2.0 s', { offsetMs: 2000 });
   alarms.clear('CLOCK_OFFSET');
+  alarms.raise('DEAD_CHANNEL', 'channel 3 carries only silence', { channel: 3 }, { key: '3' });
   const session = await openBrowser(t, fixture);
   const base = session.base;
   const page = await session.newPage();
@@ -32,9 +33,13 @@ t.test('when a maintainer opens the System view, then the open alarms are listed
   t.match(text, /\b2\b/, 'raised twice, one alarm');
   t.match(await page.locator('table.alarms-recent tr[data-code="CLOCK_OFFSET"]').innerText(), /Kello heittää/, 'the cleared one is in the recent list');
 
+  // A note being typed for another alarm stays while the list redraws after this one's acknowledgement.
+  const otherNote = page.locator('table.alarms-open tr[data-code="DEAD_CHANNEL"] input.alarm-note');
+  await otherNote.fill('kanava 3 tarkistetaan');
   await row.locator('input.alarm-note').fill('kaapeli vaihdettu');
   await row.locator('button[type=submit]').click();
   await page.waitForSelector('table.alarms-open tr[data-code="BRIDGE_LINK_DOWN"] td.acknowledged');
+  t.equal(await otherNote.inputValue(), 'kanava 3 tarkistetaan', 'the other alarm’s unsent note stays');
   t.match(await page.locator('table.alarms-open tr[data-code="BRIDGE_LINK_DOWN"] td.acknowledged').innerText(), /kaapeli vaihdettu/);
   t.match(await page.locator('#status').innerText(), /Hälytys kuitattu/);
   t.equal((await fixture.appliance.audit.search({ action: 'alarm.acknowledge' })).total, 1, 'audited');

@@ -29,7 +29,7 @@ export async function researchPanel(container: HTMLElement, caseId: string, sent
   const newest = startDraw(container);
   const answer = await api<ResearchAnswer>('GET', base);
   if (!newest()) return;
-  const redraw = (form: HTMLFormElement | null = null): Promise<void> => researchPanel(container, caseId, form);
+  const redraw = (saved: HTMLFormElement | null = null): Promise<void> => researchPanel(container, caseId, saved);
   const { research, overdue } = answer;
 
   const returnDue = form(
